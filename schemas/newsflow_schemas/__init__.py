@@ -1,0 +1,30 @@
+"""newsflow's public message contract. Depends on Pydantic only; never imports services."""
+
+from . import streams
+from .articles import ContentType, Dateline, EnrichedArticle, Entity, EntityType, Mention, ParsedArticle, RawArticle
+from .base import SCHEMA_VERSION, Envelope, StageTimes
+from .events import ArticleStored, DeadLetter
+from .submission import Accepted, AcceptedArticle, ArticleSubmission
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Accepted",
+    "AcceptedArticle",
+    "ArticleStored",
+    "ArticleSubmission",
+    "ContentType",
+    "Dateline",
+    "DeadLetter",
+    "EnrichedArticle",
+    "Entity",
+    "EntityType",
+    "Envelope",
+    "Mention",
+    "ParsedArticle",
+    "RawArticle",
+    "StageTimes",
+    "streams",
+]
+
+# Every model that crosses a stream or the HTTP API; `make schemas` writes one JSON Schema each.
+MODELS = (RawArticle, ParsedArticle, EnrichedArticle, ArticleStored, DeadLetter, ArticleSubmission, Accepted)

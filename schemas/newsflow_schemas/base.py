@@ -1,0 +1,49 @@
+"""The envelope every newsflow message carries: version, identity, trace and stage times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import Self
+
+SCHEMA_VERSION = "1.0"
+
+Stage = Literal["ingest", "parse", "enrich", "store"]
+
+
+class StageTimes(BaseModel):
+    """When each stage finished with the article (UTC). Later stages copy the earlier times."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ingested_at: datetime | None = None
+    parsed_at: datetime | None = None
+    enriched_at: datetime | None = None
+    stored_at: datetime | None = None
+
+
+class Envelope(BaseModel):
+    """Fields shared by all article messages.
+
+    Unknown fields are ignored so that a subscriber on an older minor version keeps working
+    when a producer adds fields; a major bump of `schema_version` means a breaking change.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    schema_version: str = SCHEMA_VERSION
+    article_id: str = Field(description="Stable id: from the canonical URL, else the normalised content.")
+    trace_id: str = Field(description="Follows one submission through every stage and log line.")
+    times: StageTimes = Field(default_factory=StageTimes)
+
+    def stamped(self, stage: Stage, when: datetime) -> Self:
+        """A copy with `when` recorded as the time `stage` finished."""
+        field = {
+            "ingest": "ingested_at",
+            "parse": "parsed_at",
+            "enrich": "enriched_at",
+            "store": "stored_at",
+        }[stage]
+        return self.model_copy(update={"times": self.times.model_copy(update={field: when})})

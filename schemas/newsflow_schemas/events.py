@@ -1,0 +1,33 @@
+"""Small events for subscribers and operators."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from .base import SCHEMA_VERSION, Envelope
+
+
+class ArticleStored(Envelope):
+    """On `articles.stored` after the store committed a new or changed article."""
+
+    change: Literal["created", "updated"]
+    url: str | None = None
+    title: str | None = None
+    language: str | None = None
+    published_at: datetime | None = None
+    entity_count: int = 0
+
+
+class DeadLetter(BaseModel):
+    """On `articles.dlq`: an input a stage could not turn into output, with the reason."""
+
+    schema_version: str = SCHEMA_VERSION
+    stage: str
+    reason: str
+    article_id: str | None = None
+    trace_id: str | None = None
+    failed_at: datetime
+    payload: str = Field(description="The original message body as received, for replay.")

@@ -1,0 +1,7 @@
+"""Default stream names. Deployments may rename them; these are what a default install uses."""
+
+RAW = "articles.raw"
+PARSED = "articles.parsed"
+ENRICHED = "articles.enriched"
+STORED = "articles.stored"
+DLQ = "articles.dlq"

@@ -1,0 +1,37 @@
+"""The ingest HTTP API's request and response bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ArticleSubmission(BaseModel):
+    """One article from a scraper: either `html` or `text`, plus optional metadata.
+
+    Extra keys (as popular scrapers emit) are ignored.
+    """
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+    html: str | None = Field(default=None, description="The raw page HTML.")
+    text: str | None = Field(default=None, description="Plain text, e.g. an agency wire.")
+    url: str | None = Field(default=None, max_length=4096)
+    source: str | None = Field(default=None, max_length=512)
+    fetched_at: datetime | None = None
+    title: str | None = Field(default=None, max_length=2048)
+    authors: list[str] = Field(default_factory=list, max_length=100)
+    published_at: datetime | None = None
+    language: str | None = Field(default=None, max_length=35)
+
+
+class AcceptedArticle(BaseModel):
+    article_id: str
+    trace_id: str
+
+
+class Accepted(BaseModel):
+    """202 response: the ids the articles will be stored under."""
+
+    accepted: list[AcceptedArticle]

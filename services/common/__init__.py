@@ -1,0 +1,1 @@
+"""What every stage shares: settings, broker factory, logging, stream names, errors."""
