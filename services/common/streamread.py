@@ -1,0 +1,48 @@
+"""Reading our streams directly with redis-py, for the CLI and tests (workers use FastStream)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TypeVar
+
+import redis
+from faststream.redis.parser.binary import BinaryMessageFormatV1
+from pydantic import BaseModel
+
+Model = TypeVar("Model", bound=BaseModel)
+
+DATA_FIELD = b"__data__"  # where FastStream keeps the encoded message in a stream entry
+
+
+def decode_entry(fields: dict[bytes, bytes], model: type[Model]) -> Model:
+    body, _headers = BinaryMessageFormatV1.parse(fields[DATA_FIELD])
+    return model.model_validate_json(body)
+
+
+def read_stream(client: redis.Redis, stream: str, model: type[Model], after: str = "-") -> Iterator[Model]:
+    """Every entry of `stream` after entry id `after` ("-" for all), decoded as `model`."""
+    start = after if after == "-" else f"({after}"
+    while True:
+        entries = client.xrange(stream, min=start, count=500)
+        if not entries:
+            return
+        for entry_id, fields in entries:
+            yield decode_entry(fields, model)
+        start = f"({entries[-1][0].decode() if isinstance(entries[-1][0], bytes) else entries[-1][0]}"
+
+
+def last_entry_id(client: redis.Redis, stream: str) -> str:
+    """The newest entry id of `stream`, or "0-0" when it is empty or missing."""
+    newest = client.xrevrange(stream, count=1)
+    if not newest:
+        return "0-0"
+    entry_id = newest[0][0]
+    return entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+
+
+def entries_added(client: redis.Redis, stream: str) -> int:
+    """How many entries were ever added to `stream` (survives trimming), 0 when it does not exist."""
+    try:
+        return int(client.xinfo_stream(stream)["entries-added"])
+    except redis.ResponseError:
+        return 0

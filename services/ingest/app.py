@@ -1,0 +1,130 @@
+"""The ingest HTTP API: POST articles, get 202 with their ids; each becomes one entry on articles.raw."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from newsflow_schemas import Accepted, AcceptedArticle, ArticleSubmission, RawArticle
+from services.common.broker import make_broker, out_stream
+from services.common.errors import RejectedInput
+from services.common.logging import configure_logging
+from services.common.settings import Settings
+from services.common.stage import utcnow
+
+from .core import admit, submission_from_json
+
+MAX_BATCH = 1000
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        self.status, self.reason = status, reason
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging("ingest", settings.log_format, settings.log_level)
+    log = structlog.get_logger()
+    broker = make_broker(settings)
+    raw_stream = broker.publisher(stream=out_stream(settings.stream_raw, settings))
+    keys = [k.get_secret_value().encode() for k in settings.ingest_api_keys]
+    submission_schema = ArticleSubmission.model_json_schema(ref_template="#/components/schemas/{model}")
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await broker.start()
+        yield
+        await broker.stop()
+
+    app = FastAPI(
+        title="newsflow ingest",
+        description="Submit news articles (HTML or plain text) to the newsflow pipeline.",
+        version="1",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(HttpError)
+    async def http_error(_request: Request, exc: HttpError) -> JSONResponse:
+        return JSONResponse({"detail": exc.reason}, status_code=exc.status)
+
+    def authorise(request: Request) -> None:
+        given = request.headers.get("x-api-key", "")
+        if not given and request.headers.get("authorization", "").lower().startswith("bearer "):
+            given = request.headers["authorization"][7:]
+        if not any(secrets.compare_digest(given.encode(), key) for key in keys):
+            raise HttpError(401, "missing or wrong API key: send it in the X-API-Key header")
+
+    async def read_json(request: Request) -> Any:
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > settings.ingest_max_bytes:
+            raise HttpError(413, f"the request body is over the {settings.ingest_max_bytes:,}-byte limit")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > settings.ingest_max_bytes:
+                raise HttpError(413, f"the request body is over the {settings.ingest_max_bytes:,}-byte limit")
+        try:
+            return json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise HttpError(422, f"the body is not valid JSON: {exc}") from exc
+
+    def admit_all(items: list[Any]) -> list[RawArticle]:
+        now, admitted = utcnow(), []
+        for index, item in enumerate(items):
+            try:
+                admitted.append(
+                    admit(submission_from_json(item), uuid.uuid4().hex, now, settings.ingest_max_bytes)
+                )
+            except RejectedInput as exc:
+                where = f"article {index}: " if len(items) > 1 else ""
+                raise HttpError(422, where + exc.reason) from exc
+        return admitted
+
+    async def publish(articles: list[RawArticle]) -> Accepted:
+        for raw in articles:
+            await raw_stream.publish(raw)
+            log.info("accepted", article_id=raw.article_id, trace_id=raw.trace_id, content_type=raw.content_type)
+        return Accepted(accepted=[AcceptedArticle(article_id=a.article_id, trace_id=a.trace_id) for a in articles])
+
+    body_doc = {"requestBody": {"required": True, "content": {"application/json": {"schema": submission_schema}}}}
+    batch_doc = {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "array", "items": submission_schema}}},
+        }
+    }
+
+    @app.post("/v1/articles", status_code=202, response_model=Accepted, openapi_extra=body_doc)
+    async def submit_article(request: Request) -> Accepted:
+        """One article. Any JSON object with `html` or `text` (scraper keys like `maintext` work too)."""
+        authorise(request)
+        return await publish(admit_all([await read_json(request)]))
+
+    @app.post("/v1/articles:batch", status_code=202, response_model=Accepted, openapi_extra=batch_doc)
+    async def submit_batch(request: Request) -> Accepted:
+        """Many articles: a JSON array (or {"articles": [...]}). All are accepted or none."""
+        authorise(request)
+        data = await read_json(request)
+        items = data.get("articles") if isinstance(data, dict) else data
+        if not isinstance(items, list) or not items:
+            raise HttpError(422, "a batch must be a non-empty JSON array of articles")
+        if len(items) > MAX_BATCH:
+            raise HttpError(422, f"a batch holds at most {MAX_BATCH} articles, this one has {len(items)}")
+        return await publish(admit_all(items))
+
+    @app.get("/healthz")
+    async def health() -> JSONResponse:
+        if await broker.ping(timeout=2):
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "redis unreachable"}, status_code=503)
+
+    return app

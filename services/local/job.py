@@ -1,0 +1,191 @@
+"""The main job on one machine: servers, four workers, ingest a folder, wait until stored, summarise."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newsflow_schemas import ArticleStored, DeadLetter
+from services.common.settings import Settings
+from services.common.streamread import entries_added, last_entry_id, read_stream
+from services.ingest.client import IngestClient, SubmitReport
+from services.ingest.files import find_files
+from services.store.repository import Store, database_engine
+
+from .servers import LocalServer, free_port, redis_answers, start_redis
+from .workers import Workers
+
+
+class JobTimeout(RuntimeError):
+    pass
+
+
+@dataclass
+class Marks:
+    """Where each stream stood when the job began, so the summary counts only this run."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    last_id: dict[str, str] = field(default_factory=dict)
+
+
+def _streams(settings: Settings) -> dict[str, str]:
+    return {
+        "parse": settings.stream_parsed,
+        "enrich": settings.stream_enriched,
+        "store": settings.stream_stored,
+        "dlq": settings.stream_dlq,
+    }
+
+
+def _mark(client: redis.Redis, settings: Settings) -> Marks:
+    marks = Marks()
+    for name, stream in _streams(settings).items():
+        marks.added[name] = entries_added(client, stream)
+        marks.last_id[name] = last_entry_id(client, stream)
+    return marks
+
+
+def _since(client: redis.Redis, settings: Settings, marks: Marks, name: str) -> int:
+    return entries_added(client, _streams(settings)[name]) - marks.added[name]
+
+
+def _group_idle(client: redis.Redis, stream: str, group: str) -> bool:
+    """The group has read everything on `stream` and acknowledged it."""
+    try:
+        groups = {g["name"]: g for g in client.xinfo_groups(stream)}
+    except redis.ResponseError:
+        return False
+    info = groups.get(group)
+    if info is None or info["pending"] != 0:
+        return False
+    if info.get("lag") is not None:
+        return info["lag"] == 0
+    # Redis reports no lag after deletions in the stream; compare positions instead.
+    return info["last-delivered-id"] == last_entry_id(client, stream)
+
+
+def run_job(paths: list[Path], settings: Settings, console: Console, timeout: float = 900) -> int:
+    """Run the whole pipeline over `paths`; return 0 when every accepted article was stored."""
+    started = time.monotonic()
+    private: LocalServer | None = None
+    if not redis_answers(settings.redis_url):
+        private = start_redis()
+        console.print(f"No Redis at {settings.redis_url}: started a private one at {private.url}")
+        settings = settings.model_copy(update={"redis_url": private.url})
+    if settings.ingest_port == 8000:  # the default may be taken; pick a free port for this run
+        settings = settings.model_copy(update={"ingest_port": free_port()})
+    workers = Workers(settings, Path("data/logs"))
+    try:
+        with console.status("Starting the four workers (ingest, parse, enrich, store)..."):
+            workers.start_all()
+        console.print(f"Workers running; logs in {workers.log_dir}/")
+        client = redis.Redis.from_url(settings.redis_url)
+        marks = _mark(client, settings)
+        files = find_files(paths)
+        report = _submit(files, settings, console)
+        _wait_until_done(client, settings, marks, len(report.accepted), console, timeout)
+        _summarise(client, settings, marks, report, console)
+        console.print(f"Done in {time.monotonic() - started:.1f} s.")
+        return 0
+    finally:
+        with console.status("Stopping workers..."):
+            workers.stop_all()
+        if private:
+            private.stop()
+
+
+def _submit(files: list[Path], settings: Settings, console: Console) -> SubmitReport:
+    api = f"http://{settings.ingest_host}:{settings.ingest_port}"
+    client = IngestClient(api, settings.ingest_api_keys[0].get_secret_value())
+    try:
+        with _progress(console) as progress:
+            task = progress.add_task("Ingesting files", total=len(files))
+            report = client.submit_files(files, on_file=lambda _p: progress.advance(task))
+    finally:
+        client.close()
+    console.print(f"Ingest accepted {len(report.accepted)} articles, rejected {len(report.rejected)} files.")
+    return report
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    )
+
+
+def _wait_until_done(
+    client: redis.Redis, settings: Settings, marks: Marks, accepted: int, console: Console, timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    with _progress(console) as progress:
+        task = progress.add_task("Parse, enrich, store", total=accepted)
+        while True:
+            dead = _since(client, settings, marks, "dlq")
+            through = min(accepted, _since(client, settings, marks, "enrich") + dead)
+            progress.update(task, completed=through)
+            parsed_all = _since(client, settings, marks, "parse") + dead >= accepted
+            if parsed_all and through >= accepted and _group_idle(client, settings.stream_enriched, "store"):
+                progress.update(task, completed=accepted)
+                return
+            if time.monotonic() > deadline:
+                raise JobTimeout(f"not all {accepted} articles were processed within {timeout:.0f} s")
+            time.sleep(0.25)
+
+
+def _summarise(client: redis.Redis, settings: Settings, marks: Marks, report: SubmitReport, console: Console) -> None:
+    events = list(read_stream(client, settings.stream_stored, ArticleStored, marks.last_id["store"]))
+    letters = list(read_stream(client, settings.stream_dlq, DeadLetter, marks.last_id["dlq"]))
+    changes = Counter(e.change for e in events)
+    dead_by_stage = Counter(letter.stage for letter in letters)
+    enriched = _since(client, settings, marks, "enrich")
+
+    table = Table(title="newsflow run")
+    table.add_column("stage")
+    table.add_column("in", justify="right")
+    table.add_column("out", justify="right")
+    table.add_column("dead-lettered", justify="right")
+    submitted = len(report.accepted) + len(report.rejected)
+    table.add_row("ingest", str(submitted), str(len(report.accepted)), f"{len(report.rejected)} rejected")
+    parsed = _since(client, settings, marks, "parse")
+    table.add_row("parse", str(len(report.accepted)), str(parsed), str(dead_by_stage["parse"]))
+    table.add_row("enrich", str(parsed), str(enriched), str(dead_by_stage["enrich"]))
+    unchanged = max(0, enriched - len(events) - dead_by_stage["store"])
+    stored = f"{changes['created']} new, {changes['updated']} updated, {unchanged} unchanged"
+    table.add_row("store", str(enriched), stored, str(dead_by_stage["store"]))
+    console.print(table)
+
+    for path, reason in report.rejected[:10]:
+        console.print(f"[yellow]rejected[/] {path.name}: {reason}")
+    for letter in letters[:10]:
+        console.print(f"[yellow]dead letter[/] ({letter.stage}) {letter.article_id}: {letter.reason}")
+
+    store = Store(database_engine(settings.database_url))
+    console.print(f"Store: {store.count()} articles in {settings.database_url}")
+    _show_sample(store, [article_id for _p, article_id, _t in report.accepted], console)
+
+
+def _show_sample(store: Store, article_ids: list[str], console: Console) -> None:
+    """The stored article (of this run) with the most entities, as a reader would see it."""
+    best = None
+    for article_id in article_ids[:20]:
+        article = store.get_article(article_id)
+        if article and (best is None or len(article["entities"]) > len(best["entities"])):
+            best = article
+    if best is None:
+        return
+    console.rule(f"Sample: {best['title'] or best['article_id']}")
+    dateline = f"{best['dateline_city'] or ''} {best['dateline_date'] or ''}".strip()
+    console.print(f"id {best['article_id']}  language {best['language']}  agency {best['agency']}  "
+                  f"dateline {dateline or '-'}  reference {best['reference'] or '-'}")
+    console.print(best["body"][:400] + ("..." if len(best["body"]) > 400 else ""))
+    entities = Table("entity", "type", "mentions")
+    for entity in best["entities"][:15]:
+        entities.add_row(entity["name"], entity["type"], str(entity["count"]))
+    console.print(entities)

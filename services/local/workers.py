@@ -1,0 +1,121 @@
+"""Starts the stage workers as separate processes and waits until each one is consuming."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import redis
+
+from services.common.settings import Settings
+
+STAGES = ("ingest", "parse", "enrich", "store")
+
+
+class WorkerFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class Worker:
+    stage: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
+
+
+@dataclass
+class Workers:
+    """A set of running worker processes sharing one environment."""
+
+    settings: Settings
+    log_dir: Path
+    running: list[Worker] = field(default_factory=list)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return settings_env(self.settings)
+
+    def start(self, stage: str, timeout: float = 60) -> Worker:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        count = sum(1 for w in self.running if w.stage == stage)
+        log_path = self.log_dir / f"{stage}-{count}.log"
+        with log_path.open("wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "services.cli", "worker", stage],
+                env=self.env, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        worker = Worker(stage, process, log_path)
+        self.running.append(worker)
+        self._wait_ready(worker, timeout)
+        return worker
+
+    def _wait_ready(self, worker: Worker, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if worker.process.poll() is not None:
+                raise WorkerFailed(f"{worker.stage} worker exited with {worker.process.returncode}:\n{worker.log_tail()}")
+            if self._is_ready(worker):
+                return
+            time.sleep(0.2)
+        raise WorkerFailed(f"{worker.stage} worker not ready after {timeout} s:\n{worker.log_tail()}")
+
+    def _is_ready(self, worker: Worker) -> bool:
+        settings = self.settings
+        if worker.stage == "ingest":
+            try:
+                url = f"http://{settings.ingest_host}:{settings.ingest_port}/healthz"
+                return httpx.get(url, timeout=1).status_code == 200
+            except httpx.HTTPError:
+                return False
+        stream = {"parse": settings.stream_raw, "enrich": settings.stream_parsed, "store": settings.stream_enriched}
+        client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+        try:
+            consumers = client.xinfo_consumers(stream[worker.stage], worker.stage)
+        except redis.ResponseError:  # no group yet
+            return False
+        finally:
+            client.close()
+        # The consumer name ends with the pid; it appears once the worker has read the stream.
+        return any(c["name"].endswith(f"-{worker.process.pid}") for c in consumers)
+
+    def start_all(self, replicas: dict[str, int] | None = None) -> None:
+        for stage in STAGES:
+            for _ in range((replicas or {}).get(stage, 1)):
+                self.start(stage)
+
+    def stop(self, worker: Worker, timeout: float = 20) -> int:
+        if worker.process.poll() is None:
+            worker.process.send_signal(signal.SIGTERM)
+            try:
+                worker.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                worker.process.wait()
+        return worker.process.returncode
+
+    def stop_all(self) -> None:
+        for worker in reversed(self.running):
+            self.stop(worker)
+        self.running.clear()
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives a child process exactly these settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
+    for name, value in settings.model_dump(mode="json").items():
+        if value is None:
+            continue
+        if name == "ingest_api_keys":
+            value = [key.get_secret_value() for key in settings.ingest_api_keys]
+        env[f"NEWSFLOW_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
+    return env

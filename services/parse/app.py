@@ -1,0 +1,24 @@
+"""FastStream wiring of the parse stage: articles.raw -> parse() -> articles.parsed."""
+
+import structlog
+from faststream import FastStream
+
+from newsflow_schemas import ParsedArticle, RawArticle
+from services.common.broker import group_stream, out_stream
+from services.common.stage import article_context, setup_stage, utcnow
+
+from .core import parse
+
+STAGE = "parse"
+settings, broker = setup_stage(STAGE)
+app = FastStream(broker)
+log = structlog.get_logger()
+
+
+@broker.subscriber(stream=group_stream(settings.stream_raw, STAGE, settings))
+@broker.publisher(stream=out_stream(settings.stream_parsed, settings))
+async def on_raw(raw: RawArticle) -> ParsedArticle:
+    with article_context(raw):
+        parsed = parse(raw).stamped(STAGE, utcnow())
+        log.info("parsed", title=parsed.title, chars=len(parsed.body), warnings=parsed.warnings)
+        return parsed

@@ -1,0 +1,111 @@
+"""Pure mapping from an enriched article to the rows the store writes, and the event it announces."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from newsflow_schemas import ArticleStored, EnrichedArticle, Entity
+
+Change = Literal["created", "updated", "unchanged"]
+
+# Fields that say nothing about the article's content: a redelivery differs only in these.
+_VOLATILE = {"trace_id", "times"}
+
+
+@dataclass(frozen=True)
+class ArticleRows:
+    article: dict[str, Any]
+    entities: list[dict[str, Any]]
+    mentions: list[dict[str, Any]]
+
+
+def entity_id(entity: Entity) -> str:
+    """Same type and same name (case-folded) is the same entity across articles."""
+    key = f"{entity.type}|{' '.join(entity.name.casefold().split())}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _without_nul(value: Any) -> Any:
+    # PostgreSQL text and jsonb reject U+0000; one such row would fail the whole transaction.
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_nul(v) for k, v in value.items()}
+    return value
+
+
+def content_hash(document: dict[str, Any]) -> str:
+    stable = {k: v for k, v in document.items() if k not in _VOLATILE}
+    return hashlib.sha256(json.dumps(stable, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def to_rows(article: EnrichedArticle, now: datetime) -> ArticleRows:
+    document = _without_nul(article.model_dump(mode="json"))
+    clean = EnrichedArticle.model_validate(document)
+    dateline = clean.dateline
+    row = {
+        "article_id": clean.article_id,
+        "trace_id": clean.trace_id,
+        "url": clean.url,
+        "canonical_url": clean.canonical_url,
+        "source": clean.source,
+        "title": clean.title,
+        "body": clean.body,
+        "description": clean.description,
+        "authors": clean.authors,
+        "published_at": clean.published_at,
+        "language": clean.detected_language or clean.language,
+        "site_name": clean.site_name,
+        "dateline_city": dateline.city if dateline else None,
+        "dateline_date": dateline.date if dateline else None,
+        "agency": clean.agency,
+        "agency_name": clean.agency_name,
+        "reference": clean.reference,
+        "license": clean.license,
+        "fingerprint": clean.fingerprint,
+        "word_count": clean.word_count,
+        "warnings": clean.warnings,
+        "document": document,
+        "content_hash": content_hash(document),
+        "revision": 1,
+        "ingested_at": clean.times.ingested_at,
+        "stored_at": now,
+        "updated_at": now,
+    }
+    entities: dict[str, dict[str, Any]] = {}
+    mention_rows: dict[str, dict[str, Any]] = {}
+    for entity in clean.entities:
+        eid = entity_id(entity)
+        if eid in mention_rows:  # two spellings folded to one id: one row, both counted
+            mention_rows[eid]["count"] += entity.mentions
+            continue
+        entities[eid] = {"entity_id": eid, "name": entity.name, "type": entity.type}
+        mention_rows[eid] = {
+            "article_id": clean.article_id,
+            "entity_id": eid,
+            "count": entity.mentions,
+            "surface_forms": entity.surface_forms,
+            "spans": [s.model_dump() for s in entity.spans],
+        }
+    return ArticleRows(article=row, entities=list(entities.values()), mentions=list(mention_rows.values()))
+
+
+def stored_event(article: EnrichedArticle, change: Literal["created", "updated"], now: datetime) -> ArticleStored:
+    stamped = article.stamped("store", now)
+    return ArticleStored(
+        article_id=article.article_id,
+        trace_id=article.trace_id,
+        times=stamped.times,
+        change=change,
+        url=article.canonical_url or article.url,
+        title=article.title,
+        language=article.detected_language or article.language,
+        published_at=article.published_at,
+        entity_count=len(article.entities),
+    )

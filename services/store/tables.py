@@ -1,0 +1,56 @@
+"""The store's tables: articles, a global entity table, and the mentions linking them."""
+
+from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("article_id", String(64), primary_key=True),
+    Column("trace_id", String(64), nullable=False),
+    Column("url", Text),
+    Column("canonical_url", Text),
+    Column("source", Text),
+    Column("title", Text),
+    Column("body", Text, nullable=False),
+    Column("description", Text),
+    Column("authors", JSON, nullable=False),
+    Column("published_at", DateTime(timezone=True), index=True),
+    Column("language", String(35)),
+    Column("site_name", Text),
+    Column("dateline_city", Text),
+    Column("dateline_date", Date),
+    Column("agency", String(64)),
+    Column("agency_name", Text),
+    Column("reference", Text),
+    Column("license", Text),
+    Column("fingerprint", String(16), index=True),
+    Column("word_count", Integer, nullable=False),
+    Column("warnings", JSON, nullable=False),
+    # The whole enriched message, so a reader gets every field without a join.
+    Column("document", JSON, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("ingested_at", DateTime(timezone=True)),
+    Column("stored_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("entity_id", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(32), nullable=False, index=True),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.article_id", ondelete="CASCADE"), primary_key=True),
+    Column("entity_id", String(32), ForeignKey("entities.entity_id"), primary_key=True, index=True),
+    Column("count", Integer, nullable=False),
+    Column("surface_forms", JSON, nullable=False),
+    Column("spans", JSON, nullable=False),
+)

@@ -1,0 +1,104 @@
+"""Shared fixtures. Real servers for integration tests: testcontainers when a Docker engine answers,
+else REDIS_URL / DATABASE_URL, else private servers started from local binaries for this session."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from services.local.servers import start_postgres, start_redis
+from services.store.repository import database_engine
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+SEEDS = CORPUS / "seeds"
+
+
+def _docker_engine() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=2).ping()
+        return True
+    except Exception:  # any failure means: no engine to use
+        return False
+
+
+@pytest.fixture(scope="session")
+def docker_available() -> bool:
+    return _docker_engine()
+
+
+@pytest.fixture(scope="session")
+def redis_url(docker_available: bool) -> Iterator[str]:
+    if docker_available:
+        from testcontainers.redis import RedisContainer
+
+        with RedisContainer("redis:7.0") as container:
+            yield f"redis://{container.get_container_host_ip()}:{container.get_exposed_port(6379)}/0"
+    elif os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+    else:
+        server = start_redis()
+        try:
+            yield server.url
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(docker_available: bool) -> Iterator[str]:
+    if docker_available:
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16", driver="psycopg") as container:
+            yield container.get_connection_url()
+    elif os.environ.get("DATABASE_URL"):
+        yield os.environ["DATABASE_URL"]
+    else:
+        server = start_postgres()
+        try:
+            yield server.url
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """A database of this session's own on the server, dropped at the end."""
+    name = f"newsflow_test_{uuid.uuid4().hex[:12]}"
+    admin = database_engine(postgres_server_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture()
+def stream_prefix(redis_url: str) -> Iterator[str]:
+    """Stream names of this test's own; its keys are deleted afterwards (never a FLUSH)."""
+    prefix = f"test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}.*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def seeds() -> dict[str, str]:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed corpus not found at {SEEDS}")
+    return {path.name[:3]: path.read_text() for path in sorted(SEEDS.glob("*.txt"))}

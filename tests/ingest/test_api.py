@@ -1,0 +1,89 @@
+"""The ingest HTTP API against a real Redis: 202 with ids, readable 4xx, nothing on the stream for bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import redis
+from fastapi.testclient import TestClient
+
+from newsflow_schemas import RawArticle
+from services.common.settings import Settings
+from services.common.streamread import read_stream
+from services.ingest.app import create_app
+
+KEY = {"X-API-Key": "test-key"}
+
+
+@pytest.fixture()
+def settings(redis_url: str, stream_prefix: str) -> Settings:
+    return Settings(
+        redis_url=redis_url,
+        stream_raw=f"{stream_prefix}.raw",
+        ingest_api_keys=["test-key", "second-key"],
+        ingest_max_bytes=10_000,
+        log_format="json",
+    )
+
+
+@pytest.fixture()
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def raw_entries(settings: Settings) -> list[RawArticle]:
+    return list(read_stream(redis.Redis.from_url(settings.redis_url), settings.stream_raw, RawArticle))
+
+
+def test_one_article_is_accepted_and_published(client: TestClient, settings: Settings, seeds: dict[str, str]) -> None:
+    response = client.post("/v1/articles", json={"text": seeds["003"], "source": "test"}, headers=KEY)
+    assert response.status_code == 202
+    accepted = response.json()["accepted"]
+    assert len(accepted) == 1
+    [raw] = raw_entries(settings)
+    assert raw.article_id == accepted[0]["article_id"]
+    assert raw.trace_id == accepted[0]["trace_id"]
+    assert raw.content == seeds["003"]
+    assert raw.times.ingested_at is not None
+
+
+def test_a_batch_is_accepted_whole(client: TestClient, settings: Settings) -> None:
+    response = client.post("/v1/articles:batch", json=[{"text": "first"}, {"html": "<p>second</p>"}], headers=KEY)
+    assert response.status_code == 202
+    assert [r.content_type for r in raw_entries(settings)] == ["text", "html"]
+
+
+def test_any_configured_key_works_also_as_bearer(client: TestClient) -> None:
+    response = client.post("/v1/articles", json={"text": "x"}, headers={"Authorization": "Bearer second-key"})
+    assert response.status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "headers", "status", "reason"),
+    [
+        ("/v1/articles", b'{"text": "x"}', {}, 401, "API key"),
+        ("/v1/articles", b'{"text": "x"}', {"X-API-Key": "wrong"}, 401, "API key"),
+        ("/v1/articles", b'{"text": "x",', KEY, 422, "not valid JSON"),
+        ("/v1/articles", b'{"text": ""}', KEY, 422, "no content"),
+        ("/v1/articles", b'{"text": "' + b"x" * 20_000 + b'"}', KEY, 413, "10,000-byte limit"),
+        ("/v1/articles:batch", b'[{"text": "ok"}, {"text": " "}]', KEY, 422, "article 1: "),
+        ("/v1/articles:batch", b"[]", KEY, 422, "non-empty JSON array"),
+        ("/v1/articles", b'"just a string"', KEY, 422, "JSON object"),
+    ],
+)
+def test_bad_requests_get_a_clear_4xx_and_reach_no_stream(
+    client: TestClient, settings: Settings, path: str, body: bytes, headers: dict[str, str], status: int, reason: str
+) -> None:
+    response = client.post(path, content=body, headers={"Content-Type": "application/json", **headers})
+    assert response.status_code == status
+    assert reason in response.json()["detail"]
+    assert raw_entries(settings) == []
+
+
+def test_the_same_article_twice_gets_the_same_id(client: TestClient) -> None:
+    first = client.post("/v1/articles", json={"text": "Same wire."}, headers=KEY).json()["accepted"][0]
+    second = client.post("/v1/articles", json={"text": "Same  wire. "}, headers=KEY).json()["accepted"][0]
+    assert first["article_id"] == second["article_id"]
+    assert first["trace_id"] != second["trace_id"]

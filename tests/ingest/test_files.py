@@ -1,0 +1,44 @@
+"""Reading article files: every supported kind, and clear errors for the rest."""
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from services.ingest.files import MAX_FILE_BYTES, UnreadableFile, find_files, read_articles
+
+
+def test_folders_are_searched_for_supported_files_only(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    for name in ("a.txt", "b.html", "sub/c.html.gz", "sub/d.json", "e.pdf"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in find_files([tmp_path])] == ["a.txt", "b.html", "c.html.gz", "d.json"]
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableFile, match="no such file"):
+        find_files([tmp_path / "nope"])
+
+
+def test_each_kind_becomes_a_submission(tmp_path: Path) -> None:
+    (tmp_path / "w.txt").write_text("TEHRAN - wire")
+    with gzip.open(tmp_path / "p.html.gz", "wt") as handle:
+        handle.write("<p>page</p>")
+    (tmp_path / "s.json").write_text(json.dumps([{"maintext": "one"}, {"text": "two"}]))
+    assert [a.submission["text"] for a in read_articles(tmp_path / "w.txt")] == ["TEHRAN - wire"]
+    assert [a.submission["html"] for a in read_articles(tmp_path / "p.html.gz")] == ["<p>page</p>"]
+    assert len(list(read_articles(tmp_path / "s.json"))) == 2
+
+
+def test_a_gzip_bomb_is_refused_without_inflating_it(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.html.gz"
+    bomb.write_bytes(gzip.compress(b"\0" * (MAX_FILE_BYTES + 10)))
+    with pytest.raises(UnreadableFile, match="inflates to more"):
+        list(read_articles(bomb))
+
+
+def test_broken_json_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text("{nope")
+    with pytest.raises(UnreadableFile, match="bad.json: not valid JSON"):
+        list(read_articles(tmp_path / "bad.json"))

@@ -1,0 +1,89 @@
+"""The store on both databases: idempotent upsert, change detection, one global entity row."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from newsflow_schemas import EnrichedArticle, Entity
+from services.store.core import to_rows
+from services.store.repository import Store, database_engine
+from services.store.tables import entities, mentions
+
+NOW = datetime(2024, 9, 8, 12, 0, tzinfo=UTC)
+
+
+def article(article_id: str = "a1", trace_id: str = "t1", body: str = "Kazem Gharibabadi wrote to the UN.",
+            names: tuple[str, ...] = ("Kazem Gharibabadi",)) -> EnrichedArticle:  # fmt: skip
+    return EnrichedArticle(
+        article_id=article_id,
+        trace_id=trace_id,
+        title="A letter",
+        body=body,
+        fingerprint="0123456789abcdef",
+        entities=[Entity(name=name, type="PERSON", mentions=1, surface_forms=[name]) for name in names],
+    )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    url = f"sqlite:///{tmp_path}/store.db" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    store = Store(database_engine(url))
+    store.create_schema()
+    yield store
+    if request.param == "postgresql":
+        from services.store.tables import metadata
+
+        metadata.drop_all(store.engine)
+    store.engine.dispose()
+
+
+def test_first_save_creates_then_same_content_from_another_submission_is_unchanged(store: Store) -> None:
+    assert store.save(to_rows(article(), NOW)) == "created"
+    assert store.save(to_rows(article(trace_id="t2"), NOW)) == "unchanged"
+    assert store.count() == 1
+
+
+def test_redelivery_of_the_same_message_is_announced_again(store: Store) -> None:
+    # A crash between commit and publish must not swallow the ArticleStored event.
+    assert store.save(to_rows(article(), NOW)) == "created"
+    assert store.save(to_rows(article(), NOW)) == "created"
+    assert store.count() == 1
+
+
+def test_changed_content_updates_the_row_and_bumps_the_revision(store: Store) -> None:
+    store.save(to_rows(article(), NOW))
+    assert store.save(to_rows(article(trace_id="t2", body="A corrected body."), NOW)) == "updated"
+    stored = store.get_article("a1")
+    assert stored is not None
+    assert stored["revision"] == 2
+    assert stored["body"] == "A corrected body."
+    assert stored["trace_id"] == "t2"
+
+
+def test_the_same_entity_in_two_articles_is_one_entity_row(store: Store) -> None:
+    store.save(to_rows(article("a1"), NOW))
+    store.save(to_rows(article("a2", trace_id="t2", names=("Kazem Gharibabadi", "Antonio Guterres")), NOW))
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(entities)).scalar_one() == 2
+        assert conn.execute(select(func.count()).select_from(mentions)).scalar_one() == 3
+    shown = store.get_article("a2")
+    assert shown is not None
+    assert {e["name"] for e in shown["entities"]} == {"Kazem Gharibabadi", "Antonio Guterres"}
+
+
+def test_nul_characters_are_stripped_before_the_database(store: Store) -> None:
+    assert store.save(to_rows(article(body="Before\x00after."), NOW)) == "created"
+    stored = store.get_article("a1")
+    assert stored is not None
+    assert stored["body"] == "Beforeafter."
+
+
+def test_list_articles_returns_newest_first(store: Store) -> None:
+    store.save(to_rows(article("a1"), NOW))
+    store.save(to_rows(article("a2", trace_id="t2"), NOW.replace(hour=13)))
+    assert [row["article_id"] for row in store.list_articles()] == ["a2", "a1"]
+    assert store.existing_ids(["a1", "zz"]) == {"a1"}
