@@ -1,5 +1,7 @@
 """FastStream wiring of the parse stage: articles.raw -> parse() -> articles.parsed."""
 
+from typing import Final
+
 import structlog
 from faststream import FastStream
 
@@ -9,7 +11,7 @@ from services.common.stage import article_context, setup_stage, utcnow
 
 from .core import parse
 
-STAGE = "parse"
+STAGE: Final = "parse"
 settings, broker = setup_stage(STAGE)
 app = FastStream(broker)
 log = structlog.get_logger()

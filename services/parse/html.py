@@ -1,0 +1,187 @@
+"""HTML page -> article text and metadata with trafilatura, bounded against hostile pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import lxml.html
+from lxml import etree
+from trafilatura import bare_extraction
+from trafilatura.settings import Document
+
+from services.common.errors import RejectedInput
+
+from .agency import agency_name
+from .metadata import canonical_url, clean_title, declared_language, one_line, published_at, split_authors
+from .parts import ArticleParts
+from .text import drop_control_chars, tidy_text
+
+# trafilatura has no size or time limit, and a pure function cannot impose a timeout: SIGALRM only
+# works in the main thread (FastStream may run handlers elsewhere) and Python cannot stop a thread.
+# The time budget is therefore structural: extraction time grows with characters, elements,
+# attributes and depth, so each is capped before trafilatura sees the page. The worst pages we could
+# build (tests/parse/test_html.py) take under 2 s; dev-set news pages take about 27 ms.
+
+# Real article pages are well under 2 MB of HTML; beyond 5 MB the rest is cut off (the article
+# nearly always comes first) rather than refused.
+MAX_HTML_CHARS = 5_000_000
+# The largest dev-set page has about 1,600 elements; trafilatura needs about 70 µs per element.
+MAX_ELEMENTS = 20_000
+# trafilatura measures text and links again at every ancestor of an element, so its work grows with
+# the sum of the elements' depths: at most about 20,000 on the dev set.
+MAX_DEPTH_SUM = 200_000
+# libxml2 compares each attribute with all earlier ones of its tag, and trafilatura and htmldate walk
+# every attribute: an attribute bomb is slow twice. The largest dev-set page has 3,091 attributes and
+# none has more than 40 on one element.
+MAX_TAG_ATTRIBUTES = 100
+MAX_ATTRIBUTES = 50_000
+# htmldate drops dates after this when the fetch time is unknown; it would read the clock otherwise.
+LATEST_DATE_WITHOUT_FETCH = "2100-01-01"
+# htmldate keeps the time and offset when the markup has them.
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+# A start tag long enough to hold MAX_TAG_ATTRIBUTES attributes ("a " each). Possessive repeats: no
+# backtracking on 5 MB of hostile markup.
+_LONG_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9:-]{{0,30}}+)(\s[^<>]{{{2 * MAX_TAG_ATTRIBUTES},}}+)>")
+_QUOTED = re.compile(r'"[^"]*+"|\'[^\']*+\'')
+# With the quoted values gone: `name`, `name=`, `name=value`.
+_ATTRIBUTE = re.compile(r"[^\s=]++(?:=[^\s=]*+)?")
+
+
+def extract_html(html: str, url: str | None = None, fetched_at: datetime | None = None) -> ArticleParts:
+    """The article in a page; RejectedInput when the page holds no article text at all.
+
+    `fetched_at` bounds the publication date (a page cannot be published after it was fetched).
+    """
+    warnings: list[str] = []
+    if len(html) > MAX_HTML_CHARS:
+        warnings.append(f"html truncated: read the first {MAX_HTML_CHARS} of {len(html)} characters")
+        html = html[:MAX_HTML_CHARS]
+    tree = _parse_tree(_strip_crowded_tags(drop_control_chars(html), warnings), warnings)
+    document = bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        # No fallback extractors (readability, jusText): as good on the dev set, and on hostile
+        # pages they are most of the time.
+        fast=True,
+        date_extraction_params=_date_params(fetched_at),
+    )
+    # None when trafilatura found no text (and a dict only with as_dict=True).
+    if not isinstance(document, Document) or not (body := _paragraphs(document.text or "")):
+        raise RejectedInput("no article text found in the html")
+    site_name = one_line(document.sitename)
+    authors, agency = split_authors(document.author)
+    latest = fetched_at + timedelta(days=1) if fetched_at else None
+    return ArticleParts(
+        body=body,
+        title=clean_title(document.title, site_name),
+        authors=authors,
+        published_at=published_at(tree, document.date, latest, warnings),
+        description=one_line(document.description),
+        canonical_url=canonical_url(tree, url),
+        site_name=site_name,
+        language=declared_language(tree),
+        agency=agency,
+        agency_name=agency_name(agency) if agency else None,
+        warnings=warnings,
+    )
+
+
+def _parse_tree(html: str, warnings: list[str]) -> lxml.html.HtmlElement:
+    # huge_tree stays off: libxml2 then stops at depth 256 and at huge text nodes instead of
+    # following a hostile page down. Bytes with an explicit encoding because lxml refuses a str
+    # that carries an XML encoding declaration.
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=False
+    )
+    try:
+        tree = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+    except etree.ParserError as error:
+        raise RejectedInput(f"html could not be parsed: {error}") from error
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        warnings.append("html nested too deep: content below the parser's depth limit was dropped")
+    _drop_code(tree)
+    kept, dropped = _drop_elements_over_budget(tree)
+    if dropped:
+        warnings.append(f"html too large or too deep: read the first {kept} of {kept + dropped} elements")
+    if _clear_attributes_after(tree, MAX_ATTRIBUTES):
+        warnings.append(f"html has more than {MAX_ATTRIBUTES} attributes: later elements read without them")
+    return tree
+
+
+def _strip_crowded_tags(html: str, warnings: list[str]) -> str:
+    """The html with start tags of more than MAX_TAG_ATTRIBUTES attributes cut down to their name."""
+    crowded = 0
+
+    def strip(tag: re.Match[str]) -> str:
+        nonlocal crowded
+        if len(_ATTRIBUTE.findall(_QUOTED.sub("", tag[2]))) <= MAX_TAG_ATTRIBUTES:
+            return tag[0]
+        crowded += 1
+        return f"<{tag[1]}>"
+
+    html = _LONG_TAG.sub(strip, html)
+    if crowded:
+        warnings.append(f"html has {crowded} tags with over {MAX_TAG_ATTRIBUTES} attributes: read without them")
+    return html
+
+
+def _clear_attributes_after(tree: lxml.html.HtmlElement, limit: int) -> bool:
+    """Clear the attributes of the elements after the first `limit` attributes; whether any were."""
+    seen = 0
+    for element in tree.iter():
+        seen += len(element.attrib)
+        if seen > limit:
+            element.attrib.clear()
+    return seen > limit
+
+
+def _drop_code(tree: lxml.html.HtmlElement) -> None:
+    """Remove scripts, styles and templates, which trafilatura discards anyway, before counting elements.
+
+    JSON-LD stays: it carries the byline and the publication time.
+    """
+    for element in list(tree.iter("script", "style", "noscript", "template", "svg")):
+        if element.tag == "script" and element.get("type", "").strip().lower() == "application/ld+json":
+            continue
+        element.drop_tree()  # keeps the text that follows the element
+
+
+def _drop_elements_over_budget(tree: lxml.html.HtmlElement) -> tuple[int, int]:
+    """Cut the tree, in document order, after MAX_ELEMENTS elements or MAX_DEPTH_SUM; (kept, dropped)."""
+    depth = depth_sum = kept = 0
+    late = []
+    for event, element in etree.iterwalk(tree, events=("start", "end")):
+        if event == "end":
+            depth -= 1
+            continue
+        depth += 1
+        depth_sum += depth
+        if kept < MAX_ELEMENTS and depth_sum <= MAX_DEPTH_SUM:
+            kept += 1
+        else:
+            late.append(element)
+    for element in late:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+    return kept, len(late)
+
+
+def _date_params(fetched_at: datetime | None) -> dict[str, object]:
+    latest = (fetched_at.date() + timedelta(days=1)).isoformat() if fetched_at else LATEST_DATE_WITHOUT_FETCH
+    # Only dates the markup states (meta tags, JSON-LD, <time>): the text search guesses too often.
+    return {
+        "original_date": True,
+        "extensive_search": False,
+        "max_date": latest,
+        "outputformat": _DATE_FORMAT,
+    }
+
+
+def _paragraphs(text: str) -> str:
+    """trafilatura gives one line per block; a blank line between them marks the paragraphs."""
+    return "\n\n".join(line for line in tidy_text(text).split("\n") if line)
