@@ -1,0 +1,98 @@
+"""Pure enrichment: ParsedArticle -> EnrichedArticle (language, named entities, fingerprint, word count)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from newsflow_schemas import EnrichedArticle, ParsedArticle
+
+from .entities import entities_from_doc
+from .fingerprint import simhash
+from .language import detect_language
+
+# spaCy refuses texts over nlp.max_length (1,000,000 characters) and its memory grows with the text;
+# a news article longer than this is almost always a scraping accident.
+MAX_NER_CHARS = 100_000
+
+
+class _Plan(NamedTuple):
+    """What enrichment decided before running the model."""
+
+    language: str | None
+    confidence: float | None
+    ner_text: str | None  # None: NER does not run
+    warnings: list[str]
+
+
+def enrich(
+    article: ParsedArticle, nlp: Language, model_name: str, *, max_chars: int = MAX_NER_CHARS
+) -> EnrichedArticle:
+    """The article with its language, entities, fingerprint and word count."""
+    plan = _plan(article, nlp.lang or "", max_chars)
+    doc = nlp(plan.ner_text) if plan.ner_text is not None else None
+    return _enriched(article, plan, doc, model_name)
+
+
+def enrich_many(
+    articles: list[ParsedArticle],
+    nlp: Language,
+    model_name: str,
+    *,
+    max_chars: int = MAX_NER_CHARS,
+    batch_size: int = 32,
+) -> list[EnrichedArticle]:
+    """The same as `enrich` on each article, with NER batched through `nlp.pipe`."""
+    plans = [_plan(article, nlp.lang or "", max_chars) for article in articles]
+    docs = nlp.pipe((p.ner_text for p in plans if p.ner_text is not None), batch_size=batch_size)
+    return [
+        _enriched(article, plan, next(docs) if plan.ner_text is not None else None, model_name)
+        for article, plan in zip(articles, plans, strict=True)
+    ]
+
+
+def _plan(article: ParsedArticle, model_language: str, max_chars: int) -> _Plan:
+    warnings = list(article.warnings)
+    language, confidence = detect_language("\n".join(filter(None, [article.title, article.body])))
+    # The page's own claim counts only when the text is too short to judge.
+    judged = language or _primary_subtag(article.language)
+    if judged != model_language:
+        reason = f"language {judged!r} not supported" if judged else "language unknown"
+        warnings.append(f"ner skipped: {reason}")
+        return _Plan(language, confidence if language else None, None, warnings)
+    text = article.body
+    if len(text) > max_chars:
+        # Cut at a space so that the last word is not half a name.
+        boundary = max(text.rfind(" ", 0, max_chars), text.rfind("\n", 0, max_chars))
+        text = text[: boundary if boundary > 0 else max_chars]
+        warnings.append(f"ner truncated: read the first {len(text)} of {len(article.body)} characters")
+    return _Plan(language, confidence if language else None, text, warnings)
+
+
+def _enriched(article: ParsedArticle, plan: _Plan, doc: Doc | None, model_name: str) -> EnrichedArticle:
+    return EnrichedArticle.model_validate(
+        {
+            **article.model_dump(),
+            "detected_language": plan.language,
+            "language_confidence": plan.confidence,
+            "entities": entities_from_doc(doc) if doc is not None else [],
+            "ner_model": model_name if doc is not None else None,
+            "fingerprint": simhash(article.body),
+            "word_count": count_words(article.body),
+            "warnings": plan.warnings,
+        }
+    )
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words with at least one letter or digit ("12,000" is one, "–" none)."""
+    return sum(1 for word in text.split() if any(ch.isalnum() for ch in word))
+
+
+def _primary_subtag(tag: str | None) -> str | None:
+    """The language part of a BCP 47 tag: en-US -> en."""
+    if not tag:
+        return None
+    return tag.replace("_", "-").split("-")[0].lower() or None

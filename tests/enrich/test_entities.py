@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from services.enrich.entities import entities_from_doc, name_key
+
+
+def _doc(nlp, text: str, *labelled: tuple[str, str]) -> Doc:
+    """`text` with the given (surface, label) spans as its entities, in order: the model left out."""
+    doc = nlp.make_doc(text)
+    spans, start = [], 0
+    for surface, label in labelled:
+        start = text.index(surface, start)
+        span = doc.char_span(start, start + len(surface), label=label)
+        assert span is not None, surface
+        spans.append(span)
+        start += len(surface)
+    doc.ents = spans
+    return doc
+
+
+def _found(doc: Doc) -> dict[tuple[str, str], list[str]]:
+    return {(e.type, e.name): [s.text for s in e.spans] for e in entities_from_doc(doc)}
+
+
+def test_leading_article_and_possessive_are_trimmed(nlp):
+    doc = _doc(
+        nlp,
+        "Sanctions by the United States were eased. The United States' allies met Iran's envoy.",
+        ("the United States", "GPE"),
+        ("The United States'", "GPE"),
+        ("Iran's", "GPE"),
+    )
+    assert _found(doc) == {("GPE", "United States"): ["United States"] * 2, ("GPE", "Iran"): ["Iran"]}
+
+
+def test_numbers_dates_and_junk_are_not_entities(nlp):
+    doc = _doc(
+        nlp,
+        "In 1979 the -- group, 12,000 people and the Al-Alam News\nNetwork met Iran.",
+        ("1979", "DATE"),
+        ("--", "ORG"),
+        ("12,000", "ORG"),
+        ("Al-Alam News\nNetwork", "ORG"),
+        ("Iran", "GPE"),
+    )
+    assert _found(doc) == {("GPE", "Iran"): ["Iran"]}
+
+
+def test_same_type_and_normalised_name_is_one_entity(nlp):
+    doc = _doc(
+        nlp,
+        "The U.S. said so; the US denied it. Washington, US, agreed. US Steel fell.",
+        ("U.S.", "GPE"),
+        ("US", "GPE"),
+        ("US", "GPE"),
+        ("US Steel", "ORG"),
+    )
+    entities = entities_from_doc(doc)
+    assert [(e.type, e.name, e.mentions, e.surface_forms) for e in entities] == [
+        ("GPE", "U.S.", 3, ["U.S.", "US"]),
+        ("ORG", "US Steel", 1, ["US Steel"]),
+    ]
+
+
+def test_surname_joins_the_only_person_with_that_surname(nlp):
+    doc = _doc(
+        nlp,
+        "Kazem Gharibabadi wrote to Antonio Guterres. Gharibabadi said more.",
+        ("Kazem Gharibabadi", "PERSON"),
+        ("Antonio Guterres", "PERSON"),
+        ("Gharibabadi", "PERSON"),
+    )
+    assert _found(doc) == {
+        ("PERSON", "Kazem Gharibabadi"): ["Kazem Gharibabadi", "Gharibabadi"],
+        ("PERSON", "Antonio Guterres"): ["Antonio Guterres"],
+    }
+
+
+def test_surname_uses_the_model_missed_count_once_it_tagged_one(nlp):
+    doc = _doc(
+        nlp,
+        "Kazem Gharibabadi spoke. Gharibabadi said more. Later Gharibabadi's letter came in May.",
+        ("Kazem Gharibabadi", "PERSON"),
+        ("Gharibabadi", "PERSON"),
+        ("May", "DATE"),
+    )
+    assert _found(doc) == {("PERSON", "Kazem Gharibabadi"): ["Kazem Gharibabadi", "Gharibabadi", "Gharibabadi"]}
+
+
+def test_surname_shared_by_two_people_stays_apart(nlp):
+    doc = _doc(
+        nlp,
+        "Donald Trump and Ivanka Trump came. Trump spoke.",
+        ("Donald Trump", "PERSON"),
+        ("Ivanka Trump", "PERSON"),
+        ("Trump", "PERSON"),
+    )
+    assert set(_found(doc)) == {("PERSON", "Donald Trump"), ("PERSON", "Ivanka Trump"), ("PERSON", "Trump")}
+
+
+def test_acronym_in_parentheses_joins_its_long_form(nlp):
+    # The small model often finds no entity in such a name at all: the text alone defines it.
+    doc = _doc(
+        nlp,
+        "The terrorist anti-Iran Mujahedin-e-Khalq Organization (MKO) was listed. "
+        "The MKO denied it. The MKO's members left. MKOs are not it.",
+        ("MKO", "ORG"),
+    )
+    (mko,) = entities_from_doc(doc)
+    assert (mko.type, mko.name, mko.mentions) == ("ORG", "Mujahedin-e-Khalq Organization", 4)
+    assert mko.surface_forms == ["Mujahedin-e-Khalq Organization", "MKO"]
+
+
+def test_acronym_takes_the_models_label_for_the_long_form(nlp):
+    doc = _doc(
+        nlp,
+        "Iran signed the Joint Comprehensive Plan of Action (JCPOA) in 2015. The JCPOA collapsed.",
+        ("Iran", "GPE"),
+        ("the Joint Comprehensive Plan of Action", "LAW"),
+        ("JCPOA", "ORG"),
+    )
+    assert _found(doc) == {
+        ("GPE", "Iran"): ["Iran"],
+        ("LAW", "Joint Comprehensive Plan of Action"): [
+            "Joint Comprehensive Plan of Action",
+            "JCPOA",
+            "JCPOA",
+        ],
+    }
+
+
+def test_acronym_inside_another_name_is_that_names(nlp):
+    doc = _doc(
+        nlp,
+        "The United Nations (UN) met. The UN Human Rights Council spoke.",
+        ("The United Nations", "ORG"),
+        ("The UN Human Rights Council", "ORG"),
+    )
+    assert _found(doc) == {
+        ("ORG", "United Nations"): ["United Nations", "UN"],
+        ("ORG", "UN Human Rights Council"): ["UN Human Rights Council"],
+    }
+
+
+def test_words_that_do_not_spell_the_acronym_define_nothing(nlp):
+    doc = _doc(nlp, "Tehran, Sep. 07 (MNA) reported it. Iran Daily (MNA) too.\n(MNA) again.")
+    assert entities_from_doc(doc) == []
+
+
+def test_canonical_name_is_the_longest_form(nlp):
+    doc = _doc(
+        nlp,
+        "Gharibabadi spoke. Then Kazem Gharibabadi spoke.",
+        ("Gharibabadi", "PERSON"),
+        ("Kazem Gharibabadi", "PERSON"),
+    )
+    (person,) = entities_from_doc(doc)
+    assert person.name == "Kazem Gharibabadi"
+    assert person.surface_forms == ["Gharibabadi", "Kazem Gharibabadi"]
+
+
+def test_name_key_ignores_case_dots_and_dash_and_quote_styles():
+    assert name_key("U.S.") == name_key("US") == "us"
+    assert name_key("Al–Alam  News") == name_key("al-alam news")
+    assert name_key("People’s Mujahedin") == name_key("People's Mujahedin")

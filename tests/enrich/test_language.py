@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from services.enrich.language import detect_language
+
+from .conftest import FRENCH, GERMAN, seed_text
+
+
+def test_seeds_are_english():
+    for number in ("000", "003"):
+        language, confidence = detect_language(seed_text(number))
+        assert language == "en"
+        assert 0.9 < confidence <= 1.0
+
+
+def test_german_and_french_paragraphs():
+    assert detect_language(GERMAN)[0] == "de"
+    assert detect_language(FRENCH)[0] == "fr"
+
+
+def test_confidence_is_a_probability():
+    _, confidence = detect_language(GERMAN + " " + FRENCH)
+    assert 0.0 < confidence <= 1.0
+
+
+def test_too_short_or_wordless_text_has_no_language():
+    assert detect_language("Hello there") == (None, 0.0)
+    assert detect_language("") == (None, 0.0)
+    assert detect_language("12,000 17,000 1979 2019 ... 3.5% -- 44 " * 5) == (None, 0.0)
