@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -71,18 +71,29 @@ def postgres_server_url(docker_available: bool) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(postgres_server_url: str) -> Iterator[str]:
-    """A database of this session's own on the server, dropped at the end."""
-    name = f"newsflow_test_{uuid.uuid4().hex[:12]}"
+def new_postgres_database(postgres_server_url: str) -> Iterator[Callable[[], str]]:
+    """Makes empty databases on the server for tests of their own; all are dropped at the end."""
     admin = database_engine(postgres_server_url).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
+    names: list[str] = []
+
+    def create() -> str:
+        name = f"newsflow_test_{uuid.uuid4().hex[:12]}"
         with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        names.append(name)
+        return make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+
+    yield create
+    with admin.connect() as conn:
+        for name in names:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    admin.dispose()
+
+
+@pytest.fixture()
+def postgres_url(new_postgres_database: Callable[[], str]) -> str:
+    """An empty database of this test's own."""
+    return new_postgres_database()
 
 
 @pytest.fixture()

@@ -10,14 +10,19 @@ from faststream.redis import RedisBroker, StreamSub
 from .settings import Settings
 
 
-def make_broker(settings: Settings) -> RedisBroker:
+def make_broker(settings: Settings, stage: str) -> RedisBroker:
     # FastStream's own per-message log lines duplicate ours; keep its lifecycle lines only.
-    return RedisBroker(settings.redis_url, log_level=30)
+    # The client name lets `CLIENT LIST` tell which worker holds which connection.
+    return RedisBroker(settings.redis_url, log_level=30, client_name=client_name(settings, stage))
 
 
 def consumer_name(settings: Settings) -> str:
     """Unique per process, so replicas in one group never share a pending list."""
     return settings.consumer_name or f"{socket.gethostname()}-{os.getpid()}"
+
+
+def client_name(settings: Settings, stage: str) -> str:
+    return f"newsflow-{stage}-{consumer_name(settings)}"
 
 
 def group_stream(stream: str, stage: str, settings: Settings) -> StreamSub:

@@ -11,7 +11,7 @@ import structlog
 def configure_logging(stage: str, log_format: str = "auto", level: str = "INFO") -> None:
     """Configure structlog (and stdlib logging, so FastStream's lines go the same way)."""
     as_json = log_format == "json" or (log_format == "auto" and not sys.stderr.isatty())
-    shared = [
+    shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -20,7 +20,7 @@ from .settings import Settings
 def setup_stage(stage: str) -> tuple[Settings, RedisBroker]:
     settings = Settings()
     configure_logging(stage, settings.log_format, settings.log_level)
-    broker = make_broker(settings)
+    broker = make_broker(settings, stage)
     broker.add_middleware(dead_letter_middleware(stage, settings.stream_dlq))
     return settings, broker
 

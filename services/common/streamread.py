@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TypeVar
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
 
 import redis
 from faststream.redis.parser.binary import BinaryMessageFormatV1
@@ -14,7 +14,7 @@ Model = TypeVar("Model", bound=BaseModel)
 DATA_FIELD = b"__data__"  # where FastStream keeps the encoded message in a stream entry
 
 
-def decode_entry(fields: dict[bytes, bytes], model: type[Model]) -> Model:
+def decode_entry(fields: Mapping[Any, Any], model: type[Model]) -> Model:
     body, _headers = BinaryMessageFormatV1.parse(fields[DATA_FIELD])
     return model.model_validate_json(body)
 
@@ -26,8 +26,8 @@ def read_stream(client: redis.Redis, stream: str, model: type[Model], after: str
         entries = client.xrange(stream, min=start, count=500)
         if not entries:
             return
-        for entry_id, fields in entries:
-            yield decode_entry(fields, model)
+        for _entry_id, fields in entries:
+            yield decode_entry(fields or {}, model)
         start = f"({entries[-1][0].decode() if isinstance(entries[-1][0], bytes) else entries[-1][0]}"
 
 
@@ -37,7 +37,7 @@ def last_entry_id(client: redis.Redis, stream: str) -> str:
     if not newest:
         return "0-0"
     entry_id = newest[0][0]
-    return entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    return entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
 
 
 def entries_added(client: redis.Redis, stream: str) -> int:

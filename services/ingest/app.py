@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging("ingest", settings.log_format, settings.log_level)
     log = structlog.get_logger()
-    broker = make_broker(settings)
+    broker = make_broker(settings, "ingest")
     raw_stream = broker.publisher(stream=out_stream(settings.stream_raw, settings))
     keys = [k.get_secret_value().encode() for k in settings.ingest_api_keys]
     submission_schema = ArticleSubmission.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -81,9 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         now, admitted = utcnow(), []
         for index, item in enumerate(items):
             try:
-                admitted.append(
-                    admit(submission_from_json(item), uuid.uuid4().hex, now, settings.ingest_max_bytes)
-                )
+                admitted.append(admit(submission_from_json(item), uuid.uuid4().hex, now, settings.ingest_max_bytes))
             except RejectedInput as exc:
                 where = f"article {index}: " if len(items) > 1 else ""
                 raise HttpError(422, where + exc.reason) from exc

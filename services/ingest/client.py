@@ -30,9 +30,7 @@ class IngestClient:
 
     def _post(self, batch: list[FileArticle], report: SubmitReport) -> None:
         payload = json.dumps([a.submission for a in batch])
-        response = self.http.post(
-            "/v1/articles:batch", content=payload, headers={"Content-Type": "application/json"}
-        )
+        response = self.http.post("/v1/articles:batch", content=payload, headers={"Content-Type": "application/json"})
         if response.status_code == 202:
             for article, accepted in zip(batch, response.json()["accepted"], strict=True):
                 report.accepted.append((article.path, accepted["article_id"], accepted["trace_id"]))

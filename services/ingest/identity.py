@@ -20,9 +20,13 @@ def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no fragment, no tracking parameters, no trailing slash."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
-    if parts.port and not (parts.scheme == "http" and parts.port == 80 or parts.scheme == "https" and parts.port == 443):
+    if parts.port and not (
+        (parts.scheme == "http" and parts.port == 80) or (parts.scheme == "https" and parts.port == 443)
+    ):
         host = f"{host}:{parts.port}"
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)))
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k))
+    )
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme.lower(), host, path, query, ""))
 
@@ -40,7 +44,9 @@ def find_canonical_url(html: str) -> str | None:
             return attrs["href"]
     for tag in _META_TAG.findall(head):
         attrs = _attributes(tag)
-        if attrs.get("property", "").lower() == "og:url" and attrs.get("content", "").startswith(("http://", "https://")):
+        if attrs.get("property", "").lower() == "og:url" and attrs.get("content", "").startswith(
+            ("http://", "https://")
+        ):
             return attrs["content"]
     return None
 

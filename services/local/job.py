@@ -116,7 +116,11 @@ def _submit(files: list[Path], settings: Settings, console: Console) -> SubmitRe
 
 def _progress(console: Console) -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
     )
 
 
@@ -182,8 +186,10 @@ def _show_sample(store: Store, article_ids: list[str], console: Console) -> None
         return
     console.rule(f"Sample: {best['title'] or best['article_id']}")
     dateline = f"{best['dateline_city'] or ''} {best['dateline_date'] or ''}".strip()
-    console.print(f"id {best['article_id']}  language {best['language']}  agency {best['agency']}  "
-                  f"dateline {dateline or '-'}  reference {best['reference'] or '-'}")
+    console.print(
+        f"id {best['article_id']}  language {best['language']}  agency {best['agency']}  "
+        f"dateline {dateline or '-'}  reference {best['reference'] or '-'}"
+    )
     console.print(best["body"][:400] + ("..." if len(best["body"]) > 400 else ""))
     entities = Table("entity", "type", "mentions")
     for entity in best["entities"][:15]:

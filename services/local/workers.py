@@ -63,7 +63,9 @@ class Workers:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if worker.process.poll() is not None:
-                raise WorkerFailed(f"{worker.stage} worker exited with {worker.process.returncode}:\n{worker.log_tail()}")
+                raise WorkerFailed(
+                    f"{worker.stage} worker exited with {worker.process.returncode}:\n{worker.log_tail()}"
+                )
             if self._is_ready(worker):
                 return
             time.sleep(0.2)
@@ -77,16 +79,19 @@ class Workers:
                 return httpx.get(url, timeout=1).status_code == 200
             except httpx.HTTPError:
                 return False
-        stream = {"parse": settings.stream_raw, "enrich": settings.stream_parsed, "store": settings.stream_enriched}
         client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
         try:
-            consumers = client.xinfo_consumers(stream[worker.stage], worker.stage)
-        except redis.ResponseError:  # no group yet
-            return False
+            clients = client.client_list()
         finally:
             client.close()
-        # The consumer name ends with the pid; it appears once the worker has read the stream.
-        return any(c["name"].endswith(f"-{worker.process.pid}") for c in consumers)
+        # A stage worker is ready once its broker connection (named after stage, host and pid) is reading.
+        suffix = f"-{worker.process.pid}"
+        return any(
+            c["name"].startswith(f"newsflow-{worker.stage}-")
+            and c["name"].endswith(suffix)
+            and c["cmd"] == "xreadgroup"
+            for c in clients
+        )
 
     def start_all(self, replicas: dict[str, int] | None = None) -> None:
         for stage in STAGES:

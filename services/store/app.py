@@ -1,6 +1,7 @@
 """FastStream wiring of the store stage: articles.enriched -> database -> articles.stored."""
 
 import asyncio
+from typing import Final
 
 import structlog
 from faststream import FastStream
@@ -12,7 +13,7 @@ from services.common.stage import article_context, setup_stage, utcnow
 from .core import stored_event, to_rows
 from .repository import Store, database_engine
 
-STAGE = "store"
+STAGE: Final = "store"
 settings, broker = setup_stage(STAGE)
 app = FastStream(broker)
 log = structlog.get_logger()

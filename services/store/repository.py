@@ -45,7 +45,9 @@ class Store:
     def save(self, rows: ArticleRows) -> Change:
         """Upsert one article with its entities in one transaction; say whether anything changed."""
         new = self._insert(articles).values(rows.article)
-        changed_columns = {c: new.excluded[c] for c in rows.article if c not in ("article_id", "stored_at")}
+        changed_columns: dict[str, Any] = {
+            c: new.excluded[c] for c in rows.article if c not in ("article_id", "stored_at")
+        }
         changed_columns["revision"] = articles.c.revision + 1
         upsert = new.on_conflict_do_update(
             index_elements=[articles.c.article_id],
@@ -109,8 +111,13 @@ class Store:
             if row is None:
                 return None
             linked = conn.execute(
-                select(entities.c.entity_id, entities.c.name, entities.c.type, mentions.c.count,
-                       mentions.c.surface_forms)
+                select(
+                    entities.c.entity_id,
+                    entities.c.name,
+                    entities.c.type,
+                    mentions.c.count,
+                    mentions.c.surface_forms,
+                )
                 .join(mentions, mentions.c.entity_id == entities.c.entity_id)
                 .where(mentions.c.article_id == article_id)
                 .order_by(mentions.c.count.desc(), entities.c.name)

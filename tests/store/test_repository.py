@@ -34,10 +34,6 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     store = Store(database_engine(url))
     store.create_schema()
     yield store
-    if request.param == "postgresql":
-        from services.store.tables import metadata
-
-        metadata.drop_all(store.engine)
     store.engine.dispose()
 
 
