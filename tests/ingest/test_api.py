@@ -74,7 +74,13 @@ def test_any_configured_key_works_also_as_bearer(client: TestClient) -> None:
     ],
 )
 def test_bad_requests_get_a_clear_4xx_and_reach_no_stream(
-    client: TestClient, settings: Settings, path: str, body: bytes, headers: dict[str, str], status: int, reason: str
+    client: TestClient,
+    settings: Settings,
+    path: str,
+    body: bytes,
+    headers: dict[str, str],
+    status: int,
+    reason: str,
 ) -> None:
     response = client.post(path, content=body, headers={"Content-Type": "application/json", **headers})
     assert response.status_code == status

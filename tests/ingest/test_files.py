@@ -40,5 +40,5 @@ def test_a_gzip_bomb_is_refused_without_inflating_it(tmp_path: Path) -> None:
 
 def test_broken_json_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{nope")
-    with pytest.raises(UnreadableFile, match="bad.json: not valid JSON"):
+    with pytest.raises(UnreadableFile, match=r"bad\.json: not valid JSON"):
         list(read_articles(tmp_path / "bad.json"))

@@ -21,7 +21,10 @@ def test_without_url_the_id_follows_the_normalised_content() -> None:
 
 
 def test_canonical_link_is_found_in_the_page_head() -> None:
-    page = '<html><head><meta property="og:url" content="https://b.example/x"><link href="https://a.example/story" rel="canonical"></head>'
+    page = (
+        '<html><head><meta property="og:url" content="https://b.example/x">'
+        '<link href="https://a.example/story" rel="canonical"></head>'
+    )
     assert find_canonical_url(page) == "https://a.example/story"
     assert find_canonical_url('<meta property="og:url" content="https://b.example/x">') == "https://b.example/x"
     assert find_canonical_url("<p>no head</p>") is None
