@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +22,7 @@ err = Console(stderr=True)
 Paths = Annotated[list[Path], typer.Argument(help="Files or folders (.html .htm .html.gz .txt .json).")]
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     ingest = "ingest"
     parse = "parse"
     enrich = "enrich"
@@ -108,7 +108,9 @@ def _with_dateline(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @app.command()
-def parse(paths: Paths, as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False) -> None:
+def parse(
+    paths: Paths, as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False
+) -> None:
     """Run the parse core on files in this process (no Redis) and print the results."""
     from services.common.errors import RejectedInput
     from services.parse.core import parse as parse_article
@@ -149,7 +151,17 @@ def _emit(path: Path, data: dict[str, Any], as_json: bool) -> None:
         return
     console = Console()
     console.rule(str(path))
-    for key in ("title", "url", "authors", "published_at", "language", "dateline", "agency", "reference", "license"):
+    for key in (
+        "title",
+        "url",
+        "authors",
+        "published_at",
+        "language",
+        "dateline",
+        "agency",
+        "reference",
+        "license",
+    ):
         if data.get(key):
             console.print(f"[bold]{key}[/]: {data[key]}")
     if data.get("entities"):
@@ -181,8 +193,13 @@ def articles_list(
 
     table = Table("article_id", "stored_at", "language", "words", "title")
     for row in rows:
-        table.add_row(row["article_id"], str(row["stored_at"])[:19], row["language"] or "-", str(row["word_count"]),
-                      (row["title"] or "")[:70])
+        table.add_row(
+            row["article_id"],
+            str(row["stored_at"])[:19],
+            row["language"] or "-",
+            str(row["word_count"]),
+            (row["title"] or "")[:70],
+        )
     Console().print(table)
 
 

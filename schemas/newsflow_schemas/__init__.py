@@ -1,7 +1,16 @@
 """newsflow's public message contract. Depends on Pydantic only; never imports services."""
 
 from . import streams
-from .articles import ContentType, Dateline, EnrichedArticle, Entity, EntityType, Mention, ParsedArticle, RawArticle
+from .articles import (
+    ContentType,
+    Dateline,
+    EnrichedArticle,
+    Entity,
+    EntityType,
+    Mention,
+    ParsedArticle,
+    RawArticle,
+)
 from .base import SCHEMA_VERSION, Envelope, StageTimes
 from .events import ArticleStored, DeadLetter
 from .submission import Accepted, AcceptedArticle, ArticleSubmission
