@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 
@@ -9,11 +10,19 @@ from faststream.redis import RedisBroker, StreamSub
 
 from .settings import Settings
 
+FASTSTREAM_LOGGER = "newsflow.faststream"  # not "faststream": that one has its own handler
+
 
 def make_broker(settings: Settings, stage: str) -> RedisBroker:
-    # FastStream's own per-message log lines duplicate ours; keep its lifecycle lines only.
+    # FastStream logs through a stdlib logger that propagates to our structlog handler (one format).
+    # Its per-message "Received/Processed" lines go at DEBUG: our own "parsed"/"stored" lines say more.
     # The client name lets `CLIENT LIST` tell which worker holds which connection.
-    return RedisBroker(settings.redis_url, log_level=30, client_name=client_name(settings, stage))
+    return RedisBroker(
+        settings.redis_url,
+        logger=logging.getLogger(FASTSTREAM_LOGGER),
+        log_level=logging.DEBUG,
+        client_name=client_name(settings, stage),
+    )
 
 
 def consumer_name(settings: Settings) -> str:

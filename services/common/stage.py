@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import structlog
+from faststream import FastStream
 from faststream.redis import RedisBroker
 
 from newsflow_schemas import Envelope
 
-from .broker import make_broker
+from .broker import FASTSTREAM_LOGGER, make_broker
 from .deadletter import dead_letter_middleware
 from .logging import configure_logging
 from .settings import Settings
@@ -23,6 +25,11 @@ def setup_stage(stage: str) -> tuple[Settings, RedisBroker]:
     broker = make_broker(settings, stage)
     broker.add_middleware(dead_letter_middleware(stage, settings.stream_dlq))
     return settings, broker
+
+
+def stage_app(broker: RedisBroker) -> FastStream:
+    """The FastStream app around `broker`, logging through our handler like everything else."""
+    return FastStream(broker, logger=logging.getLogger(FASTSTREAM_LOGGER))
 
 
 @contextmanager

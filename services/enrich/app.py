@@ -4,12 +4,11 @@ from functools import cache
 from typing import Final
 
 import structlog
-from faststream import FastStream
 from spacy.language import Language
 
 from newsflow_schemas import EnrichedArticle, ParsedArticle
 from services.common.broker import group_stream, out_stream
-from services.common.stage import article_context, setup_stage, utcnow
+from services.common.stage import article_context, setup_stage, stage_app, utcnow
 
 from .core import enrich
 from .language import detect_language
@@ -17,7 +16,7 @@ from .model import load_nlp
 
 STAGE: Final = "enrich"
 settings, broker = setup_stage(STAGE)
-app = FastStream(broker)
+app = stage_app(broker)
 log = structlog.get_logger()
 
 

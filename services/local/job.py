@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ def _since(client: redis.Redis, settings: Settings, marks: Marks, name: str) -> 
 def _group_idle(client: redis.Redis, stream: str, group: str) -> bool:
     """The group has read everything on `stream` and acknowledged it."""
     try:
-        groups = {g["name"]: g for g in client.xinfo_groups(stream)}
+        groups = {_text(g["name"]): g for g in client.xinfo_groups(stream)}
     except redis.ResponseError:
         return False
     info = groups.get(group)
@@ -68,12 +69,18 @@ def _group_idle(client: redis.Redis, stream: str, group: str) -> bool:
     if info.get("lag") is not None:
         return info["lag"] == 0
     # Redis reports no lag after deletions in the stream; compare positions instead.
-    return info["last-delivered-id"] == last_entry_id(client, stream)
+    return _text(info["last-delivered-id"]) == last_entry_id(client, stream)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def run_job(paths: list[Path], settings: Settings, console: Console, timeout: float = 900) -> int:
     """Run the whole pipeline over `paths`; return 0 when every accepted article was stored."""
     started = time.monotonic()
+    # A plain SIGTERM would end Python without running `finally`, leaving orphan workers in the groups.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     private: LocalServer | None = None
     if not redis_answers(settings.redis_url):
         private = start_redis()
@@ -99,6 +106,10 @@ def run_job(paths: list[Path], settings: Settings, console: Console, timeout: fl
             workers.stop_all()
         if private:
             private.stop()
+
+
+def _exit_on_sigterm(_signum: int, _frame: object) -> None:
+    raise SystemExit(143)
 
 
 def _submit(files: list[Path], settings: Settings, console: Console) -> SubmitReport:
@@ -176,12 +187,8 @@ def _summarise(client: redis.Redis, settings: Settings, marks: Marks, report: Su
 
 
 def _show_sample(store: Store, article_ids: list[str], console: Console) -> None:
-    """The stored article (of this run) with the most entities, as a reader would see it."""
-    best = None
-    for article_id in article_ids[:20]:
-        article = store.get_article(article_id)
-        if article and (best is None or len(article["entities"]) > len(best["entities"])):
-            best = article
+    """The first stored article of this run (from the first path given), as a reader would see it."""
+    best = next((a for a in map(store.get_article, article_ids[:20]) if a is not None), None)
     if best is None:
         return
     console.rule(f"Sample: {best['title'] or best['article_id']}")

@@ -3,17 +3,16 @@
 from typing import Final
 
 import structlog
-from faststream import FastStream
 
 from newsflow_schemas import ParsedArticle, RawArticle
 from services.common.broker import group_stream, out_stream
-from services.common.stage import article_context, setup_stage, utcnow
+from services.common.stage import article_context, setup_stage, stage_app, utcnow
 
 from .core import parse
 
 STAGE: Final = "parse"
 settings, broker = setup_stage(STAGE)
-app = FastStream(broker)
+app = stage_app(broker)
 log = structlog.get_logger()
 
 

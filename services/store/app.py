@@ -4,18 +4,17 @@ import asyncio
 from typing import Final
 
 import structlog
-from faststream import FastStream
 
 from newsflow_schemas import EnrichedArticle
 from services.common.broker import group_stream, out_stream
-from services.common.stage import article_context, setup_stage, utcnow
+from services.common.stage import article_context, setup_stage, stage_app, utcnow
 
 from .core import stored_event, to_rows
 from .repository import Store, database_engine
 
 STAGE: Final = "store"
 settings, broker = setup_stage(STAGE)
-app = FastStream(broker)
+app = stage_app(broker)
 log = structlog.get_logger()
 store = Store(database_engine(settings.database_url))
 announce = broker.publisher(stream=out_stream(settings.stream_stored, settings))
