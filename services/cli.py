@@ -13,10 +13,12 @@ import typer
 from rich.console import Console
 
 from services.common.settings import Settings
+from services.evaluation.cli import eval_app
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 articles_app = typer.Typer(help="Read stored articles.", no_args_is_help=True)
 app.add_typer(articles_app, name="articles")
+app.add_typer(eval_app, name="eval")
 err = Console(stderr=True)
 
 Paths = Annotated[list[Path], typer.Argument(help="Files or folders (.html .htm .html.gz .txt .json).")]
