@@ -46,6 +46,8 @@ class ParsedArticle(Envelope):
     description: str | None = None
     authors: list[str] = Field(default_factory=list)
     published_at: datetime | None = None
+    updated_at: datetime | None = Field(default=None, description="When the page says it last changed.")
+    image_url: str | None = Field(default=None, description="The lead image the page declares.")
     language: str | None = Field(default=None, description="Declared by the page or scraper (BCP 47).")
     site_name: str | None = None
     dateline: Dateline | None = None

@@ -7,7 +7,9 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+# Minor versions add optional fields only (1.1: ParsedArticle.updated_at, image_url); readers ignore
+# fields they do not know, so a 1.0 subscriber reads 1.1 messages unchanged.
+SCHEMA_VERSION = "1.1"
 
 Stage = Literal["ingest", "parse", "enrich", "store"]
 

@@ -69,6 +69,8 @@ def _parsed(raw: RawArticle, found: ArticleParts, warnings: list[str]) -> Parsed
         description=found.description,
         authors=found.authors or list(raw.authors),
         published_at=found.published_at or raw.published_at,
+        updated_at=found.updated_at,
+        image_url=found.image_url,
         language=found.language or raw.language,
         site_name=found.site_name,
         dateline=found.dateline,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -13,9 +14,23 @@ from trafilatura.settings import Document
 from services.common.errors import RejectedInput
 
 from .agency import agency_name
-from .metadata import canonical_url, clean_title, declared_language, one_line, published_at, split_authors
+from .body import article_text
+from .byline import agency_in_byline, author_names
+from .jsonld import read_linked_data
+from .metadata import (
+    AUTHOR_META,
+    TITLE_META,
+    canonical_url,
+    declared_language,
+    image_url,
+    meta_values,
+    one_line,
+    published_at,
+    updated_at,
+)
 from .parts import ArticleParts
 from .text import drop_control_chars, tidy_text
+from .title import headline
 
 # trafilatura has no size or time limit, and a pure function cannot impose a timeout: SIGALRM only
 # works in the main thread (FastStream may run handlers elsewhere) and Python cannot stop a thread.
@@ -70,24 +85,51 @@ def extract_html(html: str, url: str | None = None, fetched_at: datetime | None 
         date_extraction_params=_date_params(fetched_at),
     )
     # None when trafilatura found no text (and a dict only with as_dict=True).
-    if not isinstance(document, Document) or not (body := _paragraphs(document.text or "")):
+    if not isinstance(document, Document) or not (body := _paragraphs(article_text(document, tree))):
         raise RejectedInput("no article text found in the html")
-    site_name = one_line(document.sitename)
-    authors, agency = split_authors(document.author)
+    return _with_metadata(ArticleParts(body=body, warnings=warnings), tree, document, url, fetched_at)
+
+
+def _with_metadata(
+    parts: ArticleParts, tree: lxml.html.HtmlElement, document: Document, url: str | None, fetched_at: datetime | None
+) -> ArticleParts:
+    """Fill `parts` from what the page states: JSON-LD, then meta tags, then trafilatura's guesses."""
+    linked = read_linked_data(tree)
+    parts.site_name = one_line(document.sitename)
+    host = urlsplit(url).hostname if url else None
+    stated_titles = [*meta_values(tree, TITLE_META), linked.headline, _title_tag(tree)]
+    parts.title = headline(tree, stated_titles, parts.site_name, host)
+    # The first source that names people wins; mixing them brings in publishers and duplicates.
+    sources = [
+        linked.authors,
+        meta_values(tree, AUTHOR_META),
+        _written_in_page(document.author, tree),
+    ]
+    parts.authors = next((names for s in sources if (names := author_names(s, parts.site_name, host))), [])
+    parts.agency = None if parts.authors else agency_in_byline([byline for s in sources for byline in s[:2]])
+    parts.agency_name = agency_name(parts.agency) if parts.agency else None
     latest = fetched_at + timedelta(days=1) if fetched_at else None
-    return ArticleParts(
-        body=body,
-        title=clean_title(document.title, site_name),
-        authors=authors,
-        published_at=published_at(tree, document.date, latest, warnings),
-        description=one_line(document.description),
-        canonical_url=canonical_url(tree, url),
-        site_name=site_name,
-        language=declared_language(tree),
-        agency=agency,
-        agency_name=agency_name(agency) if agency else None,
-        warnings=warnings,
-    )
+    parts.published_at = published_at(tree, linked.published or document.date, latest, parts.warnings)
+    parts.updated_at = updated_at(tree, linked.modified, latest)
+    parts.description = one_line(document.description)
+    parts.canonical_url = canonical_url(tree, url)
+    parts.image_url = image_url(tree, linked.image, url)
+    parts.language = declared_language(tree)
+    return parts
+
+
+def _title_tag(tree: lxml.html.HtmlElement) -> str | None:
+    title = tree.find(".//title")
+    return title.text_content() if title is not None else None
+
+
+def _written_in_page(byline: str | None, tree: lxml.html.HtmlElement) -> list[str]:
+    """trafilatura's byline names, kept only as the page writes them: it re-cases user names ("Jdadmin")."""
+    names = [name.strip() for name in (byline or "").split(";") if name.strip()]
+    if not names:
+        return []
+    text = tree.text_content()
+    return [name for name in names if name in text]
 
 
 def _parse_tree(html: str, warnings: list[str]) -> lxml.html.HtmlElement:

@@ -8,8 +8,9 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 import lxml.html
+from dateutil import parser as dateutil_parser
+from dateutil import tz
 
-from .agency import agency_code
 from .text import drop_control_chars
 
 # <meta> names that state the publication time, as Open Graph, schema.org and CMSs spell them.
@@ -25,6 +26,33 @@ _PUBLISHED_NAMES = {
     "parsely-pub-date",
     "sailthru.date",
 }
+_UPDATED_NAMES = {
+    "article:modified_time",
+    "article:modified",
+    "og:updated_time",
+    "datemodified",
+    "dc.date.modified",
+    "last-modified",
+    "lastmod",
+}
+# Where pages state their headline and authors, best first (og:title is the most often right).
+TITLE_META = ("og:title", "twitter:title", "dc.title", "title")
+AUTHOR_META = (
+    "author",
+    "article:author",
+    "og:article:author",
+    "byl",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+)
+IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+# Years before the web are CMS placeholders ("0001-01-01"), not publication dates.
+EARLIEST_YEAR = 1990
+# US zone abbreviations pages print next to times ("07:47 PM EST"); others are left unknown.
+_ZONES = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "ET": -5,
+          "GMT": 0, "UTC": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "IST": 5.5}  # fmt: skip
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s{0,3}:\s{0,3}"([^"]{8,40})"')
 # JSON-LD blocks can be large; the date sits near the start of the article object.
 MAX_JSON_LD_CHARS = 100_000
@@ -93,32 +121,67 @@ def published_at(
     return published.replace(tzinfo=UTC)
 
 
-def split_authors(byline: str | None) -> tuple[list[str], str | None]:
-    """Person names from trafilatura's "A; B" byline, and an agency named there in place of a person."""
-    authors: list[str] = []
-    agency = None
-    for part in (one_line(byline) or "").split(";"):
-        name = part.strip()
-        if name[:3].casefold() == "by ":
-            name = name[3:].lstrip()
-        if not name:
-            continue
-        if code := agency_code(name):
-            agency = agency or code
-        elif name.casefold() not in {author.casefold() for author in authors}:
-            authors.append(name)
-    return authors, agency
+def meta_values(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> list[str]:
+    """The contents of <meta> tags with these names or properties, in the order of `names`."""
+    found: dict[str, list[str]] = {}
+    for meta in tree.iterfind(".//meta[@content]"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        if key in names and (value := one_line(meta.get("content"))):
+            found.setdefault(key, []).append(value)
+    return [value for name in names for value in found.get(name, [])]
 
 
-def clean_title(title: str | None, site_name: str | None) -> str | None:
-    """The page title without the site name that pages append ("Story | Site")."""
+def updated_at(tree: lxml.html.HtmlElement, stated: str | None, latest: datetime | None) -> datetime | None:
+    """When the page says it was last changed; timezone-aware (UTC when the page gives no zone)."""
+    values = [stated] if stated else []
+    for meta in tree.iterfind(".//meta[@content]"):
+        names = " ".join(meta.get(key, "") for key in ("property", "name", "itemprop")).lower().split()
+        if _UPDATED_NAMES.intersection(names):
+            values.append(meta.get("content", ""))
+    for value in values:
+        if (time := _read_time(value)) and _not_after(time, latest):
+            return time if time.tzinfo else time.replace(tzinfo=UTC)
+    return None
+
+
+def image_url(tree: lxml.html.HtmlElement, stated: str | None, url: str | None) -> str | None:
+    """The article's lead image: og:image or twitter:image, else the JSON-LD image; absolute."""
+    for candidate in [*meta_values(tree, IMAGE_META), stated or ""]:
+        absolute = urljoin(url or "", candidate.strip())
+        if absolute.startswith(("http://", "https://")) and len(absolute) <= MAX_URL_CHARS:
+            return absolute
+    return None
+
+
+def clean_title(title: str | None, site_name: str | None, host: str | None = None) -> str | None:
+    """The page title without the site name pages put after it ("Story | Site") or before it."""
     title = one_line(title)
-    if title and site_name:
-        for separator in _TITLE_SEPARATORS:
-            suffix = f"{separator}{site_name}"
-            if title.casefold().endswith(suffix.casefold()) and len(title) > len(suffix):
-                return title[: -len(suffix)].rstrip()
+    if not title:
+        return None
+    for separator in _TITLE_SEPARATORS:
+        head, _, tail = title.rpartition(separator)
+        if head and _names_site(tail, site_name, host):
+            return head.rstrip()
+        tail, _, rest = title.partition(separator)
+        if rest and _names_site(tail, site_name, host):
+            return rest.lstrip()
     return title
+
+
+def _names_site(text: str, site_name: str | None, host: str | None) -> bool:
+    """`text` is the site's name: its letters appear in the site name or host, or theirs in it."""
+    key = _letters(text)
+    if len(key) < 3:
+        return False
+    for value in (site_name, host.removeprefix("www.") if host else None):
+        other = _letters(value or "")
+        if len(other) >= 3 and (key in other or other in key):
+            return True
+    return False
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _stated_times(tree: lxml.html.HtmlElement) -> list[str]:
@@ -136,16 +199,35 @@ def _stated_times(tree: lxml.html.HtmlElement) -> list[str]:
 
 
 def _read_time(value: str | None) -> datetime | None:
-    value = (value or "").strip()[:64]
+    """A stated time, or None when it is unreadable or a placeholder ("0001-01-01T00:00:00Z")."""
+    time = _parse_time((value or "").strip()[:64])
+    return time if time is not None and time.year >= EARLIEST_YEAR else None
+
+
+def _parse_time(value: str) -> datetime | None:
     if not value:
         return None
     try:
         return datetime.fromisoformat(value)
     except ValueError:
         pass
+    # dateutil before the e-mail parser: that one reads "07:47 PM EST" as 07:47 without a zone.
+    if written := _read_written_time(value):
+        return written
     try:
         return parsedate_to_datetime(value)  # "Tue, 19 Nov 2019 11:00:09 GMT"
     except (TypeError, ValueError):
+        return None
+
+
+def _read_written_time(value: str) -> datetime | None:
+    """A time as people write it: "November 19, 2019, 07:47 PM EST"; only when it has a year."""
+    if not re.search(r"\b(?:19|20)\d\d\b", value):
+        return None
+    zones = {name: tz.tzoffset(name, int(hours * 3600)) for name, hours in _ZONES.items()}
+    try:
+        return dateutil_parser.parse(value, tzinfos=zones)
+    except (ValueError, OverflowError):
         return None
 
 

@@ -16,8 +16,10 @@ class ArticleParts:
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     published_at: datetime | None = None
+    updated_at: datetime | None = None
     description: str | None = None
     canonical_url: str | None = None
+    image_url: str | None = None
     site_name: str | None = None
     language: str | None = None
     dateline: Dateline | None = None

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from newsflow_schemas import ParsedArticle, StageTimes
+from newsflow_schemas import SCHEMA_VERSION, ParsedArticle, StageTimes
 from services.common.errors import RejectedInput
 from services.parse.core import MAX_TEXT_CHARS, parse
 
@@ -66,7 +66,7 @@ def test_envelope_and_source_fields_are_copied():
 
     parsed = parse(raw)
 
-    assert (parsed.article_id, parsed.trace_id, parsed.schema_version) == ("seed-003", "test-trace", "1.0")
+    assert (parsed.article_id, parsed.trace_id, parsed.schema_version) == ("seed-003", "test-trace", SCHEMA_VERSION)
     assert parsed.times == times
     assert (parsed.url, parsed.source, parsed.fetched_at) == (raw.url, raw.source, raw.fetched_at)
 
@@ -119,7 +119,7 @@ def test_page_metadata_wins_over_the_scraper():
 
     parsed = parse(raw)
 
-    assert parsed.title == "Opinion | Republicans Are Following Trump to Nowhere"
+    assert parsed.title == "Republicans Are Following Trump to Nowhere"
     assert parsed.authors == ["Jamelle Bouie"]
     assert parsed.language == "en-US"
     assert parsed.canonical_url == truth["url"]

@@ -10,26 +10,15 @@ from services.parse.metadata import (
     canonical_url,
     clean_title,
     declared_language,
+    image_url,
     one_line,
     published_at,
-    split_authors,
+    updated_at,
 )
 
 
 def page(head: str = "", html_attributes: str = "") -> lxml.html.HtmlElement:
     return lxml.html.document_fromstring(f"<html {html_attributes}><head>{head}</head><body><p>x</p></body></html>")
-
-
-def test_bylines_split_into_person_names_without_by():
-    assert split_authors("By Tom Krisher; Lisa Mascaro") == (["Tom Krisher", "Lisa Mascaro"], None)
-    assert split_authors("by  Jamelle   Bouie") == (["Jamelle Bouie"], None)
-    assert split_authors("Ana Swanson; ana swanson") == (["Ana Swanson"], None)
-    assert split_authors(None) == ([], None)
-
-
-def test_an_agency_in_the_byline_is_the_agency_not_an_author():
-    assert split_authors("Associated Press") == ([], "AP")
-    assert split_authors("REUTERS; Rodrigo Campos") == (["Rodrigo Campos"], "Reuters")
 
 
 def test_site_name_appended_to_the_title_is_removed():
@@ -112,3 +101,27 @@ def test_published_time_after_the_fetch_is_ignored():
 
 def test_unreadable_published_time_is_no_time():
     assert published_at(page('<meta name="pubdate" content="last Tuesday">'), None, None, []) is None
+
+
+def test_written_time_with_a_us_zone_keeps_its_offset():
+    tree = page('<meta property="article:published_time" content="November 19, 2019, 07:47 PM EST">')
+    assert published_at(tree, None, None, []) == datetime(2019, 11, 19, 19, 47, tzinfo=timezone(timedelta(hours=-5)))
+
+
+def test_updated_time_comes_from_modified_meta_tags():
+    tree = page('<meta property="article:modified_time" content="2019-11-19T16:43:09+00:00">')
+    assert updated_at(tree, None, None) == datetime(2019, 11, 19, 16, 43, 9, tzinfo=UTC)
+    assert updated_at(page(), "2019-11-20T10:37:05+0000", None) == datetime(2019, 11, 20, 10, 37, 5, tzinfo=UTC)
+    assert updated_at(page(), None, None) is None
+
+
+def test_lead_image_is_absolute():
+    tree = page('<meta property="og:image" content="/img/lead.jpg">')
+    assert image_url(tree, None, "https://news.example/a/1") == "https://news.example/img/lead.jpg"
+    assert image_url(page(), "https://cdn.example/b.png", None) == "https://cdn.example/b.png"
+    assert image_url(page(), None, None) is None
+
+
+def test_placeholder_dates_are_no_date():
+    tree = page('<meta property="article:published_time" content="0001-01-01T00:00:00Z">')
+    assert published_at(tree, None, None, []) is None

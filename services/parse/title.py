@@ -1,0 +1,43 @@
+"""The headline: the page's <h1> when it agrees with the title the metadata states, else that title."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import lxml.html
+
+from .metadata import clean_title, one_line
+
+MAX_HEADINGS = 5
+# A lone <h1> that agrees with no stated title is still the headline if it is this long: shorter
+# ones are logos and section names ("Games", "엔터 미디어").
+MIN_LONE_HEADING_CHARS = 20
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+def headline(
+    tree: lxml.html.HtmlElement, stated: list[str | None], site_name: str | None, host: str | None = None
+) -> str | None:
+    """The article's headline from its <h1>s and the titles its metadata states (best first)."""
+    titles = [title for value in stated if (title := clean_title(value, site_name, host))]
+    headings = [text for h1 in list(tree.iter("h1"))[:MAX_HEADINGS] if (text := one_line(h1.text_content()))]
+    for heading in headings:
+        if any(_agrees(heading, title) for title in titles):
+            return heading
+    lone = [h for h in headings if len(h) >= MIN_LONE_HEADING_CHARS and not _agrees(h, site_name or "")]
+    if len(lone) == 1:
+        return lone[0]
+    return titles[0] if titles else None
+
+
+def _agrees(heading: str, title: str) -> bool:
+    """The heading is the stated title, or the title with a site name or section around it."""
+    a, b = _plain(heading), _plain(title)
+    if not a or not b:
+        return False
+    return a == b or (a in b and len(a) >= 0.5 * len(b))
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return " ".join(text.split()).strip(" .")

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+
+from services.parse.byline import agency_in_byline, author_names
+
+
+def test_bylines_split_into_person_names_without_by():
+    assert author_names(["By Tom Krisher; Lisa Mascaro"]) == ["Tom Krisher", "Lisa Mascaro"]
+    assert author_names(["by  Jamelle   Bouie"]) == ["Jamelle Bouie"]
+    assert author_names(["Ana Swanson and Jim Tankersley"]) == ["Ana Swanson", "Jim Tankersley"]
+    assert author_names([]) == []
+
+
+def test_the_same_person_twice_is_one_author():
+    assert author_names(["Ana Swanson", "ana swanson", "Troy L. Smith", "Troy L Smith"]) == [
+        "Ana Swanson",
+        "Troy L. Smith",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By TOM KRISHER, AP Auto Writer", ["Tom Krisher"]),
+        ("Troy L. Smith, Cleveland.com", ["Troy L. Smith"]),
+        ("Amy Kuperinsky | NJ Advance Media for NJ.com", ["Amy Kuperinsky"]),
+        ("Finian Cunningham. Sputnik International", ["Finian Cunningham"]),
+        ("Victor Tangermann, Futurism", ["Victor Tangermann"]),
+        ("Текст: Венера Ерофеева", ["Венера Ерофеева"]),
+        ("Marcus de Guzman", ["Marcus de Guzman"]),
+    ],
+)
+def test_roles_desks_and_affiliations_are_not_names(byline, names):
+    assert author_names([byline]) == names
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "admin",
+        "jdadmin",
+        "rmb8090",
+        "KWCHCIK",
+        "News Nation Bureau",
+        "The Water Coolest",
+        "the Russian and Syrian defense ministries",
+        "https://www.facebook.com/carlos.nadalim",
+        "@saraheneedleman",
+        "Reuters",
+    ],
+)
+def test_user_names_organisations_urls_and_agencies_are_not_authors(byline):
+    assert author_names([byline]) == []
+
+
+def test_the_site_itself_is_not_an_author():
+    assert author_names(["LinkNaija"], site_name="LinkNaija | Nigeria's news", host="www.linknaija.com") == []
+
+
+def test_an_agency_in_the_byline_is_the_agency():
+    assert agency_in_byline(["Associated Press"]) == "AP"
+    assert agency_in_byline(["By TOM KRISHER, AP Auto Writer"]) == "AP"
+    assert agency_in_byline(["REUTERS"]) == "Reuters"
+    assert agency_in_byline(["Jamelle Bouie"]) is None
+
+
+def test_dates_in_a_byline_are_not_names():
+    assert author_names(["Mike Wuerthele; November"]) == ["Mike Wuerthele"]

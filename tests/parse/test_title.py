@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import lxml.html
+
+from services.parse.title import headline
+
+
+def page(body: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f"<html><body>{body}<p>text</p></body></html>")
+
+
+def test_h1_that_agrees_with_og_title_wins_over_its_section_prefix():
+    tree = page("<h1>Republicans Are Following Trump to Nowhere</h1>")
+    assert headline(tree, ["Opinion | Republicans Are Following Trump to Nowhere"], "NYTimes") == (
+        "Republicans Are Following Trump to Nowhere"
+    )
+
+
+def test_site_name_before_or_after_the_title_is_removed():
+    tree = page("<h1>Menu</h1>")
+    assert headline(tree, ["LinkNaija | Kate Henshaw stuns"], "LinkNaija") == "Kate Henshaw stuns"
+    assert headline(tree, ["Story of the day - Entermedia"], None, "entermedia.co.kr") == "Story of the day"
+
+
+def test_logo_and_section_headings_are_not_the_headline():
+    tree = page("<h1>Games</h1><h1>엔터 미디어</h1>")
+    assert headline(tree, [None, "The real headline"], None) == "The real headline"
+
+
+def test_a_single_long_h1_is_the_headline_when_the_metadata_gives_an_seo_title():
+    tree = page("<h1>Homemade Spiced Honey Pear Jam for the Holidays</h1>")
+    assert headline(tree, ["Spiced Honey Pear Jam Recipe"], None) == "Homemade Spiced Honey Pear Jam for the Holidays"
+
+
+def test_no_heading_and_no_metadata_is_no_title():
+    assert headline(page(""), [None, ""], None) is None
