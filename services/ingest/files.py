@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import zlib
 from collections.abc import Iterator
@@ -56,10 +57,19 @@ def _read_capped(path: Path) -> bytes:
 
 
 def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    """UTF-8 whatever the page declares (most "latin-1" pages are UTF-8); bytes that are not UTF-8
+    are read as Windows-1252, so a page that mixes the two keeps both its halves readable."""
+    return data.decode("utf-8-sig", errors=_CP1252_FALLBACK)
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return bytes(bad).decode("cp1252", errors="replace"), error.end
+
+
+_CP1252_FALLBACK = "newsflow-cp1252-fallback"
+codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
 
 
 def read_articles(path: Path) -> Iterator[FileArticle]:

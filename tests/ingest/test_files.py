@@ -42,3 +42,15 @@ def test_broken_json_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{nope")
     with pytest.raises(UnreadableFile, match=r"bad\.json: not valid JSON"):
         list(read_articles(tmp_path / "bad.json"))
+
+
+def test_page_mixing_utf8_and_windows_1252_keeps_both_readable(tmp_path: Path) -> None:
+    page = tmp_path / "mixed.html"
+    utf8 = "<p>Café déjà vu — “quoted”</p>".encode()
+    cp1252 = "<p>Señor’s résumé</p>".encode("cp1252")
+    page.write_bytes(b'<html><head><meta charset="iso-8859-1"></head><body>' + utf8 + cp1252 + b"</body></html>")
+
+    (article,) = read_articles(page)
+
+    assert "Café déjà vu — “quoted”" in article.submission["html"]
+    assert "Señor’s résumé" in article.submission["html"]
