@@ -84,13 +84,12 @@ def metadata(
     table = Table(title=f"Metadata on {len(annotations)} hand-annotated dev pages")
     table.add_column("field")
     for group in results:
-        table.add_column(f"{group} correct", justify="right")
-        table.add_column(f"{group} accuracy", justify="right")
+        table.add_column(group, justify="right")
     for name in results["tuned"]:
-        cells = []
-        for fields in results.values():
-            result = fields[name]
-            cells += [f"{result.correct}/{result.correct + len(result.wrong)}", f"{result.accuracy:.1%}"]
+        cells = [
+            f"{f[name].correct}/{f[name].correct + len(f[name].wrong)}  {f[name].accuracy:.1%}"
+            for f in results.values()
+        ]
         table.add_row(name, *cells)
     console.print(table)
     if errors:
