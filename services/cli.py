@@ -13,12 +13,14 @@ import typer
 from rich.console import Console
 
 from services.common.settings import Settings
+from services.dlq.cli import dlq_app
 from services.evaluation.cli import eval_app
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 articles_app = typer.Typer(help="Read stored articles.", no_args_is_help=True)
 app.add_typer(articles_app, name="articles")
 app.add_typer(eval_app, name="eval")
+app.add_typer(dlq_app, name="dlq")
 err = Console(stderr=True)
 
 Paths = Annotated[list[Path], typer.Argument(help="Files or folders (.html .htm .html.gz .txt .json).")]

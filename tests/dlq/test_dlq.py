@@ -1,0 +1,87 @@
+"""The DLQ commands' core against real Redis: a dead letter goes back to its stage's input intact."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+from faststream.redis import RedisBroker
+
+from newsflow_schemas import RawArticle
+from services.common.deadletter import make_dead_letter
+from services.common.settings import Settings
+from services.common.streamread import read_stream
+from services.dlq.core import drop, get_letter, list_letters, replay
+
+
+@pytest.fixture
+def settings(redis_url: str) -> Iterator[Settings]:
+    prefix = f"test-dlq-{uuid.uuid4().hex[:8]}"
+    yield Settings(
+        redis_url=redis_url,
+        stream_raw=f"{prefix}.raw",
+        stream_parsed=f"{prefix}.parsed",
+        stream_enriched=f"{prefix}.enriched",
+        stream_dlq=f"{prefix}.dlq",
+    )
+    client = redis.Redis.from_url(redis_url)
+    if keys := list(client.scan_iter(match=f"{prefix}.*")):
+        client.delete(*keys)
+
+
+@pytest.fixture
+def client(settings: Settings) -> redis.Redis:
+    return redis.Redis.from_url(settings.redis_url)
+
+
+def dead_letter(settings: Settings, stage: str, payload: bytes, reason: str = "no article text found") -> None:
+    async def publish() -> None:
+        async with RedisBroker(settings.redis_url) as broker:
+            await broker.publish(make_dead_letter(stage, reason, payload), stream=settings.stream_dlq)
+
+    asyncio.run(publish())
+
+
+def raw(article_id: str) -> RawArticle:
+    return RawArticle(article_id=article_id, trace_id="t-" + article_id, content="<p>x</p>", content_type="html")
+
+
+def test_letters_are_listed_oldest_first_and_by_stage(settings, client):
+    dead_letter(settings, "parse", raw("a1").model_dump_json().encode())
+    dead_letter(settings, "store", b'{"article_id": "b2"}', reason="database refused the row")
+
+    letters = list_letters(client, settings)
+    assert [(x.letter.stage, x.letter.article_id) for x in letters] == [("parse", "a1"), ("store", "b2")]
+    assert [x.letter.article_id for x in list_letters(client, settings, stage="store")] == ["b2"]
+    assert get_letter(client, settings, letters[1].entry_id).letter.reason == "database refused the row"
+
+
+def test_replay_puts_the_original_message_back_on_the_stage_input_and_removes_the_letter(settings, client):
+    original = raw("a1")
+    dead_letter(settings, "parse", original.model_dump_json().encode())
+
+    assert replay(client, settings, list_letters(client, settings)) == 1
+
+    (replayed,) = read_stream(client, settings.stream_raw, RawArticle)
+    assert replayed == original
+    assert list_letters(client, settings) == []
+
+
+def test_a_letter_that_is_not_json_stays_in_the_queue(settings, client):
+    dead_letter(settings, "parse", b"\xff\xfe not json")
+
+    assert replay(client, settings, list_letters(client, settings)) == 0
+    assert len(list_letters(client, settings)) == 1
+    assert client.exists(settings.stream_raw) == 0
+
+
+def test_drop_deletes_only_the_chosen_letters(settings, client):
+    dead_letter(settings, "parse", b'{"article_id": "a1"}')
+    dead_letter(settings, "enrich", b'{"article_id": "b2"}')
+    first, second = list_letters(client, settings)
+
+    assert drop(client, settings, [first]) == 1
+    assert [x.entry_id for x in list_letters(client, settings)] == [second.entry_id]
