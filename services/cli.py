@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import structlog
 import typer
 from rich.console import Console
 
@@ -46,6 +49,29 @@ def worker(stage: Annotated[Stage, typer.Argument(help="Which stage this process
         return
     module = __import__(f"services.{stage.value}.app", fromlist=["app"])
     asyncio.run(module.app.run())
+    if not _input_group_exists(stage.value):
+        # FastStream stops a subscriber whose group vanished (Redis restarted without persistence, or
+        # someone deleted it). Start afresh in this process: start-up recreates the group.
+        structlog.get_logger().critical("consumer group vanished: restarting the worker to recreate it")
+        os.execv(sys.executable, [sys.executable, "-m", "services.cli", "worker", stage.value])
+
+
+def _input_group_exists(stage: str, attempts: int = 10) -> bool:
+    """Whether the stage's group is still there; False too when Redis stays unreachable (restart anyway)."""
+    import redis
+
+    from services.common.broker import stage_input
+
+    settings = Settings()
+    client = redis.Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=5)
+    for _ in range(attempts):
+        try:
+            return any(g["name"] == stage for g in client.xinfo_groups(stage_input(settings, stage)))
+        except redis.ResponseError:  # no such stream
+            return False
+        except redis.ConnectionError:
+            time.sleep(1)
+    return False
 
 
 @app.command()

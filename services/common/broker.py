@@ -1,15 +1,18 @@
-"""Broker factory and the consumer-group subscription every stage uses."""
+"""Broker factory and the consumer-group subscriptions every stage uses."""
 
 from __future__ import annotations
 
 import logging
 import os
 import socket
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from faststream.redis import RedisBroker, StreamSub
 
 from .settings import Settings
 
+Handler = TypeVar("Handler", bound=Callable[..., Any])
 FASTSTREAM_LOGGER = "newsflow.faststream"  # not "faststream": that one has its own handler
 
 
@@ -22,6 +25,7 @@ def make_broker(settings: Settings, stage: str) -> RedisBroker:
         logger=logging.getLogger(FASTSTREAM_LOGGER),
         log_level=logging.DEBUG,
         client_name=client_name(settings, stage),
+        graceful_timeout=settings.graceful_timeout_s,
     )
 
 
@@ -34,14 +38,44 @@ def client_name(settings: Settings, stage: str) -> str:
     return f"newsflow-{stage}-{consumer_name(settings)}"
 
 
+def stage_input(settings: Settings, stage: str) -> str:
+    """The stream a stage reads (and where a dead letter of that stage is replayed to)."""
+    streams = {"parse": settings.stream_raw, "enrich": settings.stream_parsed, "store": settings.stream_enriched}
+    if stage not in streams:
+        raise ValueError(f"stage {stage!r} reads no stream")
+    return streams[stage]
+
+
 def group_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
-    """Read `stream` in the consumer group named after `stage`."""
+    """New entries of `stream` in the consumer group named after `stage`, a few at a time."""
     return StreamSub(
         stream,
         group=stage,
         consumer=consumer_name(settings),
         polling_interval=settings.polling_interval_ms,
+        max_records=settings.read_batch,
     )
+
+
+def retry_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
+    """Entries of the group pending longer than retry_idle_ms, whoever held them (XAUTOCLAIM)."""
+    return StreamSub(
+        stream,
+        group=stage,
+        consumer=consumer_name(settings),
+        polling_interval=settings.polling_interval_ms,
+        min_idle_time=settings.retry_idle_ms,
+    )
+
+
+def consume(broker: RedisBroker, stream: str, stage: str, settings: Settings) -> Callable[[Handler], Handler]:
+    """Subscribe a handler to its stage's group twice: new entries, and entries due for a retry."""
+
+    def register(handler: Handler) -> Handler:
+        retried = broker.subscriber(stream=retry_stream(stream, stage, settings))(handler)
+        return broker.subscriber(stream=group_stream(stream, stage, settings))(retried)  # type: ignore[return-value]
+
+    return register
 
 
 def out_stream(stream: str, settings: Settings) -> StreamSub:

@@ -1,7 +1,10 @@
-"""Turns input no retry can fix into a dead letter on the DLQ stream, then lets the input be acked.
+"""What happens to an entry a handler could not turn into output.
 
-Only `RejectedInput` (from a core) and a body that does not match the stage's input model are
-dead-lettered. Any other error propagates: the entry stays pending for a later retry.
+- `RejectedInput` (from a core) or a body that does not match the stage's input model: no retry can
+  fix it, so it becomes a dead letter at once and the entry is acknowledged.
+- Anything else (an outage, a bug): the entry stays pending. After `retry_idle_ms` a live consumer
+  of the group claims it and runs it again (Redis counts the deliveries); the delivery that reaches
+  `max_deliveries` dead-letters it instead of failing again.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import redis.asyncio as aioredis
 import structlog
 from faststream import Context
 from faststream.middlewares import ExceptionMiddleware
@@ -21,6 +25,7 @@ from newsflow_schemas import DeadLetter
 from .errors import RejectedInput
 
 log = structlog.get_logger()
+MAX_REASON_CHARS = 500
 
 
 def make_dead_letter(stage: str, reason: str, payload: bytes) -> DeadLetter:
@@ -33,7 +38,7 @@ def make_dead_letter(stage: str, reason: str, payload: bytes) -> DeadLetter:
     article_id, trace_id = ids.get("article_id"), ids.get("trace_id")
     return DeadLetter(
         stage=stage,
-        reason=reason,
+        reason=reason[:MAX_REASON_CHARS],
         article_id=article_id if isinstance(article_id, str) else None,
         trace_id=trace_id if isinstance(trace_id, str) else None,
         failed_at=datetime.now(UTC),
@@ -41,13 +46,22 @@ def make_dead_letter(stage: str, reason: str, payload: bytes) -> DeadLetter:
     )
 
 
-def dead_letter_middleware(stage: str, dlq_stream: str) -> ExceptionMiddleware:
+async def deliveries(client: aioredis.Redis, message: RedisStreamMessage, group: str) -> int:
+    """How many times Redis has delivered this entry to the group (1 on the first attempt)."""
+    raw = message.raw_message
+    entry_id = raw["message_ids"][0]
+    pending = await client.xpending_range(raw["channel"], group, min=entry_id, max=entry_id, count=1)
+    return int(pending[0]["times_delivered"]) if pending else 1
+
+
+def dead_letter_middleware(stage: str, dlq_stream: str, redis_url: str, max_deliveries: int) -> ExceptionMiddleware:
     middleware = ExceptionMiddleware()
+    client = aioredis.Redis.from_url(redis_url)  # connects lazily, on the first failure
 
     async def send(reason: str, message: RedisStreamMessage, broker: RedisBroker) -> None:
         letter = make_dead_letter(stage, reason, message.body)
         await broker.publish(letter, stream=dlq_stream)
-        log.warning("dead-lettered", reason=reason, article_id=letter.article_id, trace_id=letter.trace_id)
+        log.warning("dead-lettered", reason=letter.reason, article_id=letter.article_id, trace_id=letter.trace_id)
 
     @middleware.add_handler(RejectedInput)
     async def on_rejected(
@@ -61,5 +75,16 @@ def dead_letter_middleware(stage: str, dlq_stream: str) -> ExceptionMiddleware:
     ) -> None:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
         await send(f"message does not match the {stage} input model: {problems}", message, broker)
+
+    @middleware.add_handler(Exception)
+    async def on_failure(
+        exc: Exception, message: RedisStreamMessage = Context(), broker: RedisBroker = Context()
+    ) -> None:
+        count = await deliveries(client, message, stage)
+        if count >= max_deliveries:
+            await send(f"failed {count} times, last with {type(exc).__name__}: {exc}", message, broker)
+            return
+        log.warning("failed; will retry", error=f"{type(exc).__name__}: {exc}", delivery=count, of=max_deliveries)
+        raise exc  # left pending: retried after retry_idle_ms
 
     return middleware

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
         default=None, description="Override the consumer name; the default is host-pid, unique per process."
     )
     polling_interval_ms: int = Field(default=100, ge=1)
+    read_batch: int = Field(default=10, ge=1, description="Entries one XREADGROUP takes; small, so none waits long.")
+    # Delivery: a failed entry stays pending; after retry_idle_ms any live consumer of the group claims
+    # it (XAUTOCLAIM) and runs it again. That is also how a dead consumer's entries are taken over.
+    retry_idle_ms: int = Field(default=10_000, ge=100, description="Pending this long: retried or reclaimed.")
+    max_deliveries: int = Field(default=5, ge=1, description="Deliveries before an entry is dead-lettered.")
+    graceful_timeout_s: float = Field(default=30.0, gt=0, description="SIGTERM: time to finish in-flight work.")
 
     ingest_host: str = "127.0.0.1"
     ingest_port: int = 8000

@@ -11,6 +11,7 @@ import redis
 from faststream.redis import RedisBroker
 
 from newsflow_schemas import DeadLetter
+from services.common.broker import stage_input
 from services.common.settings import Settings
 from services.common.streamread import decode_entry
 
@@ -23,14 +24,6 @@ class UnknownLetter(LookupError):
 class Letter:
     entry_id: str
     letter: DeadLetter
-
-
-def input_stream(settings: Settings, stage: str) -> str:
-    """The stream a stage reads, where a replayed letter goes back to."""
-    streams = {"parse": settings.stream_raw, "enrich": settings.stream_parsed, "store": settings.stream_enriched}
-    if stage not in streams:
-        raise ValueError(f"dead letters of stage {stage!r} cannot be replayed (no input stream)")
-    return streams[stage]
 
 
 def list_letters(client: redis.Redis, settings: Settings, stage: str | None = None, limit: int = 100) -> list[Letter]:
@@ -61,7 +54,7 @@ def replay(client: redis.Redis, settings: Settings, letters: list[Letter]) -> in
             ready.append((letter, json.loads(letter.letter.payload)))
         except ValueError:
             continue
-    asyncio.run(_publish(settings, [(input_stream(settings, lt.letter.stage), body) for lt, body in ready]))
+    asyncio.run(_publish(settings, [(stage_input(settings, lt.letter.stage), body) for lt, body in ready]))
     # Deleted only after every publish returned: a crash in between replays twice, never loses one.
     drop(client, settings, [letter for letter, _ in ready])
     return len(ready)

@@ -7,7 +7,7 @@ import structlog
 from spacy.language import Language
 
 from newsflow_schemas import EnrichedArticle, ParsedArticle
-from services.common.broker import group_stream, out_stream
+from services.common.broker import consume, out_stream
 from services.common.stage import article_context, setup_stage, stage_app, utcnow
 
 from .core import enrich
@@ -16,7 +16,7 @@ from .model import load_nlp
 
 STAGE: Final = "enrich"
 settings, broker = setup_stage(STAGE)
-app = stage_app(broker)
+app = stage_app(broker, settings, STAGE)
 log = structlog.get_logger()
 
 
@@ -33,7 +33,7 @@ async def load_models() -> None:
     log.info("model loaded", model=settings.spacy_model, pipes=pipeline.pipe_names)
 
 
-@broker.subscriber(stream=group_stream(settings.stream_parsed, STAGE, settings))
+@consume(broker, settings.stream_parsed, STAGE, settings)
 @broker.publisher(stream=out_stream(settings.stream_enriched, settings))
 async def on_parsed(parsed: ParsedArticle) -> EnrichedArticle:
     with article_context(parsed):

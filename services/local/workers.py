@@ -93,8 +93,8 @@ class Workers:
             for c in clients
         )
 
-    def start_all(self, replicas: dict[str, int] | None = None) -> None:
-        for stage in STAGES:
+    def start_all(self, replicas: dict[str, int] | None = None, stages: tuple[str, ...] = STAGES) -> None:
+        for stage in stages:
             for _ in range((replicas or {}).get(stage, 1)):
                 self.start(stage)
 

@@ -6,7 +6,7 @@ from typing import Final
 import structlog
 
 from newsflow_schemas import EnrichedArticle
-from services.common.broker import group_stream, out_stream
+from services.common.broker import consume, out_stream
 from services.common.stage import article_context, setup_stage, stage_app, utcnow
 
 from .core import stored_event, to_rows
@@ -14,7 +14,7 @@ from .repository import Store, database_engine
 
 STAGE: Final = "store"
 settings, broker = setup_stage(STAGE)
-app = stage_app(broker)
+app = stage_app(broker, settings, STAGE)
 log = structlog.get_logger()
 store = Store(database_engine(settings.database_url))
 announce = broker.publisher(stream=out_stream(settings.stream_stored, settings))
@@ -26,7 +26,7 @@ async def create_schema() -> None:
     log.info("database ready", dialect=store.engine.dialect.name)
 
 
-@broker.subscriber(stream=group_stream(settings.stream_enriched, STAGE, settings))
+@consume(broker, settings.stream_enriched, STAGE, settings)
 async def on_enriched(article: EnrichedArticle) -> None:
     with article_context(article):
         now = utcnow()

@@ -16,7 +16,7 @@ from newsflow_schemas import ArticleStored
 from services.common.settings import Settings
 from services.common.streamread import read_stream
 from services.local.servers import free_port
-from services.local.workers import Workers
+from services.local.workers import STAGES, Workers
 from services.store.repository import Store, database_engine
 
 API_KEY = "integration-key"
@@ -82,11 +82,16 @@ def pipeline_settings(redis_url: str, database_url: str) -> Settings:
     )
 
 
-def run_pipeline(settings: Settings, log_dir: Path, replicas: dict[str, int] | None = None) -> Iterator[Pipeline]:
+def run_pipeline(
+    settings: Settings,
+    log_dir: Path,
+    replicas: dict[str, int] | None = None,
+    stages: tuple[str, ...] = STAGES,
+) -> Iterator[Pipeline]:
     workers = Workers(settings, log_dir)
     client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
     try:
-        workers.start_all(replicas)
+        workers.start_all(replicas, stages)
         yield Pipeline(settings, workers, client)
     finally:
         workers.stop_all()
