@@ -34,4 +34,5 @@ async def on_enriched(article: EnrichedArticle) -> None:
         change = await asyncio.to_thread(store.save, to_rows(article, now))
         if change != "unchanged":
             await announce.publish(stored_event(article, change, now))
+            await asyncio.to_thread(store.mark_announced, article.article_id)
         log.info("stored", change=change, entities=len(article.entities))

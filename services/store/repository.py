@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
@@ -41,6 +41,24 @@ class Store:
 
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
+        self._add_announced_revision()
+
+    def _add_announced_revision(self) -> None:
+        """Databases made before announced_revision existed get it, with their rows counted as announced."""
+        if "announced_revision" in {c["name"] for c in inspect(self.engine).get_columns("articles")}:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE articles ADD COLUMN announced_revision INTEGER NOT NULL DEFAULT 0"))
+            conn.execute(update(articles).values(announced_revision=articles.c.revision))
+
+    def mark_announced(self, article_id: str) -> None:
+        """The article's current revision has been announced (its ArticleStored event published)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(articles)
+                .where(articles.c.article_id == article_id)
+                .values(announced_revision=articles.c.revision)
+            )
 
     def save(self, rows: ArticleRows) -> Change:
         """Upsert one article with its entities in one transaction; say whether anything changed."""
@@ -58,14 +76,13 @@ class Store:
             revision = conn.execute(upsert).scalar()
             if revision is None:
                 current = conn.execute(
-                    select(articles.c.trace_id, articles.c.revision).where(
+                    select(articles.c.revision, articles.c.announced_revision).where(
                         articles.c.article_id == rows.article["article_id"]
                     )
                 ).one()
-                if current.trace_id != rows.article["trace_id"]:
-                    return "unchanged"  # the same content submitted again
-                # A redelivery of the message that wrote this revision: its event may not
-                # have gone out before a crash, so it is announced again.
+                if current.announced_revision >= current.revision:
+                    return "unchanged"  # the same content again, already announced
+                # Stored but never announced (a crash before the event went out): announce now.
                 revision = current.revision
             else:
                 self._replace_entities(conn, rows)

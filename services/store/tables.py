@@ -32,6 +32,9 @@ articles = Table(
     Column("document", JSON, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("revision", Integer, nullable=False),
+    # The revision whose ArticleStored event has gone out: a redelivery after a crash between commit
+    # and announce sees it behind `revision` and announces; any other repeat is silent.
+    Column("announced_revision", Integer, nullable=False, server_default="0"),
     Column("ingested_at", DateTime(timezone=True)),
     Column("stored_at", DateTime(timezone=True), nullable=False, index=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),

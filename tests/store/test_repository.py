@@ -37,17 +37,34 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     store.engine.dispose()
 
 
-def test_first_save_creates_then_same_content_from_another_submission_is_unchanged(store: Store) -> None:
+def test_first_save_creates_then_the_same_content_again_is_unchanged(store: Store) -> None:
     assert store.save(to_rows(article(), NOW)) == "created"
-    assert store.save(to_rows(article(trace_id="t2"), NOW)) == "unchanged"
+    store.mark_announced("a1")
+    assert store.save(to_rows(article(trace_id="t2"), NOW)) == "unchanged"  # submitted again
+    assert store.save(to_rows(article(), NOW)) == "unchanged"  # redelivered
     assert store.count() == 1
 
 
-def test_redelivery_of_the_same_message_is_announced_again(store: Store) -> None:
+def test_a_revision_never_announced_is_announced_on_redelivery(store: Store) -> None:
     # A crash between commit and publish must not swallow the ArticleStored event.
     assert store.save(to_rows(article(), NOW)) == "created"
     assert store.save(to_rows(article(), NOW)) == "created"
+    store.mark_announced("a1")
+    assert store.save(to_rows(article(), NOW)) == "unchanged"
     assert store.count() == 1
+
+
+def test_a_database_from_before_announced_revision_gets_the_column(tmp_path) -> None:
+    engine = database_engine(f"sqlite:///{tmp_path}/old.db")
+    old = Store(engine)
+    old.create_schema()
+    old.save(to_rows(article(), NOW))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE articles DROP COLUMN announced_revision")
+
+    Store(engine).create_schema()
+
+    assert Store(engine).save(to_rows(article(), NOW)) == "unchanged"  # old rows count as announced
 
 
 def test_changed_content_updates_the_row_and_bumps_the_revision(store: Store) -> None:
