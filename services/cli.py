@@ -91,9 +91,12 @@ def ingest(
         files = find_files(paths)
     except UnreadableFile as exc:
         raise typer.BadParameter(str(exc)) from exc
+    if not api_key and not settings.ingest_api_keys:
+        raise typer.BadParameter("no API key: give --api-key or set NEWSFLOW_API_KEY", param_hint="--api-key")
     client = IngestClient(
         api or f"http://{settings.ingest_host}:{settings.ingest_port}",
         api_key or settings.ingest_api_keys[0].get_secret_value(),
+        hmac_secret=settings.ingest_hmac_secret.get_secret_value() if settings.ingest_hmac_secret else None,
     )
     try:
         with Progress(console=err) as progress:
@@ -256,6 +259,35 @@ def run(
     from services.local.job import run_job
 
     sys.exit(run_job(paths, Settings(), Console(), timeout=timeout))
+
+
+@app.command()
+def apikey() -> None:
+    """Make a new ingest API key: give the key to the client, put its digest in NEWSFLOW_INGEST_API_KEY_DIGESTS."""
+    from services.ingest.auth import new_key
+
+    key, digest = new_key()
+    typer.echo(f"key:    {key}\ndigest: {digest}")
+    err.print("The key is shown once and stored nowhere; to revoke it, remove its digest from the settings.")
+
+
+@app.command()
+def chaos(
+    articles: Annotated[int, typer.Option(help="How many articles to push through.")] = 2_000,
+    corpus: Annotated[Path, typer.Option(help="Folder of article files to cycle.")] = Path("../shared/corpus"),
+    timeout: Annotated[float, typer.Option(help="Seconds before giving up.")] = 1_800,
+) -> None:
+    """Fault test: N articles through private servers while workers, Redis and PostgreSQL are knocked out.
+
+    Prints `sent=N stored=N lost=0 duplicated=0 dlq=K`; exits 1 if anything was lost or duplicated.
+    """
+    from services.local.chaos import run_chaos
+
+    console = Console()
+    outcome = run_chaos(corpus, articles, Path("data/chaos"), console, timeout)
+    console.log(f"{len(outcome.faults)} faults injected")
+    typer.echo(outcome.line)
+    raise typer.Exit(1 if outcome.lost or outcome.duplicated else 0)
 
 
 def main() -> None:

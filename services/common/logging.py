@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
+
+# Log fields whose names say they hold a secret, and passwords inside URLs (redis://user:pw@host).
+_SECRET_NAME = re.compile(r"key|secret|password|passwd|token|authorization|signature", re.IGNORECASE)
+_URL_PASSWORD = re.compile(r"(\w+://[^:/@\s]*:)[^@\s]+@")
+
+
+def redact_secrets(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """No secret reaches a log line, whoever logs it."""
+    for field, value in event.items():
+        if _SECRET_NAME.search(field) and field not in ("event", "article_id", "trace_id"):
+            event[field] = "[redacted]"
+        elif isinstance(value, str) and "@" in value:
+            event[field] = _URL_PASSWORD.sub(r"\1[redacted]@", value)
+    return event
 
 
 def configure_logging(stage: str, log_format: str = "auto", level: str = "INFO") -> None:
@@ -15,6 +32,7 @@ def configure_logging(stage: str, log_format: str = "auto", level: str = "INFO")
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact_secrets,
     ]
     renderer = structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
     structlog.configure(

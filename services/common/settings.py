@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, StringConstraints
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from newsflow_schemas import streams
@@ -43,7 +45,16 @@ class Settings(BaseSettings):
 
     ingest_host: str = "127.0.0.1"
     ingest_port: int = 8000
-    ingest_api_keys: list[SecretStr] = Field(default_factory=lambda: [SecretStr("dev-key")])
+    ingest_api_keys: list[SecretStr] = Field(
+        default_factory=lambda: [SecretStr("dev-key")],
+        description="Plain keys, for development; in production set only ingest_api_key_digests.",
+    )
+    ingest_api_key_digests: list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]] = Field(
+        default_factory=list, description="SHA-256 hex digests of the accepted keys (`newsflow apikey new`)."
+    )
+    ingest_hmac_secret: SecretStr | None = Field(
+        default=None, description="When set, every request must carry an HMAC-SHA256 signature of its body."
+    )
     ingest_max_bytes: int = Field(default=5_000_000, ge=1024, description="Largest accepted request body.")
     ingest_max_backlog: int = Field(
         default=100_000, ge=0, description="Answer 503 while this many raw articles wait for parse; 0: never."

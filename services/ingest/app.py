@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +20,7 @@ from services.common.logging import configure_logging
 from services.common.settings import Settings
 from services.common.stage import utcnow
 
+from .auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, KeyRing, key_digest, signature_problem
 from .backlog import Backlog
 from .core import admit, submission_from_json
 
@@ -38,7 +38,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     log = structlog.get_logger()
     broker = make_broker(settings, "ingest")
     raw_stream = broker.publisher(stream=out_stream(settings.stream_raw, settings))
-    keys = [k.get_secret_value().encode() for k in settings.ingest_api_keys]
+    keys = KeyRing(
+        [*settings.ingest_api_key_digests, *(key_digest(k.get_secret_value()) for k in settings.ingest_api_keys)]
+    )
+    hmac_secret = settings.ingest_hmac_secret.get_secret_value() if settings.ingest_hmac_secret else None
     redis_client = aioredis.Redis.from_url(settings.redis_url)
     backlog = Backlog(redis_client, settings.stream_raw, group="parse")
     submission_schema = ArticleSubmission.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -71,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         given = request.headers.get("x-api-key", "")
         if not given and request.headers.get("authorization", "").lower().startswith("bearer "):
             given = request.headers["authorization"][7:]
-        if not any(secrets.compare_digest(given.encode(), key) for key in keys):
+        if not keys.accepts(given):
             raise HttpError(401, "missing or wrong API key: send it in the X-API-Key header")
 
     async def read_json(request: Request) -> Any:
@@ -83,6 +86,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             body += chunk
             if len(body) > settings.ingest_max_bytes:
                 raise HttpError(413, f"the request body is over the {settings.ingest_max_bytes:,}-byte limit")
+        if hmac_secret and (
+            problem := signature_problem(
+                hmac_secret, request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER), bytes(body)
+            )
+        ):
+            raise HttpError(401, problem)
         try:
             return json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:

@@ -30,13 +30,20 @@ class Backlog:
     async def _measure(self) -> int:
         try:
             groups = await self.client.xinfo_groups(self.stream)
+            last_generated = _text((await self.client.xinfo_stream(self.stream))["last-generated-id"])
         except ResponseError:  # no such stream yet
             return 0
         for info in groups:
-            name = info["name"].decode() if isinstance(info["name"], bytes) else info["name"]
-            if name == self.group:
-                # Redis leaves lag unknown (None) after deletions in the stream; fall back to the length.
-                lag = info.get("lag")
-                waiting = int(lag) if lag is not None else int(await self.client.xlen(self.stream))
-                return waiting + int(info["pending"])
+            if _text(info["name"]) != self.group:
+                continue
+            pending = int(info["pending"])
+            # Redis's lag can be wrong after a restart from the AOF: an up-to-date group has only pending.
+            if _text(info["last-delivered-id"]) == last_generated:
+                return pending
+            lag = info.get("lag")
+            return pending + (int(lag) if lag is not None else int(await self.client.xlen(self.stream)))
         return int(await self.client.xlen(self.stream))
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 
+from .auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from .files import FileArticle, UnreadableFile, read_articles
 
 BATCH_ITEMS = 50
@@ -25,8 +26,9 @@ class SubmitReport:
 
 
 class IngestClient:
-    def __init__(self, api_url: str, api_key: str, timeout: float = 30.0) -> None:
+    def __init__(self, api_url: str, api_key: str, timeout: float = 30.0, hmac_secret: str | None = None) -> None:
         self.http = httpx.Client(base_url=api_url, headers={"X-API-Key": api_key}, timeout=timeout)
+        self.hmac_secret = hmac_secret
 
     def close(self) -> None:
         self.http.close()
@@ -35,9 +37,7 @@ class IngestClient:
         payload = json.dumps([a.submission for a in batch])
         waited = 0.0
         while True:
-            response = self.http.post(
-                "/v1/articles:batch", content=payload, headers={"Content-Type": "application/json"}
-            )
+            response = self.http.post("/v1/articles:batch", content=payload, headers=self._headers(payload))
             if response.status_code != 503 or waited >= MAX_BACKPRESSURE_WAIT:
                 break
             # Back-pressure: the pipeline is behind; wait as asked and send the same batch again.
@@ -58,6 +58,14 @@ class IngestClient:
                 request=response.request,
                 response=response,
             )
+
+    def _headers(self, payload: str) -> dict[str, str]:
+        headers = {"Content-Type": "application/json"}
+        if self.hmac_secret:  # signed afresh on every attempt: the timestamp must be recent
+            timestamp = int(time.time())
+            headers[TIMESTAMP_HEADER] = str(timestamp)
+            headers[SIGNATURE_HEADER] = sign(self.hmac_secret, timestamp, payload.encode())
+        return headers
 
     def submit_files(self, files: list[Path], on_file: Callable[[Path], None] | None = None) -> SubmitReport:
         report = SubmitReport()

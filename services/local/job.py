@@ -15,7 +15,7 @@ from rich.table import Table
 
 from newsflow_schemas import ArticleStored, DeadLetter
 from services.common.settings import Settings
-from services.common.streamread import entries_added, last_entry_id, read_stream
+from services.common.streamread import entries_added, group_backlog, last_entry_id, read_stream
 from services.ingest.client import IngestClient, SubmitReport
 from services.ingest.files import find_files
 from services.store.repository import Store, database_engine
@@ -59,21 +59,7 @@ def _since(client: redis.Redis, settings: Settings, marks: Marks, name: str) -> 
 
 def _group_idle(client: redis.Redis, stream: str, group: str) -> bool:
     """The group has read everything on `stream` and acknowledged it."""
-    try:
-        groups = {_text(g["name"]): g for g in client.xinfo_groups(stream)}
-    except redis.ResponseError:
-        return False
-    info = groups.get(group)
-    if info is None or info["pending"] != 0:
-        return False
-    if info.get("lag") is not None:
-        return info["lag"] == 0
-    # Redis reports no lag after deletions in the stream; compare positions instead.
-    return _text(info["last-delivered-id"]) == last_entry_id(client, stream)
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+    return group_backlog(client, stream, group) == 0
 
 
 def run_job(paths: list[Path], settings: Settings, console: Console, timeout: float = 900) -> int:
@@ -114,7 +100,8 @@ def _exit_on_sigterm(_signum: int, _frame: object) -> None:
 
 def _submit(files: list[Path], settings: Settings, console: Console) -> SubmitReport:
     api = f"http://{settings.ingest_host}:{settings.ingest_port}"
-    client = IngestClient(api, settings.ingest_api_keys[0].get_secret_value())
+    secret = settings.ingest_hmac_secret.get_secret_value() if settings.ingest_hmac_secret else None
+    client = IngestClient(api, settings.ingest_api_keys[0].get_secret_value(), hmac_secret=secret)
     try:
         with _progress(console) as progress:
             task = progress.add_task("Ingesting files", total=len(files))

@@ -5,11 +5,14 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import redis
@@ -48,32 +51,59 @@ def _redis_binary() -> str:
 
 @dataclass
 class LocalServer:
+    """A server process we started; it can be halted and resumed on the same port and data."""
+
     process: subprocess.Popen[bytes]
     url: str
     directory: Path
+    command: list[str]
+    log: Path
+    ready: Callable[[], bool]
+    # PostgreSQL runs under runuser, which need not pass signals on: it is signalled through its pid file,
+    # with SIGINT (fast shutdown; SIGTERM would wait for every client to leave).
+    pid_file: Path | None = None
+    stop_signal: int = signal.SIGTERM
 
-    def stop(self) -> None:
+    def halt(self, hard: bool = False) -> None:
+        """Stop the process (SIGKILL when `hard`), keeping its data for `resume`."""
         if self.process.poll() is None:
-            self.process.terminate()
+            sig = signal.SIGKILL if hard else self.stop_signal
+            try:
+                pid = int(self.pid_file.read_text().split()[0]) if self.pid_file else self.process.pid
+                os.kill(pid, sig)
+            except (OSError, ValueError, IndexError):
+                self.process.send_signal(sig)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def resume(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(self.command, stdout=out, stderr=subprocess.STDOUT)
+        _wait(self.ready, self.process, self.command[-1], self.log)
+
+    def stop(self) -> None:
+        self.halt()
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def start_redis(port: int | None = None, appendonly: bool = False) -> LocalServer:
+def start_redis(port: int | None = None, appendonly: bool = False, fsync_always: bool = False) -> LocalServer:
+    """A private redis-server; `appendonly` keeps streams and groups over a restart (AOF),
+    `fsync_always` makes every acknowledged write survive even a SIGKILL."""
     port = port or free_port()
     directory = Path(tempfile.mkdtemp(prefix="newsflow-redis-"))
     command = [
         _redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "yes" if appendonly else "no", "--dir", str(directory),
+        "--appendfsync", "always" if fsync_always else "everysec",
         "--maxmemory-policy", "noeviction", "--logfile", str(directory / "redis.log"),
     ]  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = LocalServer(process, f"redis://127.0.0.1:{port}/0", directory)
-    _wait(lambda: redis_answers(server.url), process, "redis-server", directory / "redis.log")
+    server = LocalServer(process, url, directory, command, directory / "redis.log", lambda: redis_answers(url))
+    _wait(server.ready, process, "redis-server", server.log)
     return server
 
 
@@ -116,8 +146,10 @@ def start_postgres(port: int | None = None) -> LocalServer:
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-    server = LocalServer(process, f"postgresql://postgres@127.0.0.1:{port}/postgres", directory)
-    _wait(lambda: _postgres_answers(port), process, "postgres", log)
+    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    ready = partial(_postgres_answers, port)
+    server = LocalServer(process, url, directory, command, log, ready, data / "postmaster.pid", signal.SIGINT)
+    _wait(server.ready, process, "postgres", log)
     return server
 
 
@@ -131,13 +163,15 @@ def _postgres_answers(port: int) -> bool:
         return False
 
 
-def _wait(ready: object, process: subprocess.Popen[bytes], name: str, log: Path, timeout: float = 30) -> None:
+def _wait(
+    ready: Callable[[], bool], process: subprocess.Popen[bytes], name: str, log: Path, timeout: float = 30
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise ServerUnavailable(f"{name} exited with {process.returncode}: {tail}")
-        if ready():  # type: ignore[operator]
+        if ready():
             return
         time.sleep(0.1)
     process.kill()

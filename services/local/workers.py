@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import redis
+from pydantic import SecretStr
 
 from services.common.settings import Settings
 
@@ -49,7 +50,7 @@ class Workers:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         count = sum(1 for w in self.running if w.stage == stage)
         log_path = self.log_dir / f"{stage}-{count}.log"
-        with log_path.open("wb") as out:
+        with log_path.open("ab") as out:  # a restarted worker keeps the log of the one before
             process = subprocess.Popen(
                 [sys.executable, "-m", "services.cli", "worker", stage],
                 env=self.env, stdout=out, stderr=subprocess.STDOUT,
@@ -115,12 +116,15 @@ class Workers:
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    """The environment that gives a child process exactly these settings."""
+    """The environment that gives a child process exactly these settings, secrets included."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
     for name, value in settings.model_dump(mode="json").items():
         if value is None:
             continue
-        if name == "ingest_api_keys":
-            value = [key.get_secret_value() for key in settings.ingest_api_keys]
+        raw = getattr(settings, name)
+        if isinstance(raw, SecretStr):  # model_dump masks secrets as "**********"
+            value = raw.get_secret_value()
+        elif isinstance(raw, list) and raw and isinstance(raw[0], SecretStr):
+            value = [item.get_secret_value() for item in raw]
         env[f"NEWSFLOW_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
     return env

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from newsflow_schemas import RawArticle
 from services.common.settings import Settings
 from services.common.streamread import read_stream
 from services.ingest.app import create_app
+from services.ingest.auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, key_digest, sign
 from services.ingest.backlog import CACHE_SECONDS
 
 KEY = {"X-API-Key": "test-key"}
@@ -117,3 +120,24 @@ def test_ingest_answers_503_with_retry_after_while_parse_is_behind(settings: Set
         client.xack(settings.stream_raw, "parse", *[entry_id for entry_id, _ in entries[0][1]])
         time.sleep(CACHE_SECONDS * 1.5)
         assert api.post("/v1/articles", json={"text": "three"}, headers=KEY).status_code == 202
+
+
+def test_keys_configured_as_digests_work_and_plain_text_is_not_needed(settings: Settings) -> None:
+    digest_only = settings.model_copy(update={"ingest_api_keys": [], "ingest_api_key_digests": [key_digest("nf_k1")]})
+    with TestClient(create_app(digest_only)) as api:
+        assert api.post("/v1/articles", json={"text": "x"}, headers={"X-API-Key": "nf_k1"}).status_code == 202
+        assert api.post("/v1/articles", json={"text": "x"}, headers=KEY).status_code == 401
+
+
+def test_with_an_hmac_secret_only_signed_requests_are_accepted(settings: Settings) -> None:
+    signed_only = settings.model_copy(update={"ingest_hmac_secret": SecretStr("hmac-secret")})
+    body = json.dumps({"text": "TEHRAN - signed"}).encode()
+    now = int(time.time())
+    with TestClient(create_app(signed_only)) as api:
+        unsigned = api.post("/v1/articles", content=body, headers=KEY)
+        assert unsigned.status_code == 401 and "signed" in unsigned.json()["detail"]
+        forged = {**KEY, TIMESTAMP_HEADER: str(now), SIGNATURE_HEADER: sign("guess", now, body)}
+        assert api.post("/v1/articles", content=body, headers=forged).status_code == 401
+        good = {**KEY, TIMESTAMP_HEADER: str(now), SIGNATURE_HEADER: sign("hmac-secret", now, body)}
+        assert api.post("/v1/articles", content=body, headers=good).status_code == 202
+    assert [r.content for r in raw_entries(settings)] == ["TEHRAN - signed"]

@@ -14,7 +14,7 @@ import redis
 
 from newsflow_schemas import ArticleStored
 from services.common.settings import Settings
-from services.common.streamread import read_stream
+from services.common.streamread import group_backlog, read_stream
 from services.local.servers import free_port
 from services.local.workers import STAGES, Workers
 from services.store.repository import Store, database_engine
@@ -58,11 +58,11 @@ class Pipeline:
         store.engine.dispose()
 
     def group_done(self, stream: str, group: str) -> bool:
+        binary = redis.Redis.from_url(self.settings.redis_url)  # XINFO STREAM holds binary entries
         try:
-            info = {g["name"]: g for g in self.redis.xinfo_groups(stream)}.get(group)
-        except redis.ResponseError:
-            return False
-        return info is not None and info["pending"] == 0 and info["lag"] == 0
+            return group_backlog(binary, stream, group) == 0
+        finally:
+            binary.close()
 
 
 def pipeline_settings(redis_url: str, database_url: str) -> Settings:

@@ -1,0 +1,247 @@
+"""`newsflow chaos`: push N articles through the real pipeline while workers are SIGKILLed, Redis is
+killed and restarted twice and PostgreSQL stopped for a while; then count what was lost or doubled.
+
+Everything runs on private servers (Redis with AOF and fsync on every write, PostgreSQL), never on
+the machine's shared ones.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import redis
+from rich.console import Console
+from sqlalchemy import func, select
+
+from newsflow_schemas import ArticleStored, DeadLetter
+from services.common.broker import stage_input
+from services.common.settings import Settings
+from services.common.streamread import group_backlog, read_stream
+from services.ingest.files import find_files, read_articles
+from services.store.repository import Store, database_engine
+from services.store.tables import articles
+
+from .servers import free_port, start_postgres, start_redis
+from .workers import Worker, Workers
+
+BATCH = 25
+BATCH_CHARS = 1_500_000
+STAGES_TO_KILL = ("ingest", "parse", "enrich", "store")
+STAGE_GROUPS = ("parse", "enrich", "store")
+
+
+@dataclass
+class Plan:
+    """When each fault happens, as shares of the articles stored so far."""
+
+    redis_restarts: tuple[float, ...] = (0.2, 0.6)
+    postgres_stop_at: float = 0.4
+    postgres_down_s: float = 20.0
+    kill_every_s: float = 4.0
+
+
+@dataclass
+class Outcome:
+    sent: int
+    stored: int
+    lost: int
+    duplicated: int
+    dlq: int
+    faults: list[str] = field(default_factory=list)
+
+    @property
+    def line(self) -> str:
+        return f"sent={self.sent} stored={self.stored} lost={self.lost} duplicated={self.duplicated} dlq={self.dlq}"
+
+
+def chaos_articles(corpus: Path, count: int) -> list[dict[str, Any]]:
+    """`count` distinct submissions cycled from the seeds and dev pages, each with its own URL."""
+    files = find_files([corpus / "seeds", corpus / "extraction-dev" / "html"])
+    sources = [item.submission for path in files for item in read_articles(path)]
+    out = []
+    for i in range(count):
+        base = dict(sources[i % len(sources)])
+        marker = f"Chaos copy {i} of this article."
+        if base.get("html"):
+            base["html"] = base["html"].replace("</body>", f"<p>{marker}</p></body>", 1)
+        else:
+            base["text"] = f"{base['text']}\n\n{marker}"
+        base["url"] = f"https://chaos.newsflow.test/{i}"
+        out.append(base)
+    return out
+
+
+def _batches(submissions: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Up to BATCH articles and BATCH_CHARS characters each, under the ingest request limit."""
+    batches: list[list[dict[str, Any]]] = [[]]
+    size = 0
+    for item in submissions:
+        chars = len(item.get("html") or item.get("text") or "")
+        if batches[-1] and (len(batches[-1]) == BATCH or size + chars > BATCH_CHARS):
+            batches.append([])
+            size = 0
+        batches[-1].append(item)
+        size += chars
+    return [batch for batch in batches if batch]
+
+
+class Chaos:
+    def __init__(self, workdir: Path, console: Console, plan: Plan | None = None, seed: int = 7) -> None:
+        self.workdir, self.console, self.plan = workdir, console, plan or Plan()
+        self.random = random.Random(seed)
+        self.faults: list[str] = []
+        self.accepted: set[str] = set()
+        self.send_problems: Counter[str] = Counter()
+        self.done = threading.Event()
+
+    def run(self, submissions: list[dict[str, Any]], timeout: float) -> Outcome:
+        self.redis_server = start_redis(appendonly=True, fsync_always=True)
+        self.postgres = start_postgres()
+        try:
+            settings = Settings(
+                redis_url=self.redis_server.url,
+                database_url=self.postgres.url,
+                ingest_port=free_port(),
+                ingest_api_keys=["chaos-key"],
+                log_format="json",
+                polling_interval_ms=50,
+                retry_idle_ms=3_000,
+                max_deliveries=100,  # outages here last seconds; nothing should be dead-lettered for them
+            )
+            self.settings = settings
+            self.store = Store(database_engine(settings.database_url))
+            self.workers = Workers(settings, self.workdir / "logs")
+            self.workers.start_all({"parse": 2})
+            sender = threading.Thread(target=self._send, args=(submissions,), daemon=True)
+            sender.start()
+            self._inflict_faults(len(submissions), timeout)
+            sender.join(timeout=60)
+            return self._outcome(len(submissions))
+        finally:
+            self.done.set()
+            self.workers.stop_all()
+            self.store.engine.dispose()
+            self.postgres.stop()
+            self.redis_server.stop()
+
+    def _send(self, submissions: list[dict[str, Any]]) -> None:
+        """Submit in batches; an error (ingest killed, Redis restarting) means: wait and send the batch again."""
+        url = f"http://127.0.0.1:{self.settings.ingest_port}/v1/articles:batch"
+        with httpx.Client(headers={"X-API-Key": "chaos-key"}, timeout=30) as http:
+            for batch in _batches(submissions):
+                while not self.done.is_set():
+                    try:
+                        response = http.post(url, json=batch)
+                        if response.status_code == 202:
+                            self.accepted.update(a["article_id"] for a in response.json()["accepted"])
+                            break
+                        problem = f"ingest answered {response.status_code}: {response.text[:200]}"
+                    except httpx.HTTPError as exc:
+                        problem = f"ingest unreachable: {type(exc).__name__}"
+                    self.send_problems[problem] += 1
+                    time.sleep(0.5)
+
+    def _stored(self, ids: set[str]) -> int:
+        if not ids:
+            return 0
+        try:
+            with self.store.engine.connect() as conn:
+                return int(conn.execute(select(func.count()).select_from(articles)).scalar() or 0)
+        except Exception:  # PostgreSQL may be down on purpose right now
+            return -1
+
+    def _inflict_faults(self, total: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        restarts = list(self.plan.redis_restarts)
+        postgres_stop: float | None = self.plan.postgres_stop_at
+        next_kill = time.monotonic() + self.plan.kill_every_s
+        last_report = 0.0
+        while time.monotonic() < deadline:
+            stored = self._stored(self.accepted)
+            share = max(stored, 0) / total
+            if stored >= total and self._idle():
+                return
+            if restarts and share >= restarts[0]:
+                restarts.pop(0)
+                self._restart_redis()
+            elif postgres_stop is not None and share >= postgres_stop:
+                postgres_stop = None
+                self._stop_postgres()
+            elif time.monotonic() >= next_kill and share < 1:
+                self._kill_a_worker()
+                next_kill = time.monotonic() + self.plan.kill_every_s
+            if time.monotonic() - last_report > 5:
+                self.console.log(
+                    f"accepted {len(self.accepted)}, stored {max(stored, 0)}/{total}; faults {len(self.faults)};"
+                    f" submit retries {dict(self.send_problems.most_common(2))}"
+                )
+                last_report = time.monotonic()
+            time.sleep(0.5)
+        self.console.log(f"[red]timed out after {timeout:.0f} s[/]")
+
+    def _idle(self) -> bool:
+        client = redis.Redis.from_url(self.settings.redis_url)
+        try:
+            return all(group_backlog(client, stage_input(self.settings, stage), stage) == 0 for stage in STAGE_GROUPS)
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+    def _note(self, fault: str) -> None:
+        self.faults.append(fault)
+        self.console.log(fault)
+
+    def _kill_a_worker(self) -> None:
+        candidates = [w for w in self.workers.running if w.stage in STAGES_TO_KILL]
+        victim: Worker = self.random.choice(candidates)
+        victim.process.kill()
+        victim.process.wait()
+        self.workers.running.remove(victim)
+        self._note(f"SIGKILL {victim.stage} worker (pid {victim.process.pid}); restarting it")
+        self.workers.start(victim.stage, timeout=120)
+
+    def _restart_redis(self) -> None:
+        self._note("SIGKILL Redis; restarting it from its append-only file")
+        self.redis_server.halt(hard=True)
+        time.sleep(1)
+        self.redis_server.resume()
+
+    def _stop_postgres(self) -> None:
+        self._note(f"stopping PostgreSQL for {self.plan.postgres_down_s:.0f} s")
+        self.postgres.halt()
+        time.sleep(self.plan.postgres_down_s)
+        self.postgres.resume()
+        self._note("PostgreSQL back")
+
+    def _outcome(self, total: int) -> Outcome:
+        client = redis.Redis.from_url(self.settings.redis_url)
+        events = list(read_stream(client, self.settings.stream_stored, ArticleStored))
+        letters = list(read_stream(client, self.settings.stream_dlq, DeadLetter))
+        client.close()
+        with self.store.engine.connect() as conn:
+            stored_ids = {row[0] for row in conn.execute(select(articles.c.article_id))}
+        sent = self.accepted
+        dead = {letter.article_id for letter in letters if letter.article_id} - stored_ids
+        per_article = Counter(event.article_id for event in events)
+        return Outcome(
+            sent=len(sent),
+            stored=len(sent & stored_ids),
+            lost=len(sent - stored_ids - dead) + (total - len(sent)),
+            duplicated=sum(count - 1 for count in per_article.values() if count > 1) + len(stored_ids - sent),
+            dlq=len(letters),
+            faults=self.faults,
+        )
+
+
+def run_chaos(corpus: Path, count: int, workdir: Path, console: Console, timeout: float) -> Outcome:
+    submissions = chaos_articles(corpus, count)
+    console.log(f"{len(submissions)} articles; private Redis (AOF, fsync always) and PostgreSQL")
+    return Chaos(workdir, console).run(submissions, timeout)
