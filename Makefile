@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CORPUS ?= ../shared/corpus
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-unit lint format schemas eval clean help
+.PHONY: install run test test-unit lint format schemas eval chaos clean help
 
 help:
 	@echo "make install   create $(VENV) and install newsflow with its dev tools"
@@ -13,6 +13,7 @@ help:
 	@echo "make test      all tests (real Redis and PostgreSQL: started locally when none is configured)"
 	@echo "make lint      ruff and mypy"
 	@echo "make schemas   write the JSON Schema of every message model"
+	@echo "make chaos     fault test: ARTICLES (2000) articles while workers, Redis and PostgreSQL are knocked out"
 	@echo "make eval      body-extraction F1 vs trafilatura and metadata accuracy on $(CORPUS)/extraction-dev"
 
 install: $(STAMP)
@@ -49,6 +50,10 @@ schemas: install
 eval: install
 	$(BIN)/newsflow eval extraction --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval metadata --corpus $(CORPUS)/extraction-dev
+
+ARTICLES ?= 2000
+chaos: install
+	$(BIN)/newsflow chaos --articles $(ARTICLES) --corpus $(CORPUS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

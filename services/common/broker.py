@@ -79,4 +79,4 @@ def consume(broker: RedisBroker, stream: str, stage: str, settings: Settings) ->
 
 
 def out_stream(stream: str, settings: Settings) -> StreamSub:
-    return StreamSub(stream, maxlen=settings.stream_maxlen or None)
+    return StreamSub(stream)

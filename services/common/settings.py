@@ -29,8 +29,10 @@ class Settings(BaseSettings):
     stream_enriched: str = streams.ENRICHED
     stream_stored: str = streams.STORED
     stream_dlq: str = streams.DLQ
-    # Approximate cap per stream (XADD MAXLEN ~); 0 means no trimming.
-    stream_maxlen: int = Field(default=0, ge=0)
+    # Each stage trims its input stream (the store also articles.stored) of entries every group has
+    # finished and that are older than this; never unacknowledged work. 0 turns trimming off.
+    stream_retention_s: float = Field(default=3600, ge=0, description="Keep finished entries this long.")
+    trim_interval_s: float = Field(default=60, gt=0)
 
     consumer_name: str | None = Field(
         default=None, description="Override the consumer name; the default is host-pid, unique per process."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ import redis.asyncio as aioredis
 import structlog
 from faststream import FastStream
 from faststream.redis import RedisBroker
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 
 from newsflow_schemas import Envelope
 
@@ -19,6 +20,7 @@ from .broker import FASTSTREAM_LOGGER, make_broker, stage_input
 from .deadletter import dead_letter_middleware
 from .logging import configure_logging
 from .settings import Settings
+from .trim import trim_stream
 
 log = structlog.get_logger()
 
@@ -33,15 +35,45 @@ def setup_stage(stage: str) -> tuple[Settings, RedisBroker]:
     return settings, broker
 
 
-def stage_app(broker: RedisBroker, settings: Settings, stage: str) -> FastStream:
-    """The FastStream app around `broker`, logging through our handler like everything else."""
+def stage_app(broker: RedisBroker, settings: Settings, stage: str, also_trim: tuple[str, ...] = ()) -> FastStream:
+    """The FastStream app around `broker`, logging through our handler like everything else.
+
+    At start it creates the stage's group; while it runs it trims the input stream (and `also_trim`).
+    """
     app = FastStream(broker, logger=logging.getLogger(FASTSTREAM_LOGGER))
+    trimming: list[asyncio.Task[None]] = []
 
     @app.on_startup
     async def create_group() -> None:
         await ensure_group(settings.redis_url, stage_input(settings, stage), stage)
 
+    @app.after_startup
+    async def start_trimming() -> None:
+        if settings.stream_retention_s:
+            streams = (stage_input(settings, stage), *also_trim)
+            trimming.append(asyncio.create_task(_trim_forever(settings, streams)))
+
+    @app.on_shutdown
+    async def stop_trimming() -> None:
+        for task in trimming:
+            task.cancel()
+
     return app
+
+
+async def _trim_forever(settings: Settings, streams: tuple[str, ...]) -> None:
+    client = aioredis.Redis.from_url(settings.redis_url)
+    try:
+        while True:
+            await asyncio.sleep(settings.trim_interval_s)
+            for stream in streams:
+                try:
+                    if removed := await trim_stream(client, stream, settings.stream_retention_s):
+                        log.info("stream trimmed", stream=stream, removed=removed)
+                except RedisError as error:  # Redis away for a moment: the next round trims
+                    log.warning("stream not trimmed", stream=stream, error=str(error))
+    finally:
+        await client.aclose()
 
 
 async def ensure_group(redis_url: str, stream: str, group: str) -> bool:

@@ -14,7 +14,7 @@ from .repository import Store, database_engine
 
 STAGE: Final = "store"
 settings, broker = setup_stage(STAGE)
-app = stage_app(broker, settings, STAGE)
+app = stage_app(broker, settings, STAGE, also_trim=(settings.stream_stored,))
 log = structlog.get_logger()
 store = Store(database_engine(settings.database_url))
 announce = broker.publisher(stream=out_stream(settings.stream_stored, settings))

@@ -1,0 +1,45 @@
+"""Stream trimming that never drops unfinished work.
+
+XADD MAXLEN and plain XTRIM delete entries whether or not a group has acknowledged them (Redis 7.0
+has no ACKED option). So the floor is computed first: below the oldest pending entry and the
+last-delivered entry of every group on the stream; only entries under that floor and older than
+the retention time are trimmed (XTRIM MINID).
+"""
+
+from __future__ import annotations
+
+import time
+
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+
+def _id(value: bytes | str) -> tuple[int, int]:
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    ms, _, seq = text.partition("-")
+    return int(ms), int(seq or 0)
+
+
+async def safe_trim_floor(client: aioredis.Redis, stream: str, retention_s: float) -> str | None:
+    """The MINID to trim `stream` to, or None when there is nothing it may drop."""
+    floor = (int((time.time() - retention_s) * 1000), 0)
+    try:
+        groups = await client.xinfo_groups(stream)
+    except ResponseError:  # no such stream
+        return None
+    for group in groups:
+        # Entries after last-delivered-id are unread by this group: the floor stays at or below it.
+        delivered = _id(group["last-delivered-id"])
+        floor = min(floor, (delivered[0], delivered[1] + 1))
+        if int(group["pending"]):
+            summary = await client.xpending(stream, group["name"])
+            floor = min(floor, _id(summary["min"]))
+    return None if floor <= (0, 0) else f"{floor[0]}-{floor[1]}"
+
+
+async def trim_stream(client: aioredis.Redis, stream: str, retention_s: float) -> int:
+    """Trim finished entries older than `retention_s`; how many were removed."""
+    floor = await safe_trim_floor(client, stream, retention_s)
+    if floor is None:
+        return 0
+    return int(await client.xtrim(stream, minid=floor, approximate=False))
