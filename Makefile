@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CORPUS ?= ../shared/corpus
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-unit lint format schemas eval chaos clean help
+.PHONY: install run test test-unit lint format schemas eval chaos bench soak clean help
 
 help:
 	@echo "make install   create $(VENV) and install newsflow with its dev tools"
@@ -14,6 +14,8 @@ help:
 	@echo "make lint      ruff and mypy"
 	@echo "make schemas   write the JSON Schema of every message model"
 	@echo "make chaos     fault test: ARTICLES (2000) articles while workers, Redis and PostgreSQL are knocked out"
+	@echo "make bench     throughput, latency, messaging, memory and peers (bench/results.json)"
+	@echo "make soak      SOAK_MINUTES (30) at 50% load: RSS and latency at start and end"
 	@echo "make eval      body-extraction F1 vs trafilatura and metadata accuracy on $(CORPUS)/extraction-dev"
 
 install: $(STAMP)
@@ -54,6 +56,13 @@ eval: install
 ARTICLES ?= 2000
 chaos: install
 	$(BIN)/newsflow chaos --articles $(ARTICLES) --corpus $(CORPUS)
+
+bench: install
+	$(BIN)/newsflow bench --articles $(ARTICLES) --corpus $(CORPUS)
+
+SOAK_MINUTES ?= 30
+soak: install
+	$(BIN)/newsflow bench --soak $(SOAK_MINUTES) --corpus $(CORPUS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

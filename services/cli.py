@@ -18,12 +18,14 @@ from rich.console import Console
 from services.common.settings import Settings
 from services.dlq.cli import dlq_app
 from services.evaluation.cli import eval_app
+from services.status.cli import status
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 articles_app = typer.Typer(help="Read stored articles.", no_args_is_help=True)
 app.add_typer(articles_app, name="articles")
 app.add_typer(eval_app, name="eval")
 app.add_typer(dlq_app, name="dlq")
+app.command()(status)
 err = Console(stderr=True)
 
 Paths = Annotated[list[Path], typer.Argument(help="Files or folders (.html .htm .html.gz .txt .json).")]
@@ -288,6 +290,23 @@ def chaos(
     console.log(f"{len(outcome.faults)} faults injected")
     typer.echo(outcome.line)
     raise typer.Exit(1 if outcome.lost or outcome.duplicated else 0)
+
+
+@app.command()
+def bench(
+    articles: Annotated[int, typer.Option(help="Articles for the pipeline run (pages and seeds cycled).")] = 2_000,
+    corpus: Annotated[Path, typer.Option(help="The shared corpus folder.")] = Path("../shared/corpus"),
+    peers: Annotated[bool, typer.Option(help="Also time newspaper4k, news-please, trafilatura.")] = True,
+    soak: Annotated[float, typer.Option(help="Instead: a soak run of this many minutes at 50% load.")] = 0,
+) -> None:
+    """Throughput, latency, messaging and memory on this machine; prints a table and bench/results.json."""
+    from services.bench.run import run_bench, run_soak
+
+    console = Console()
+    if soak:
+        run_soak(corpus, soak, Path("bench/soak.json"), console)
+    else:
+        run_bench(corpus, articles, peers, Path("bench/results.json"), console)
 
 
 def main() -> None:

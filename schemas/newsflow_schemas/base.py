@@ -7,8 +7,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Minor versions add optional fields only (1.1: ParsedArticle.updated_at, image_url); readers ignore
-# fields they do not know, so a 1.0 subscriber reads 1.1 messages unchanged.
+# Minor versions add optional fields only (1.1: ParsedArticle.updated_at and image_url,
+# ArticleStored.revision); readers ignore fields they do not know, so a 1.0 subscriber reads 1.1.
 SCHEMA_VERSION = "1.1"
 
 Stage = Literal["ingest", "parse", "enrich", "store"]

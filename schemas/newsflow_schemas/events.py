@@ -14,6 +14,7 @@ class ArticleStored(Envelope):
     """On `articles.stored` after the store committed a new or changed article."""
 
     change: Literal["created", "updated"]
+    revision: int = Field(default=1, ge=1, description="Counts the article's stored versions; one event each.")
     url: str | None = None
     title: str | None = None
     language: str | None = None

@@ -16,7 +16,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from newsflow_schemas import Envelope
 
-from .broker import FASTSTREAM_LOGGER, make_broker, stage_input
+from .broker import FASTSTREAM_LOGGER, consumer_name, make_broker, stage_input
 from .deadletter import dead_letter_middleware
 from .logging import configure_logging
 from .settings import Settings
@@ -58,7 +58,28 @@ def stage_app(broker: RedisBroker, settings: Settings, stage: str, also_trim: tu
         for task in trimming:
             task.cancel()
 
+    @app.after_shutdown
+    async def leave_group() -> None:
+        await remove_consumer(settings.redis_url, stage_input(settings, stage), stage, consumer_name(settings))
+
     return app
+
+
+async def remove_consumer(redis_url: str, stream: str, group: str, consumer: str) -> None:
+    """Take this process's consumer out of the group when it holds nothing, so `status` lists live ones.
+
+    One with pending entries stays: they are claimed from it later (XAUTOCLAIM) by a live consumer.
+    """
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        for info in await client.xinfo_consumers(stream, group):
+            name = info["name"].decode() if isinstance(info["name"], bytes) else info["name"]
+            if name == consumer and int(info["pending"]) == 0:
+                await client.xgroup_delconsumer(stream, group, consumer)
+    except RedisError as error:
+        log.warning("consumer not removed from its group", error=str(error))
+    finally:
+        await client.aclose()
 
 
 async def _trim_forever(settings: Settings, streams: tuple[str, ...]) -> None:

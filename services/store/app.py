@@ -6,9 +6,10 @@ from typing import Final
 import structlog
 
 from newsflow_schemas import EnrichedArticle
-from services.common.broker import consume, out_stream
+from services.common.broker import consume
 from services.common.stage import article_context, setup_stage, stage_app, utcnow
 
+from .announce import Announcer
 from .core import stored_event, to_rows
 from .repository import Store, database_engine
 
@@ -17,7 +18,12 @@ settings, broker = setup_stage(STAGE)
 app = stage_app(broker, settings, STAGE, also_trim=(settings.stream_stored,))
 log = structlog.get_logger()
 store = Store(database_engine(settings.database_url))
-announce = broker.publisher(stream=out_stream(settings.stream_stored, settings))
+announcer = Announcer(settings.redis_url, settings.stream_stored)
+
+
+@app.on_shutdown
+async def close_announcer() -> None:
+    await announcer.close()
 
 
 @app.on_startup
@@ -30,9 +36,10 @@ async def create_schema() -> None:
 async def on_enriched(article: EnrichedArticle) -> None:
     with article_context(article):
         now = utcnow()
-        # Commit first, then announce, then (on return) ack: a crash in between repeats harmlessly.
-        change = await asyncio.to_thread(store.save, to_rows(article, now))
+        # Commit, announce (once per revision), mark announced, then (on return) ack: a crash
+        # anywhere in between repeats the steps without a second row or a second event.
+        change, revision = await asyncio.to_thread(store.save_revision, to_rows(article, now))
         if change != "unchanged":
-            await announce.publish(stored_event(article, change, now))
+            await announcer.announce(stored_event(article, change, now, revision))
             await asyncio.to_thread(store.mark_announced, article.article_id)
         log.info("stored", change=change, entities=len(article.entities))

@@ -96,13 +96,16 @@ def to_rows(article: EnrichedArticle, now: datetime) -> ArticleRows:
     return ArticleRows(article=row, entities=list(entities.values()), mentions=list(mention_rows.values()))
 
 
-def stored_event(article: EnrichedArticle, change: Literal["created", "updated"], now: datetime) -> ArticleStored:
+def stored_event(
+    article: EnrichedArticle, change: Literal["created", "updated"], now: datetime, revision: int = 1
+) -> ArticleStored:
     stamped = article.stamped("store", now)
     return ArticleStored(
         article_id=article.article_id,
         trace_id=article.trace_id,
         times=stamped.times,
         change=change,
+        revision=revision,
         url=article.canonical_url or article.url,
         title=article.title,
         language=article.detected_language or article.language,

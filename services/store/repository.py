@@ -62,6 +62,10 @@ class Store:
 
     def save(self, rows: ArticleRows) -> Change:
         """Upsert one article with its entities in one transaction; say whether anything changed."""
+        return self.save_revision(rows)[0]
+
+    def save_revision(self, rows: ArticleRows) -> tuple[Change, int]:
+        """`save`, and the article's revision after it."""
         new = self._insert(articles).values(rows.article)
         changed_columns: dict[str, Any] = {
             c: new.excluded[c] for c in rows.article if c not in ("article_id", "stored_at")
@@ -81,12 +85,12 @@ class Store:
                     )
                 ).one()
                 if current.announced_revision >= current.revision:
-                    return "unchanged"  # the same content again, already announced
+                    return "unchanged", current.revision  # the same content again, already announced
                 # Stored but never announced (a crash before the event went out): announce now.
                 revision = current.revision
             else:
                 self._replace_entities(conn, rows)
-        return "created" if revision == 1 else "updated"
+        return ("created" if revision == 1 else "updated"), revision
 
     def _replace_entities(self, conn: Connection, rows: ArticleRows) -> None:
         if rows.entities:
