@@ -15,7 +15,7 @@ import httpx
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
-from services.common.settings import Settings
+from services.common.settings import Settings, stream_names
 from services.local.servers import free_port
 from services.local.workers import Workers
 from services.store.repository import Store, database_engine
@@ -55,15 +55,10 @@ def fresh_database(server_url: str) -> str:
 
 
 def bench_settings(redis_url: str, database_url: str, **extra: Any) -> Settings:
-    prefix = f"bench-{uuid.uuid4().hex[:8]}"
     return Settings(
         redis_url=redis_url,
         database_url=database_url,
-        stream_raw=f"{prefix}.raw",
-        stream_parsed=f"{prefix}.parsed",
-        stream_enriched=f"{prefix}.enriched",
-        stream_stored=f"{prefix}.stored",
-        stream_dlq=f"{prefix}.dlq",
+        **stream_names(f"bench-{uuid.uuid4().hex[:8]}"),
         ingest_port=free_port(),
         ingest_api_keys=[API_KEY],
         log_format="json",
@@ -137,20 +132,18 @@ class Pipeline:
 
     def peak_rss_mb(self) -> dict[str, float]:
         """Each worker's peak resident memory (VmHWM), by stage (the largest replica)."""
-        peaks: dict[str, float] = {}
-        for worker in self.workers.running:
-            status = Path(f"/proc/{worker.process.pid}/status").read_text()
-            kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
-            peaks[worker.stage] = max(peaks.get(worker.stage, 0.0), kb / 1024)
-        return peaks
+        return self._memory("VmHWM")
 
     def rss_mb(self) -> dict[str, float]:
-        now: dict[str, float] = {}
+        return self._memory("VmRSS")
+
+    def _memory(self, field: str) -> dict[str, float]:
+        by_stage: dict[str, float] = {}
         for worker in self.workers.running:
             status = Path(f"/proc/{worker.process.pid}/status").read_text()
-            kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
-            now[worker.stage] = max(now.get(worker.stage, 0.0), kb / 1024)
-        return now
+            kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith(field))
+            by_stage[worker.stage] = max(by_stage.get(worker.stage, 0.0), kb / 1024)
+        return by_stage
 
 
 def _batches(items: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, SecretStr, StringConstraints
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -71,3 +71,8 @@ class Settings(BaseSettings):
 
 def get_settings() -> Settings:
     return Settings()
+
+
+def stream_names(prefix: str) -> dict[str, Any]:  # Any: splatted into Settings(...)
+    """Settings for a set of streams of its own under `prefix` (tests and benchmarks share a Redis)."""
+    return {f"stream_{name}": f"{prefix}.{name}" for name in ("raw", "parsed", "enriched", "stored", "dlq")}

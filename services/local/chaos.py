@@ -21,10 +21,10 @@ from rich.console import Console
 from sqlalchemy import func, select
 
 from newsflow_schemas import ArticleStored, DeadLetter
+from services.bench.inputs import bench_submissions
 from services.common.broker import stage_input
 from services.common.settings import Settings
 from services.common.streamread import group_backlog, read_stream
-from services.ingest.files import find_files, read_articles
 from services.store.repository import Store, database_engine
 from services.store.tables import articles
 
@@ -59,23 +59,6 @@ class Outcome:
     @property
     def line(self) -> str:
         return f"sent={self.sent} stored={self.stored} lost={self.lost} duplicated={self.duplicated} dlq={self.dlq}"
-
-
-def chaos_articles(corpus: Path, count: int) -> list[dict[str, Any]]:
-    """`count` distinct submissions cycled from the seeds and dev pages, each with its own URL."""
-    files = find_files([corpus / "seeds", corpus / "extraction-dev" / "html"])
-    sources = [item.submission for path in files for item in read_articles(path)]
-    out = []
-    for i in range(count):
-        base = dict(sources[i % len(sources)])
-        marker = f"Chaos copy {i} of this article."
-        if base.get("html"):
-            base["html"] = base["html"].replace("</body>", f"<p>{marker}</p></body>", 1)
-        else:
-            base["text"] = f"{base['text']}\n\n{marker}"
-        base["url"] = f"https://chaos.newsflow.test/{i}"
-        out.append(base)
-    return out
 
 
 def _batches(submissions: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -242,6 +225,6 @@ class Chaos:
 
 
 def run_chaos(corpus: Path, count: int, workdir: Path, console: Console, timeout: float) -> Outcome:
-    submissions = chaos_articles(corpus, count)
+    submissions = bench_submissions(corpus, count, site="chaos", mark=True)
     console.log(f"{len(submissions)} articles; private Redis (AOF, fsync always) and PostgreSQL")
     return Chaos(workdir, console).run(submissions, timeout)

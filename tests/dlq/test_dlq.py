@@ -12,7 +12,7 @@ from faststream.redis import RedisBroker
 
 from newsflow_schemas import RawArticle
 from services.common.deadletter import make_dead_letter
-from services.common.settings import Settings
+from services.common.settings import Settings, stream_names
 from services.common.streamread import read_stream
 from services.dlq.core import drop, get_letter, list_letters, replay
 
@@ -20,13 +20,7 @@ from services.dlq.core import drop, get_letter, list_letters, replay
 @pytest.fixture
 def settings(redis_url: str) -> Iterator[Settings]:
     prefix = f"test-dlq-{uuid.uuid4().hex[:8]}"
-    yield Settings(
-        redis_url=redis_url,
-        stream_raw=f"{prefix}.raw",
-        stream_parsed=f"{prefix}.parsed",
-        stream_enriched=f"{prefix}.enriched",
-        stream_dlq=f"{prefix}.dlq",
-    )
+    yield Settings(redis_url=redis_url, **stream_names(prefix))
     client = redis.Redis.from_url(redis_url)
     if keys := list(client.scan_iter(match=f"{prefix}.*")):
         client.delete(*keys)

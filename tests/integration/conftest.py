@@ -13,7 +13,7 @@ import pytest
 import redis
 
 from newsflow_schemas import ArticleStored
-from services.common.settings import Settings
+from services.common.settings import Settings, stream_names
 from services.common.streamread import group_backlog, read_stream
 from services.local.servers import free_port
 from services.local.workers import STAGES, Workers
@@ -66,15 +66,10 @@ class Pipeline:
 
 
 def pipeline_settings(redis_url: str, database_url: str) -> Settings:
-    prefix = f"test-{uuid.uuid4().hex[:10]}"
     return Settings(
         redis_url=redis_url,
         database_url=database_url,
-        stream_raw=f"{prefix}.raw",
-        stream_parsed=f"{prefix}.parsed",
-        stream_enriched=f"{prefix}.enriched",
-        stream_stored=f"{prefix}.stored",
-        stream_dlq=f"{prefix}.dlq",
+        **stream_names(f"test-{uuid.uuid4().hex[:10]}"),
         ingest_port=free_port(),
         ingest_api_keys=[API_KEY],
         log_format="json",

@@ -6,19 +6,12 @@ import time
 
 import redis
 
-from services.common.settings import Settings
+from services.common.settings import Settings, stream_names
 from services.status.core import pipeline_status
 
 
 def test_status_counts_length_pending_backlog_consumers_and_output_rate(redis_url: str, stream_prefix: str) -> None:
-    settings = Settings(
-        redis_url=redis_url,
-        stream_raw=f"{stream_prefix}.raw",
-        stream_parsed=f"{stream_prefix}.parsed",
-        stream_enriched=f"{stream_prefix}.enriched",
-        stream_stored=f"{stream_prefix}.stored",
-        stream_dlq=f"{stream_prefix}.dlq",
-    )
+    settings = Settings(redis_url=redis_url, **stream_names(stream_prefix))
     client = redis.Redis.from_url(redis_url)
     for n in range(5):
         client.xadd(settings.stream_raw, {"n": n})
