@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CORPUS ?= ../shared/corpus
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-unit lint format schemas eval chaos bench soak clean help
+.PHONY: install run test test-unit lint format schemas asyncapi eval chaos bench soak clean help
 
 help:
 	@echo "make install   create $(VENV) and install newsflow with its dev tools"
@@ -13,6 +13,7 @@ help:
 	@echo "make test      all tests (real Redis and PostgreSQL: started locally when none is configured)"
 	@echo "make lint      ruff and mypy"
 	@echo "make schemas   write the JSON Schema of every message model"
+	@echo "make asyncapi  write schemas/asyncapi.json: the AsyncAPI document of every stream"
 	@echo "make chaos     fault test: ARTICLES (2000) articles while workers, Redis and PostgreSQL are knocked out"
 	@echo "make bench     throughput, latency, messaging, memory and peers (bench/results.json)"
 	@echo "make soak      SOAK_MINUTES (30) at 50% load: RSS and latency at start and end"
@@ -48,6 +49,9 @@ format: install
 
 schemas: install
 	$(BIN)/python -m newsflow_schemas.export
+
+asyncapi: install
+	$(BIN)/newsflow asyncapi
 
 eval: install
 	$(BIN)/newsflow eval extraction --corpus $(CORPUS)/extraction-dev

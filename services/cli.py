@@ -309,6 +309,18 @@ def bench(
         run_bench(corpus, articles, peers, Path("bench/results.json"), console)
 
 
+@app.command()
+def asyncapi(
+    out: Annotated[Path, typer.Option(help="Where to write the document.")] = Path("schemas/asyncapi.json"),
+) -> None:
+    """Write the AsyncAPI document of the whole pipeline (every stream and its message model) as JSON."""
+    from services.asyncapi import asyncapi_document
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(asyncapi_document(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    err.print(f"wrote {out}")
+
+
 def main() -> None:
     app()
 
