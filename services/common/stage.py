@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import redis
 import redis.asyncio as aioredis
 import structlog
 from faststream import FastStream
 from faststream.redis import RedisBroker
+from faststream.redis.prometheus import RedisPrometheusMiddleware
 from redis.exceptions import RedisError, ResponseError
 
 from newsflow_schemas import Envelope
@@ -19,6 +22,7 @@ from newsflow_schemas import Envelope
 from .broker import FASTSTREAM_LOGGER, consumer_name, make_broker, stage_input
 from .deadletter import dead_letter_middleware
 from .logging import configure_logging
+from .metrics import ARTICLES, REGISTRY, STAGE_SECONDS, StreamCollector, serve, subscribers_alive
 from .settings import Settings
 from .trim import trim_stream
 
@@ -32,13 +36,22 @@ def setup_stage(stage: str) -> tuple[Settings, RedisBroker]:
     broker.add_middleware(
         dead_letter_middleware(stage, settings.stream_dlq, settings.redis_url, settings.max_deliveries)
     )
+    broker.add_middleware(RedisPrometheusMiddleware(registry=REGISTRY, app_name=stage))
     return settings, broker
 
 
-def stage_app(broker: RedisBroker, settings: Settings, stage: str, also_trim: tuple[str, ...] = ()) -> FastStream:
+def stage_app(
+    broker: RedisBroker,
+    settings: Settings,
+    stage: str,
+    also_trim: tuple[str, ...] = (),
+    ready: Callable[[], bool] = lambda: True,
+) -> FastStream:
     """The FastStream app around `broker`, logging through our handler like everything else.
 
-    At start it creates the stage's group; while it runs it trims the input stream (and `also_trim`).
+    At start it creates the stage's group and, with NEWSFLOW_METRICS_PORT, serves /metrics, /live and
+    /ready (`ready`: the stage's own dependencies beyond Redis); while it runs it trims the input
+    stream (and `also_trim`).
     """
     app = FastStream(broker, logger=logging.getLogger(FASTSTREAM_LOGGER))
     trimming: list[asyncio.Task[None]] = []
@@ -46,6 +59,19 @@ def stage_app(broker: RedisBroker, settings: Settings, stage: str, also_trim: tu
     @app.on_startup
     async def create_group() -> None:
         await ensure_group(settings.redis_url, stage_input(settings, stage), stage)
+
+    @app.after_startup
+    async def serve_metrics() -> None:
+        if settings.metrics_port:
+            REGISTRY.register(
+                StreamCollector(settings.redis_url, stage_input(settings, stage), stage, settings.stream_dlq)
+            )
+            serve(
+                settings.metrics_port,
+                lambda: subscribers_alive(broker),
+                lambda: redis_answers(settings.redis_url) and ready(),
+            )
+            log.info("metrics and probes served", port=settings.metrics_port)
 
     @app.after_startup
     async def start_trimming() -> None:
@@ -118,10 +144,25 @@ async def ensure_group(redis_url: str, stream: str, group: str) -> bool:
 
 @contextmanager
 def article_context(message: Envelope) -> Iterator[None]:
-    """Bind the article and trace ids to every log line written while handling `message`."""
+    """Bind the article and trace ids to every log line written while handling `message`; count and
+    time the article when the handler finishes (failures are counted where they are handled)."""
+    stage = structlog.contextvars.get_contextvars().get("stage", "unknown")
+    started = time.perf_counter()
     with structlog.contextvars.bound_contextvars(article_id=message.article_id, trace_id=message.trace_id):
         yield
+    STAGE_SECONDS.labels(stage).observe(time.perf_counter() - started)
+    ARTICLES.labels(stage, "ok").inc()
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def redis_answers(url: str) -> bool:
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()

@@ -7,6 +7,7 @@ import structlog
 
 from newsflow_schemas import EnrichedArticle
 from services.common.broker import consume
+from services.common.metrics import END_TO_END_SECONDS
 from services.common.stage import article_context, setup_stage, stage_app, utcnow
 
 from .announce import Announcer
@@ -15,9 +16,9 @@ from .repository import Store, database_engine
 
 STAGE: Final = "store"
 settings, broker = setup_stage(STAGE)
-app = stage_app(broker, settings, STAGE, also_trim=(settings.stream_stored,))
-log = structlog.get_logger()
 store = Store(database_engine(settings.database_url))
+app = stage_app(broker, settings, STAGE, also_trim=(settings.stream_stored,), ready=store.reachable)
+log = structlog.get_logger()
 announcer = Announcer(settings.redis_url, settings.stream_stored)
 
 
@@ -42,4 +43,6 @@ async def on_enriched(article: EnrichedArticle) -> None:
         if change != "unchanged":
             await announcer.announce(stored_event(article, change, now, revision))
             await asyncio.to_thread(store.mark_announced, article.article_id)
+            if article.times.ingested_at:
+                END_TO_END_SECONDS.observe((now - article.times.ingested_at).total_seconds())
         log.info("stored", change=change, entities=len(article.entities))

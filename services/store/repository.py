@@ -51,6 +51,14 @@ class Store:
             conn.execute(text("ALTER TABLE articles ADD COLUMN announced_revision INTEGER NOT NULL DEFAULT 0"))
             conn.execute(update(articles).values(announced_revision=articles.c.revision))
 
+    def reachable(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception:  # any failure to reach the database means: not ready
+            return False
+
     def mark_announced(self, article_id: str) -> None:
         """The article's current revision has been announced (its ArticleStored event published)."""
         with self.engine.begin() as conn:

@@ -1,0 +1,103 @@
+"""Prometheus metrics and health probes of a stage worker, served on NEWSFLOW_METRICS_PORT.
+
+/metrics: FastStream's own middleware metrics plus ours (articles per stage and outcome, stage
+latency, ingest-to-stored latency, and, read from Redis at scrape time, the input stream's length,
+pending and backlog and the DLQ size). /live fails when a subscriber loop has died (not only when
+Redis is down); /ready fails while Redis or the stage's database is unreachable.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import redis
+from faststream.redis import RedisBroker
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from .streamread import group_backlog
+
+REGISTRY = CollectorRegistry()
+ARTICLES = Counter(
+    "newsflow_articles", "Articles handled, by stage and outcome (ok, dead_lettered, retry).",
+    ["stage", "outcome"], registry=REGISTRY,
+)  # fmt: skip
+STAGE_SECONDS = Histogram(
+    "newsflow_stage_seconds", "Time a stage spends on one article.", ["stage"], registry=REGISTRY,
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)  # fmt: skip
+END_TO_END_SECONDS = Histogram(
+    "newsflow_end_to_end_seconds", "From ingest to stored, per article.", registry=REGISTRY,
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)  # fmt: skip
+
+
+class StreamCollector(Collector):
+    """Stream length, pending and backlog of the stage's input, and the DLQ size, read when scraped."""
+
+    def __init__(self, redis_url: str, stream: str, group: str, dlq: str) -> None:
+        self.redis_url, self.stream, self.group, self.dlq = redis_url, stream, group, dlq
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        client = redis.Redis.from_url(self.redis_url, socket_timeout=2)
+        try:
+            length = GaugeMetricFamily("newsflow_stream_length", "Entries in the stream.", labels=["stream"])
+            length.add_metric([self.stream], int(client.xlen(self.stream)))
+            length.add_metric([self.dlq], int(client.xlen(self.dlq)))
+            yield length
+            backlog = group_backlog(client, self.stream, self.group)
+            if backlog is not None:
+                pending = next(int(g["pending"]) for g in client.xinfo_groups(self.stream)
+                               if g["name"].decode() == self.group)  # fmt: skip
+                yield _gauge("newsflow_group_pending", "Entries delivered, not yet acknowledged.", self, pending)
+                yield _gauge("newsflow_group_backlog", "Entries pending or not yet read.", self, backlog)
+        except redis.RedisError:
+            return  # the probe below says Redis is away; a scrape must not fail for it
+        finally:
+            client.close()
+
+
+def _gauge(name: str, doc: str, source: StreamCollector, value: int) -> GaugeMetricFamily:
+    gauge = GaugeMetricFamily(name, doc, labels=["stream", "group"])
+    gauge.add_metric([source.stream, source.group], value)
+    return gauge
+
+
+def subscribers_alive(broker: RedisBroker) -> bool:
+    """Every subscriber still runs its read loop (FastStream stops one for good on some errors)."""
+    subscribers = broker.subscribers
+    return bool(subscribers) and all(
+        sub.running and any(not task.done() for task in getattr(sub, "tasks", [])) for sub in subscribers
+    )
+
+
+def serve(port: int, live: Callable[[], bool], ready: Callable[[], bool]) -> ThreadingHTTPServer:
+    """Start the probe and metrics server in a daemon thread."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/metrics":
+                self._send(200, generate_latest(REGISTRY), "text/plain; version=0.0.4")
+            elif self.path in ("/live", "/ready"):
+                ok = (live if self.path == "/live" else ready)()
+                self._send(200 if ok else 503, b"ok\n" if ok else b"failing\n", "text/plain")
+            else:
+                self._send(404, b"not found\n", "text/plain")
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: Any) -> None:  # scrapes every few seconds would flood the log
+            pass
+
+    server = ThreadingHTTPServer(("0.0.0.0", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True, name="metrics").start()
+    return server
