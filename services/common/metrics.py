@@ -15,13 +15,14 @@ from typing import Any
 
 import redis
 from faststream.redis import RedisBroker
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from .streamread import group_backlog
 
 REGISTRY = CollectorRegistry()
+ProcessCollector(registry=REGISTRY)  # process_resident_memory_bytes and CPU: the worker's own footprint
 ARTICLES = Counter(
     "newsflow_articles", "Articles handled, by stage and outcome (ok, dead_lettered, retry).",
     ["stage", "outcome"], registry=REGISTRY,

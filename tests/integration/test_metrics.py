@@ -46,6 +46,7 @@ def test_metrics_count_articles_and_probes_answer(parse_with_metrics: Pipeline) 
     assert metric(text, f'newsflow_group_backlog{{group="parse",stream="{stream}"}}') == 0.0
     assert "faststream_received_messages_total" in text  # FastStream's own middleware
     assert "newsflow_stage_seconds_bucket" in text
+    assert (metric(text, "process_resident_memory_bytes") or 0) > 10_000_000
     assert httpx.get(f"{base}/live", timeout=5).status_code == 200
     assert httpx.get(f"{base}/ready", timeout=5).status_code == 200
     assert httpx.get(f"{base}/nothing", timeout=5).status_code == 404
