@@ -17,6 +17,7 @@ help:
 	@echo "make chaos     fault test: ARTICLES (2000) articles while workers, Redis and PostgreSQL are knocked out"
 	@echo "make bench     throughput, latency, messaging, memory and peers (bench/results.json)"
 	@echo "make soak      SOAK_MINUTES (30) at 50% load: RSS and latency at start and end"
+	@echo "make up        Redis (AOF), PostgreSQL and the workers in Docker (deploy/compose.yaml)"
 	@echo "make eval      body-extraction F1 vs trafilatura and metadata accuracy on $(CORPUS)/extraction-dev"
 
 install: $(STAMP)
@@ -67,6 +68,9 @@ bench: install
 SOAK_MINUTES ?= 30
 soak: install
 	$(BIN)/newsflow bench --soak $(SOAK_MINUTES) --corpus $(CORPUS)
+
+up:  # needs a Docker engine (none runs on the CI machine; deploy/ is checked statically by the tests)
+	docker compose -f deploy/compose.yaml up --build -d
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

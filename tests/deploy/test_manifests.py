@@ -1,0 +1,99 @@
+"""deploy/ checked statically (no Docker engine or cluster here): Kubernetes manifests rendered and
+validated against the Kubernetes schemas, KEDA objects against what they refer to, the compose file
+parsed and checked, the Dockerfile linted with hadolint."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from .kustomize import render
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+K8S = DEPLOY / "k8s"
+KUBERNETES_VERSION = "1.30"
+STAGE_INPUTS = {"parse": "articles.raw", "enrich": "articles.parsed", "store": "articles.enriched"}
+
+
+@pytest.fixture(scope="module", params=["base", "overlays/production"])
+def rendered(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+    return render(K8S / request.param)
+
+
+def by_kind(docs: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
+
+
+def test_every_kubernetes_object_matches_the_kubernetes_schema(rendered: list[dict[str, Any]]) -> None:
+    core = [d for d in rendered if not d["apiVersion"].startswith("keda.sh/")]
+    assert len(core) >= 7
+    for doc in core:
+        kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)  # raises on any error
+
+
+def test_a_deployment_per_stage_with_probes_resources_config_and_secrets(rendered: list[dict[str, Any]]) -> None:
+    deployments = by_kind(rendered, "Deployment")
+    configs, secrets = by_kind(rendered, "ConfigMap"), by_kind(rendered, "Secret")
+    assert set(deployments) == {f"newsflow-{s}" for s in ("ingest", "parse", "enrich", "store")}
+    for name, deployment in deployments.items():
+        [container] = deployment["spec"]["template"]["spec"]["containers"]
+        assert container["args"] == ["worker", name.removeprefix("newsflow-")]
+        assert container["livenessProbe"] and container["readinessProbe"]
+        assert container["resources"]["requests"]["cpu"] and container["resources"]["requests"]["memory"]
+        refs = container["envFrom"]
+        assert {r["configMapRef"]["name"] for r in refs if "configMapRef" in r} <= set(configs)
+        assert {r["secretRef"]["name"] for r in refs if "secretRef" in r} <= set(secrets)
+        assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
+
+
+def test_keda_scales_each_stage_on_its_consumer_group(rendered: list[dict[str, Any]]) -> None:
+    scaled = by_kind(rendered, "ScaledObject")
+    auth = by_kind(rendered, "TriggerAuthentication")
+    deployments = by_kind(rendered, "Deployment")
+    assert set(scaled) == {f"newsflow-{s}" for s in STAGE_INPUTS}
+    for name, obj in scaled.items():
+        stage = name.removeprefix("newsflow-")
+        assert obj["spec"]["scaleTargetRef"]["name"] in deployments
+        [trigger] = obj["spec"]["triggers"]
+        assert trigger["type"] == "redis-streams"
+        assert (trigger["metadata"]["stream"], trigger["metadata"]["consumerGroup"]) == (STAGE_INPUTS[stage], stage)
+        assert int(trigger["metadata"]["pendingEntriesCount"]) > 0
+        assert trigger["authenticationRef"]["name"] in auth
+
+
+def test_production_overlay_pins_the_namespace_image_and_two_enrich_replicas() -> None:
+    docs = render(K8S / "overlays/production")
+    assert {d["metadata"].get("namespace") for d in docs} == {"newsflow"}
+    enrich = by_kind(docs, "Deployment")["newsflow-enrich"]
+    assert enrich["spec"]["replicas"] == 2
+    [container] = enrich["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "ghcr.io/newsflow/newsflow:0.1.0"
+    assert container["resources"]["limits"]["memory"] == "1Gi"
+    assert container["resources"]["requests"]["cpu"] == "500m"  # the base's, kept by the merge
+
+
+def test_compose_runs_redis_with_aof_postgres_and_the_four_workers() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    services = compose["services"]
+    assert {"redis", "postgres", "ingest", "parse", "enrich", "store"} <= set(services)
+    redis_command = services["redis"]["command"]
+    assert redis_command[redis_command.index("--appendonly") + 1] == "yes"
+    assert redis_command[redis_command.index("--maxmemory-policy") + 1] == "noeviction"
+    for stage in ("ingest", "parse", "enrich", "store"):
+        assert services[stage]["command"] == ["worker", stage]
+        assert services[stage]["healthcheck"]["test"]
+
+
+def test_dockerfile_passes_hadolint() -> None:
+    hadolint = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
+    if not Path(hadolint).exists():
+        pytest.skip("hadolint is not installed (make install puts it in .venv)")
+    result = subprocess.run([hadolint, str(DEPLOY / "Dockerfile")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
