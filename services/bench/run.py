@@ -11,8 +11,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from services.common.broker import redis_answers
 from services.common.settings import Settings
-from services.local.servers import LocalServer, redis_answers, start_postgres, start_redis
+from services.local.servers import LocalServer, start_postgres, start_redis
 from services.store.repository import Store, database_engine
 
 from .compute import run_compute

@@ -8,6 +8,7 @@ import socket
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import redis
 from faststream.redis import RedisBroker, StreamSub
 
 from .settings import Settings
@@ -80,3 +81,14 @@ def consume(broker: RedisBroker, stream: str, stage: str, settings: Settings) ->
 
 def out_stream(stream: str, settings: Settings) -> StreamSub:
     return StreamSub(stream)
+
+
+def redis_answers(url: str) -> bool:
+    """Whether a Redis server answers PING at `url` within a second or two."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+    try:
+        return bool(client.ping())
+    except (redis.RedisError, OSError, ValueError):
+        return False
+    finally:
+        client.close()

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-import redis
 import redis.asyncio as aioredis
 import structlog
 from faststream import FastStream
@@ -19,7 +18,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from newsflow_schemas import Envelope
 
-from .broker import FASTSTREAM_LOGGER, consumer_name, make_broker, stage_input
+from .broker import FASTSTREAM_LOGGER, consumer_name, make_broker, redis_answers, stage_input
 from .deadletter import dead_letter_middleware
 from .logging import configure_logging
 from .metrics import ARTICLES, REGISTRY, STAGE_SECONDS, StreamCollector, serve, subscribers_alive
@@ -156,13 +155,3 @@ def article_context(message: Envelope) -> Iterator[None]:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def redis_answers(url: str) -> bool:
-    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
-    try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-    finally:
-        client.close()

@@ -57,19 +57,20 @@ def group_backlog(client: redis.Redis, stream: str, group: str) -> int | None:
     """
     try:
         groups = client.xinfo_groups(stream)
-        last_generated = _text(client.xinfo_stream(stream)["last-generated-id"])
+        last_generated = as_text(client.xinfo_stream(stream)["last-generated-id"])
     except redis.ResponseError:  # no such stream
         return None
     for info in groups:
-        if _text(info["name"]) != group:
+        if as_text(info["name"]) != group:
             continue
         pending = int(info["pending"])
-        if _text(info["last-delivered-id"]) == last_generated:
+        if as_text(info["last-delivered-id"]) == last_generated:
             return pending
         lag = info.get("lag")
         return pending + (int(lag) if lag is not None else int(client.xlen(stream)))
     return None
 
 
-def _text(value: bytes | str) -> str:
+def as_text(value: object) -> str:
+    """A Redis reply value as str, whether the client decodes responses or not."""
     return value.decode() if isinstance(value, bytes) else str(value)

@@ -13,7 +13,7 @@ from faststream.redis import RedisBroker
 from newsflow_schemas import DeadLetter
 from services.common.broker import stage_input
 from services.common.settings import Settings
-from services.common.streamread import decode_entry
+from services.common.streamread import as_text, decode_entry
 
 
 class UnknownLetter(LookupError):
@@ -30,7 +30,7 @@ def list_letters(client: redis.Redis, settings: Settings, stage: str | None = No
     letters = []
     entries = client.xrange(settings.stream_dlq, count=limit if stage is None else None) or []
     for entry_id, fields in entries:
-        letter = Letter(_text(entry_id or ""), decode_entry(fields or {}, DeadLetter))
+        letter = Letter(as_text(entry_id or ""), decode_entry(fields or {}, DeadLetter))
         if stage is None or letter.letter.stage == stage:
             letters.append(letter)
     return letters[:limit]
@@ -71,7 +71,3 @@ async def _publish(settings: Settings, messages: list[tuple[str, Any]]) -> None:
     async with RedisBroker(settings.redis_url) as broker:
         for stream, body in messages:
             await broker.publish(body, stream=stream)
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value

@@ -7,6 +7,8 @@ import time
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
+from services.common.streamread import as_text
+
 # One XINFO per request would be cheap, but under a burst the answer is reused for this long.
 CACHE_SECONDS = 0.5
 
@@ -30,20 +32,16 @@ class Backlog:
     async def _measure(self) -> int:
         try:
             groups = await self.client.xinfo_groups(self.stream)
-            last_generated = _text((await self.client.xinfo_stream(self.stream))["last-generated-id"])
+            last_generated = as_text((await self.client.xinfo_stream(self.stream))["last-generated-id"])
         except ResponseError:  # no such stream yet
             return 0
         for info in groups:
-            if _text(info["name"]) != self.group:
+            if as_text(info["name"]) != self.group:
                 continue
             pending = int(info["pending"])
             # Redis's lag can be wrong after a restart from the AOF: an up-to-date group has only pending.
-            if _text(info["last-delivered-id"]) == last_generated:
+            if as_text(info["last-delivered-id"]) == last_generated:
                 return pending
             lag = info.get("lag")
             return pending + (int(lag) if lag is not None else int(await self.client.xlen(self.stream)))
         return int(await self.client.xlen(self.stream))
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

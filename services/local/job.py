@@ -14,13 +14,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from newsflow_schemas import ArticleStored, DeadLetter
+from services.common.broker import redis_answers
 from services.common.settings import Settings
 from services.common.streamread import entries_added, group_backlog, last_entry_id, read_stream
 from services.ingest.client import IngestClient, SubmitReport
 from services.ingest.files import find_files
 from services.store.repository import Store, database_engine
 
-from .servers import LocalServer, free_port, redis_answers, start_redis
+from .servers import LocalServer, free_port, start_redis
 from .workers import Workers
 
 

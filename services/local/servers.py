@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-import redis
+from services.common.broker import redis_answers
 
 
 class ServerUnavailable(RuntimeError):
@@ -26,13 +26,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def redis_answers(url: str) -> bool:
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2).ping())
-    except (redis.RedisError, OSError, ValueError):
-        return False
 
 
 def _redis_binary() -> str:

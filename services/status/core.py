@@ -10,7 +10,7 @@ import redis
 
 from services.common.broker import stage_input
 from services.common.settings import Settings
-from services.common.streamread import group_backlog
+from services.common.streamread import as_text, group_backlog
 
 STAGES = ("parse", "enrich", "store")
 RATE_WINDOW_S = 60
@@ -69,14 +69,14 @@ def pipeline_status(client: redis.Redis, settings: Settings, now: float | None =
 
 def _groups(client: redis.Redis, stream: str) -> dict[str, dict[str, Any]]:
     try:
-        return {_text(g["name"]): g for g in client.xinfo_groups(stream)}
+        return {as_text(g["name"]): g for g in client.xinfo_groups(stream)}
     except redis.ResponseError:
         return {}
 
 
 def _consumers(client: redis.Redis, stream: str, group: str) -> list[Consumer]:
     return [
-        Consumer(_text(c["name"]), int(c["pending"]), int(c["idle"]) / 1000)
+        Consumer(as_text(c["name"]), int(c["pending"]), int(c["idle"]) / 1000)
         for c in client.xinfo_consumers(stream, group)
     ]
 
@@ -90,8 +90,4 @@ def _added_since(client: redis.Redis, stream: str, since: float) -> int:
         count += len(entries)
         if len(entries) < 1000:
             return count
-        start = "(" + _text(entries[-1][0])
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
+        start = "(" + as_text(entries[-1][0])
