@@ -19,6 +19,7 @@ import redis
 from faststream.redis.parser.binary import BinaryMessageFormatV1
 
 from services.common.settings import Settings
+from services.common.streamread import as_text
 from services.local.workers import settings_env
 
 HOPS = 3
@@ -92,7 +93,7 @@ def _wait_groups(client: redis.Redis, streams: list[str], groups: list[str], tim
     for stream, group in zip(streams, groups, strict=True):
         while True:
             try:
-                if any(g["name"].decode() == group for g in client.xinfo_groups(stream)):
+                if any(as_text(g["name"]) == group for g in client.xinfo_groups(stream)):
                     break
             except redis.ResponseError:
                 pass
@@ -111,8 +112,7 @@ def _rate(client: redis.Redis, stream: str) -> float:
 
 
 def _ms(entry_id: object) -> int:
-    text = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
-    return int(text.split("-")[0])
+    return int(as_text(entry_id).split("-")[0])
 
 
 def _redis_benchmark(url: str, entry: bytes, requests: int = 100_000) -> float | None:

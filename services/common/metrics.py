@@ -19,7 +19,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessColl
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from .streamread import group_backlog
+from .streamread import as_text, group_backlog
 
 REGISTRY = CollectorRegistry()
 ProcessCollector(registry=REGISTRY)  # process_resident_memory_bytes and CPU: the worker's own footprint
@@ -53,7 +53,7 @@ class StreamCollector(Collector):
             backlog = group_backlog(client, self.stream, self.group)
             if backlog is not None:
                 pending = next(int(g["pending"]) for g in client.xinfo_groups(self.stream)
-                               if g["name"].decode() == self.group)  # fmt: skip
+                               if as_text(g["name"]) == self.group)  # fmt: skip
                 yield _gauge("newsflow_group_pending", "Entries delivered, not yet acknowledged.", self, pending)
                 yield _gauge("newsflow_group_backlog", "Entries pending or not yet read.", self, backlog)
         except redis.RedisError:

@@ -23,6 +23,7 @@ from .deadletter import dead_letter_middleware
 from .logging import configure_logging
 from .metrics import ARTICLES, REGISTRY, STAGE_SECONDS, StreamCollector, serve, subscribers_alive
 from .settings import Settings
+from .streamread import as_text
 from .trim import trim_stream
 
 log = structlog.get_logger()
@@ -98,8 +99,7 @@ async def remove_consumer(redis_url: str, stream: str, group: str, consumer: str
     client = aioredis.Redis.from_url(redis_url)
     try:
         for info in await client.xinfo_consumers(stream, group):
-            name = info["name"].decode() if isinstance(info["name"], bytes) else info["name"]
-            if name == consumer and int(info["pending"]) == 0:
+            if as_text(info["name"]) == consumer and int(info["pending"]) == 0:
                 await client.xgroup_delconsumer(stream, group, consumer)
     except RedisError as error:
         log.warning("consumer not removed from its group", error=str(error))

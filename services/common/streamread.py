@@ -28,7 +28,7 @@ def read_stream(client: redis.Redis, stream: str, model: type[Model], after: str
             return
         for _entry_id, fields in entries:
             yield decode_entry(fields or {}, model)
-        start = f"({entries[-1][0].decode() if isinstance(entries[-1][0], bytes) else entries[-1][0]}"
+        start = f"({as_text(entries[-1][0])}"
 
 
 def last_entry_id(client: redis.Redis, stream: str) -> str:
@@ -36,8 +36,7 @@ def last_entry_id(client: redis.Redis, stream: str) -> str:
     newest = client.xrevrange(stream, count=1)
     if not newest:
         return "0-0"
-    entry_id = newest[0][0]
-    return entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+    return as_text(newest[0][0])
 
 
 def entries_added(client: redis.Redis, stream: str) -> int:

@@ -13,10 +13,11 @@ import time
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
+from .streamread import as_text
+
 
 def _id(value: bytes | str) -> tuple[int, int]:
-    text = value.decode() if isinstance(value, bytes) else str(value)
-    ms, _, seq = text.partition("-")
+    ms, _, seq = as_text(value).partition("-")
     return int(ms), int(seq or 0)
 
 
