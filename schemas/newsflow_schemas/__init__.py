@@ -7,9 +7,15 @@ from .articles import (
     EnrichedArticle,
     Entity,
     EntityType,
+    Figure,
+    Keyword,
     Mention,
     ParsedArticle,
+    Quote,
     RawArticle,
+    Role,
+    Tone,
+    Topic,
 )
 from .base import SCHEMA_VERSION, Envelope, StageTimes
 from .events import ArticleStored, DeadLetter
@@ -28,10 +34,16 @@ __all__ = [
     "Entity",
     "EntityType",
     "Envelope",
+    "Figure",
+    "Keyword",
     "Mention",
     "ParsedArticle",
+    "Quote",
     "RawArticle",
+    "Role",
     "StageTimes",
+    "Tone",
+    "Topic",
     "streams",
 ]
 

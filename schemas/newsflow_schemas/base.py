@@ -8,8 +8,10 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field
 
 # Minor versions add optional fields only (1.1: ParsedArticle.updated_at and image_url,
-# ArticleStored.revision); readers ignore fields they do not know, so a 1.0 subscriber reads 1.1.
-SCHEMA_VERSION = "1.1"
+# ArticleStored.revision; 1.2: enrichment's roles, quotes, figures, keywords, topics, countries, tone,
+# and ArticleStored.story_id and duplicate_of); readers ignore fields they do not know, so a 1.0
+# subscriber reads 1.2.
+SCHEMA_VERSION = "1.2"
 
 Stage = Literal["ingest", "parse", "enrich", "store"]
 

@@ -20,6 +20,10 @@ class ArticleStored(Envelope):
     language: str | None = None
     published_at: datetime | None = None
     entity_count: int = 0
+    story_id: str | None = Field(default=None, description="The story the store placed the article in.")
+    duplicate_of: str | None = Field(
+        default=None, description="An earlier stored article this one nearly duplicates, if any."
+    )
 
 
 class DeadLetter(BaseModel):

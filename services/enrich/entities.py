@@ -13,7 +13,7 @@ from newsflow_schemas import Entity, Mention
 from newsflow_schemas.articles import EntityType
 
 # spaCy labels we keep; numbers, dates, money and the like are not entities for us (yet).
-KEPT_LABELS: frozenset[str] = frozenset(get_args(EntityType)) - {"OTHER"}
+KEPT_LABELS: frozenset[str] = frozenset(get_args(EntityType)) - {"OTHER", "DATE", "MONEY"}
 
 # Trimmed from both ends of a span: quotes, dashes and punctuation spaCy sometimes takes in.
 _EDGE = " \t\"'“”‘’«»‐‑–—-,;:!?*"

@@ -41,15 +41,22 @@ class Store:
 
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
-        self._add_announced_revision()
+        self._add_missing_columns()
 
-    def _add_announced_revision(self) -> None:
-        """Databases made before announced_revision existed get it, with their rows counted as announced."""
-        if "announced_revision" in {c["name"] for c in inspect(self.engine).get_columns("articles")}:
-            return
+    def _add_missing_columns(self) -> None:
+        """Bring a database made by an older release up to the current articles table."""
+        present = {c["name"] for c in inspect(self.engine).get_columns("articles")}
         with self.engine.begin() as conn:
-            conn.execute(text("ALTER TABLE articles ADD COLUMN announced_revision INTEGER NOT NULL DEFAULT 0"))
-            conn.execute(update(articles).values(announced_revision=articles.c.revision))
+            if "announced_revision" not in present:
+                # Rows stored before it existed were announced by that release.
+                conn.execute(text("ALTER TABLE articles ADD COLUMN announced_revision INTEGER NOT NULL DEFAULT 0"))
+                conn.execute(update(articles).values(announced_revision=articles.c.revision))
+            for column in ("story_id", "duplicate_of"):
+                if column not in present:
+                    kind = articles.c[column].type.compile(dialect=self.engine.dialect)
+                    conn.execute(text(f"ALTER TABLE articles ADD COLUMN {column} {kind}"))
+            for index in articles.indexes:
+                index.create(conn, checkfirst=True)
 
     def reachable(self) -> bool:
         try:

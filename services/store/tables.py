@@ -1,4 +1,4 @@
-"""The store's tables: articles, a global entity table, and the mentions linking them."""
+"""The store's tables: articles, stories, a global entity table, and the mentions linking them."""
 
 from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
 
@@ -35,6 +35,8 @@ articles = Table(
     # The revision whose ArticleStored event has gone out: a redelivery after a crash between commit
     # and announce sees it behind `revision` and announces; any other repeat is silent.
     Column("announced_revision", Integer, nullable=False, server_default="0"),
+    Column("story_id", String(32), index=True),
+    Column("duplicate_of", String(64)),
     Column("ingested_at", DateTime(timezone=True)),
     Column("stored_at", DateTime(timezone=True), nullable=False, index=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -56,4 +58,14 @@ mentions = Table(
     Column("count", Integer, nullable=False),
     Column("surface_forms", JSON, nullable=False),
     Column("spans", JSON, nullable=False),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("story_id", String(32), primary_key=True),
+    Column("title", Text),
+    Column("article_count", Integer, nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False, index=True),
 )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from newsflow_schemas import EnrichedArticle, Entity
 from services.store.core import to_rows
@@ -54,17 +54,22 @@ def test_a_revision_never_announced_is_announced_on_redelivery(store: Store) -> 
     assert store.count() == 1
 
 
-def test_a_database_from_before_announced_revision_gets_the_column(tmp_path) -> None:
+def test_a_database_from_an_older_release_gets_the_new_columns(tmp_path) -> None:
     engine = database_engine(f"sqlite:///{tmp_path}/old.db")
     old = Store(engine)
     old.create_schema()
     old.save(to_rows(article(), NOW))
     with engine.begin() as conn:
-        conn.exec_driver_sql("ALTER TABLE articles DROP COLUMN announced_revision")
+        conn.exec_driver_sql("DROP INDEX ix_articles_story_id")
+        for column in ("announced_revision", "story_id", "duplicate_of"):
+            conn.exec_driver_sql(f"ALTER TABLE articles DROP COLUMN {column}")
 
     Store(engine).create_schema()
 
     assert Store(engine).save(to_rows(article(), NOW)) == "unchanged"  # old rows count as announced
+    columns = {c["name"] for c in inspect(engine).get_columns("articles")}
+    assert {"announced_revision", "story_id", "duplicate_of"} <= columns
+    assert "ix_articles_story_id" in {i["name"] for i in inspect(engine).get_indexes("articles")}
 
 
 def test_changed_content_updates_the_row_and_bumps_the_revision(store: Store) -> None:
