@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CORPUS ?= ../shared/corpus
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-unit lint format schemas asyncapi eval chaos bench soak clean help
+.PHONY: install run test test-unit lint format schemas asyncapi eval chaos bench bench-enrich soak clean help
 
 help:
 	@echo "make install   create $(VENV) and install newsflow with its dev tools"
@@ -16,6 +16,7 @@ help:
 	@echo "make asyncapi  write schemas/asyncapi.json: the AsyncAPI document of every stream"
 	@echo "make chaos     fault test: ARTICLES (2000) articles while workers, Redis and PostgreSQL are knocked out"
 	@echo "make bench     throughput, latency, messaging, memory and peers (bench/results.json)"
+	@echo "make bench-enrich  enrich-core articles/s next to the whole spaCy pipeline's"
 	@echo "make soak      SOAK_MINUTES (30) at 50% load: RSS and latency at start and end"
 	@echo "make up        Redis (AOF), PostgreSQL and the workers in Docker (deploy/compose.yaml)"
 	@echo "make eval      body-extraction F1 vs trafilatura and metadata accuracy on $(CORPUS)/extraction-dev"
@@ -57,6 +58,7 @@ asyncapi: install
 eval: install
 	$(BIN)/newsflow eval extraction --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval metadata --corpus $(CORPUS)/extraction-dev
+	$(BIN)/newsflow eval enrichment --seeds $(CORPUS)/seeds
 
 ARTICLES ?= 2000
 chaos: install
@@ -64,6 +66,9 @@ chaos: install
 
 bench: install
 	$(BIN)/newsflow bench --articles $(ARTICLES) --corpus $(CORPUS)
+
+bench-enrich: install
+	$(BIN)/python -m services.bench.enrich_speed --corpus $(CORPUS)
 
 SOAK_MINUTES ?= 30
 soak: install
