@@ -266,7 +266,7 @@ def run(
 @app.command()
 def apikey() -> None:
     """Make a new ingest API key: give the key to the client, put its digest in NEWSFLOW_INGEST_API_KEY_DIGESTS."""
-    from services.ingest.auth import new_key
+    from services.common.apikeys import new_key
 
     key, digest = new_key()
     typer.echo(f"key:    {key}\ndigest: {digest}")
