@@ -20,6 +20,7 @@ class ArticleSummary(BaseModel):
     stored_at: datetime
     story_id: str | None = Field(description="None until story clustering has placed the article.")
     word_count: int
+    lead: str = Field(description="The body's first 200 characters: something to show when there is no title.")
 
 
 class ArticlePage(BaseModel):

@@ -16,6 +16,7 @@ from services.store.tables import articles, entities, mentions, stories
 from .pages import Cursor, as_utc
 
 Order = Literal["stored", "published"]
+LEAD_CHARS = 200
 
 SUMMARY_COLUMNS = (
     articles.c.article_id,
@@ -30,6 +31,7 @@ SUMMARY_COLUMNS = (
     articles.c.stored_at,
     articles.c.story_id,
     articles.c.word_count,
+    func.substr(articles.c.body, 1, LEAD_CHARS).label("lead"),
 )
 
 

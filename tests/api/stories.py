@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from newsflow_schemas import EnrichedArticle, Entity, Mention
+from newsflow_schemas import EnrichedArticle, Entity, Mention, Quote
 from services.store.core import to_rows
 from services.store.repository import Store
 from services.store.tables import articles, stories
@@ -58,11 +58,21 @@ WEATHER = enriched(
     {"Tehran": "GPE", "Kazem Gharibabadi": "PERSON"},
     published_at=datetime(2024, 9, 8, 6, 0, tzinfo=UTC),
 )
+HOSTILE_BODY = "A body with <b>markup</b> and <script>window.pwned = 3</script> in its text, about markets."
+HOSTILE_QUOTE = "<b>markup</b> and <script>window.pwned = 3</script>"
 HOSTILE = enriched(
     "hostile",
     HOSTILE_TITLE,
-    "A body with <b>markup</b> and <script>window.pwned = 3</script> in its text, about markets.",
+    HOSTILE_BODY,
     {},
+    quotes=[
+        Quote(
+            text=HOSTILE_QUOTE,
+            kind="direct",
+            start=HOSTILE_BODY.index(HOSTILE_QUOTE),
+            end=HOSTILE_BODY.index(HOSTILE_QUOTE) + len(HOSTILE_QUOTE),
+        )
+    ],
 )
 UNDATED = enriched("undated", "No date given", "An article without a publication date, about markets.", {})
 

@@ -49,6 +49,7 @@ def test_latest_articles_come_newest_first_in_pages_linked_by_next(client: TestC
     assert ids(third) == ["letter"]
     assert third["next"] is None
     assert first["items"][0]["stored_at"] == "2024-09-08T12:04:00Z"
+    assert first["items"][0]["lead"] == "An article without a publication date, about markets."
 
 
 def test_published_order_leaves_out_undated_articles(client: TestClient) -> None:
