@@ -5,13 +5,14 @@ BIN    := $(VENV)/bin
 CORPUS ?= ../shared/corpus
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-unit lint format schemas asyncapi eval chaos bench bench-enrich soak clean help
+.PHONY: install browser run test test-unit lint format schemas asyncapi eval chaos bench bench-enrich soak clean help
 
 help:
 	@echo "make install   create $(VENV) and install newsflow with its dev tools"
 	@echo "make run       the main job: ingest $(CORPUS)/seeds and extraction-dev/html through all four stages"
 	@echo "make test      all tests (real Redis and PostgreSQL: started locally when none is configured)"
 	@echo "make lint      ruff and mypy"
+	@echo "make browser   install Debian's chromium + chromium-driver for the web page test (root, apt-get)"
 	@echo "make schemas   write the JSON Schema of every message model"
 	@echo "make asyncapi  write schemas/asyncapi.json: the AsyncAPI document of every stream"
 	@echo "make chaos     fault test: ARTICLES (2000) articles while workers, Redis and PostgreSQL are knocked out"
@@ -34,7 +35,18 @@ $(STAMP): pyproject.toml schemas/pyproject.toml
 run: install
 	$(BIN)/newsflow run $(CORPUS)/seeds $(CORPUS)/extraction-dev/html
 
-test: install
+# The web page's browser test needs Debian's chromium and chromium-driver: installed here when missing
+# and this runs as root with apt-get (about 20 s, once); otherwise that one test skips and says why.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium and chromium-driver for the browser test"; \
+	  { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq \
+	    -o DPkg::Lock::Timeout=300 --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null 2>&1; } \
+	  || echo "could not install chromium: the browser test will be skipped"; \
+	else echo "no chromium, and installing it needs root and apt-get: the browser test will be skipped"; fi
+
+test: install browser
 	$(BIN)/pytest
 
 test-unit: install

