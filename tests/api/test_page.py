@@ -157,7 +157,12 @@ def test_status_page_shows_numbers_articles_and_an_article_with_highlighted_enti
     assert body_text.replace("\n", "") == letter.body.replace("\n", "")  # highlighting changed no character
     wait.until(lambda d: other.article_id in d.find_element(By.ID, "article-story").get_attribute("innerHTML"))
     assert "Iran at the UN" in text_of(browser, "#article-story")
-    assert text_of(browser, "#article-quotes") in ("No quotes found (yet).", *[q.text for q in letter.quotes])
+    listed = text_of(browser, "#article-quotes").splitlines()
+    assert letter.quotes, "the enrich core finds the letter's quotes"
+    assert len(listed) == len(letter.quotes)
+    for line, quote in zip(listed, letter.quotes, strict=True):
+        shown = f"“{quote.text}”" if quote.kind == "direct" else f"{quote.text} (reported)"
+        assert line == f"{shown} — {quote.speaker}"
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(SCREENSHOT))
     print(f"screenshot: {SCREENSHOT}")

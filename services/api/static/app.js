@@ -209,7 +209,15 @@ async function showArticle(articleId) {
   const quotes = doc.quotes || [];
   $("article-quotes").replaceChildren(
     ...(quotes.length
-      ? quotes.map((q) => el("li", {}, `“${q.text}”`, el("span", { class: "muted" }, q.speaker ? ` — ${q.speaker}` : "")))
+      ? quotes.map((q) =>
+          el(
+            "li",
+            {},
+            // Reported speech is the writer's wording: no quotation marks for it.
+            q.kind === "indirect" ? `${q.text} (reported)` : `“${q.text}”`,
+            el("span", { class: "muted" }, q.speaker ? ` — ${q.speaker}` : ""),
+          ),
+        )
       : [el("li", { class: "muted" }, "No quotes found (yet).")]),
   );
   await showStory(found);
