@@ -52,7 +52,9 @@ def test_a_batch_publishes_the_good_dead_letters_the_bad_and_leaves_failures_pen
         await add_all(writer, settings.stream_raw, inputs)
         await writer.aclose()
         broker = make_broker(settings, "parse")
-        consume_batches(broker, settings, "parse", settings.stream_raw, RawArticle, settings.stream_parsed, each(_handle))
+        consume_batches(
+            broker, settings, "parse", settings.stream_raw, RawArticle, settings.stream_parsed, each(_handle)
+        )
         async with broker:
             await broker.start()
             deadline = time.monotonic() + 20
