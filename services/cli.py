@@ -306,6 +306,8 @@ def chaos(
     console = Console()
     outcome = run_chaos(corpus, articles, Path("data/chaos"), console, timeout)
     console.log(f"{len(outcome.faults)} faults injected")
+    for article_id, events in outcome.duplicates.items():
+        console.log(f"announced more than once: {article_id}: {events}")
     typer.echo(outcome.line)
     raise typer.Exit(1 if outcome.lost or outcome.duplicated else 0)
 

@@ -55,6 +55,7 @@ class Outcome:
     duplicated: int
     dlq: int
     faults: list[str] = field(default_factory=list)
+    duplicates: dict[str, list[str]] = field(default_factory=dict)  # article id -> its events
 
     @property
     def line(self) -> str:
@@ -220,6 +221,13 @@ class Chaos:
             duplicated=sum(count - 1 for count in per_article.values() if count > 1) + len(stored_ids - sent),
             dlq=len(letters),
             faults=self.faults,
+            duplicates={
+                article_id: [
+                    f"{e.change} r{e.revision} trace {e.trace_id}" for e in events if e.article_id == article_id
+                ]
+                for article_id, count in per_article.items()
+                if count > 1
+            },
         )
 
 
