@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-eval_app = typer.Typer(help="Measure extraction quality on a benchmark folder.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from .duplicates import Counts
+
+eval_app = typer.Typer(help="Measure extraction, near-duplicate and story quality on the corpus.", no_args_is_help=True)
 
 DEFAULT_CORPUS = Path("../shared/corpus/extraction-dev")
+DEFAULT_SEEDS = Path("../shared/corpus/seeds")
 
 
 @eval_app.command("extraction")
@@ -99,3 +103,79 @@ def metadata(
                     console.print(
                         f"[yellow]{group} {name}[/] {page}: expected {expected!r}, got {got!r}", highlight=False
                     )
+
+
+@eval_app.command("duplicates")
+def duplicates(
+    corpus: Annotated[
+        Path, typer.Option(help="Folder with ground-truth.json and html/<id>.html.gz.", exists=True, file_okay=False)
+    ] = DEFAULT_CORPUS,
+    seeds: Annotated[Path, typer.Option(help="Folder of the seed wires (*.txt).", file_okay=False)] = DEFAULT_SEEDS,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the sweep as JSON.")] = False,
+) -> None:
+    """Precision and recall of the store's near-duplicate decision on pairs made from the dev pages."""
+    from services.store.duplicates import THRESHOLD
+
+    from .duplicates import (
+        NEGATIVE_KINDS,
+        POSITIVE_KINDS,
+        SIMHASH_SWEEP,
+        SWEEP,
+        build_pairs,
+        counts,
+        load_dev_pages,
+        score_pairs,
+        seed_texts,
+        simhash_counts,
+    )
+
+    console = Console(stderr=as_json)
+    with console.status(f"Extracting {corpus} with newsflow and trafilatura..."):
+        pages = load_dev_pages(corpus)
+    with console.status("Building and scoring pairs..."):
+        scored = score_pairs(build_pairs(pages, seed_texts(seeds) if seeds.is_dir() else []))
+    sweep = [counts(scored, t) for t in SWEEP]
+    simhash_sweep = [simhash_counts(scored, d) for d in SIMHASH_SWEEP]
+    if as_json:
+        rows = [{"threshold": c.threshold, "precision": c.precision, "recall": c.recall, "f1": c.f1} for c in sweep]
+        typer.echo(json.dumps({"threshold": THRESHOLD, "pairs": len(scored), "sweep": rows}))
+        return
+    positives = sum(s.pair.duplicate for s in scored)
+    table = Table(
+        title=f"Near-duplicates: {positives} copies, {len(scored) - positives} distinct pairs ({len(pages)} pages)",
+        caption="duplicate = shares a MinHash band and resemblance >= threshold",
+    )
+    for column in ("threshold", "TP", "FP", "FN", "precision", "recall", "F1"):
+        table.add_column(column, justify="right")
+    for c in sweep:
+        chosen = c.threshold == THRESHOLD
+        label = f"{c.threshold:.2f}{' (used)' if chosen else ''}"
+        table.add_row(label, *_counts_cells(c), style="bold" if chosen else None)
+    console.print(table)
+    kinds = Table(title=f"By kind of pair, at threshold {THRESHOLD}")
+    for column in ("kind", "copy", "pairs", "right", "LSH", "resemblance"):
+        kinds.add_column(column, justify="left" if column == "kind" else "right")
+    for kind in POSITIVE_KINDS + NEGATIVE_KINDS:
+        of_kind = [s for s in scored if s.pair.kind == kind]
+        if not of_kind:
+            continue
+        values = [s.resemblance for s in of_kind]
+        kinds.add_row(
+            kind,
+            "yes" if of_kind[0].pair.duplicate else "no",
+            str(len(of_kind)),
+            str(sum(s.decided() == s.pair.duplicate for s in of_kind)),
+            str(sum(s.candidate for s in of_kind)),
+            f"{min(values):.3f}-{max(values):.3f}",
+        )
+    console.print(kinds)
+    simhashes = Table(title="For comparison: SimHash alone", caption="duplicate = at most N of 64 bits differ")
+    for column in ("N", "TP", "FP", "FN", "precision", "recall", "F1"):
+        simhashes.add_column(column, justify="right")
+    for c in simhash_sweep:
+        simhashes.add_row(str(int(c.threshold)), *_counts_cells(c))
+    console.print(simhashes)
+
+
+def _counts_cells(c: Counts) -> list[str]:
+    return [str(c.tp), str(c.fp), str(c.fn), f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}"]
