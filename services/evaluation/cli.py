@@ -179,3 +179,86 @@ def duplicates(
 
 def _counts_cells(c: Counts) -> list[str]:
     return [str(c.tp), str(c.fp), str(c.fn), f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}"]
+
+
+@eval_app.command("stories")
+def stories(
+    corpus: Annotated[
+        Path, typer.Option(help="Folder with ground-truth.json and html/<id>.html.gz.", exists=True, file_okay=False)
+    ] = DEFAULT_CORPUS,
+    seeds: Annotated[Path, typer.Option(help="Folder of the seed wires (*.txt).", file_okay=False)] = DEFAULT_SEEDS,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the sweep as JSON.")] = False,
+) -> None:
+    """Story clustering of the seeds and dev pages through the real store, against hand-labelled stories."""
+    from services.common.settings import Settings
+    from services.enrich.model import load_nlp
+    from services.store.stories import THRESHOLD
+
+    from .stories import SWEEP, at_one_moment, cluster, corpus_articles, judge, load_labels, pair_scores
+
+    console = Console(stderr=as_json)
+    labels = load_labels()
+    model = Settings().spacy_model
+    with console.status(f"Parsing and enriching {seeds} and {corpus}..."):
+        articles = corpus_articles(corpus, seeds, load_nlp(model), model)
+    runs = {"dated": articles, "1 window": at_one_moment(articles)}
+    outcomes = {}
+    for mode, inputs in runs.items():
+        with console.status(f"Storing {len(inputs)} articles {len(SWEEP)} times ({mode})..."):
+            outcomes[mode] = [judge(cluster(inputs, t), labels, t) for t in SWEEP]
+    if as_json:
+        out = {
+            mode: [
+                {
+                    "threshold": o.threshold,
+                    "seeds_together": o.seeds_together,
+                    "joined": len(o.joined),
+                    "labelled": len(o.joined) + len(o.missed),
+                    "false_merges": len(o.false_merges),
+                    "stories": len(o.stories),
+                }
+                for o in results
+            ]
+            for mode, results in outcomes.items()
+        }
+        typer.echo(json.dumps({"threshold": THRESHOLD, "articles": len(articles), "runs": out}))
+        return
+    labelled = len(labels.pairs(labels.same_story))
+    sweep = Table(
+        title=f"Stories of {len(articles)} articles (seeds + dev pages)",
+        caption=f"* used. joined: of {labelled} hand-labelled same-story pairs; false: pairs merged that the labels "
+        "keep apart (articles in them); 1 window: every article given one date",
+    )
+    for column in ("threshold", "run", "seeds", "joined", "false", "stories"):
+        sweep.add_column(column, justify="left" if column == "run" else "right")
+    for mode, results in outcomes.items():
+        for o in results:
+            chosen = o.threshold == THRESHOLD
+            sweep.add_row(
+                f"{o.threshold:.2f}{' *' if chosen else ''}",
+                mode,
+                "together" if o.seeds_together else "APART",
+                f"{len(o.joined)}/{labelled}",
+                f"{len(o.false_merges)} ({o.wrongly_merged_articles})",
+                str(len(o.stories)),
+                style="bold" if chosen else None,
+            )
+    console.print(sweep)
+    used = next(o for o in outcomes["dated"] if o.threshold == THRESHOLD)
+    scores = pair_scores(articles, labels)
+    pairs = Table(
+        title="Labelled same-story pairs", caption=f"score: the later article against the earlier; joins at {THRESHOLD}"
+    )
+    for column in ("story", "score", "joined"):
+        pairs.add_column(column, justify="left" if column == "story" else "right")
+    for name, keys in labels.same_story.items():
+        for pair in labels.pairs({name: keys}):
+            pairs.add_row(name[:56], f"{scores.get(pair, 0.0):.2f}", "yes" if pair in used.joined else "no")
+    console.print(pairs)
+    multi = Table(title=f"Stories of more than one article at {THRESHOLD}, dated")
+    multi.add_column("labels say")
+    multi.add_column("articles")
+    for keys in used.multi.values():
+        titles = [(articles[key].title or articles[key].body[:60]).strip()[:60] for key in keys]
+        multi.add_row(used.verdict(keys, labels), "\n".join(titles))
+    console.print(multi)
