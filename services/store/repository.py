@@ -195,12 +195,13 @@ class Store:
             article["entities"] = [dict(r._mapping) for r in linked]
             return article
 
-    def list_stories(self, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    def list_stories(self, limit: int = 20, offset: int = 0, min_articles: int = 1) -> list[dict[str, Any]]:
         """The most recently active stories, each with its articles (oldest first)."""
         query = (
             select(
                 stories.c.story_id, stories.c.title, stories.c.article_count, stories.c.first_seen, stories.c.last_seen
             )
+            .where(stories.c.article_count >= min_articles)
             .order_by(stories.c.last_seen.desc(), stories.c.story_id)
             .limit(limit)
             .offset(offset)
@@ -229,6 +230,7 @@ class Store:
                 articles.c.story_id,
                 articles.c.article_id,
                 articles.c.title,
+                func.substr(articles.c.body, 1, 120).label("lede"),  # what a wire without a title shows
                 articles.c.url,
                 articles.c.source,
                 articles.c.published_at,
