@@ -18,7 +18,7 @@ help:
 	@echo "make bench     throughput, latency, messaging, memory and peers (bench/results.json)"
 	@echo "make soak      SOAK_MINUTES (30) at 50% load: RSS and latency at start and end"
 	@echo "make up        Redis (AOF), PostgreSQL and the workers in Docker (deploy/compose.yaml)"
-	@echo "make eval      body-extraction F1 vs trafilatura and metadata accuracy on $(CORPUS)/extraction-dev"
+	@echo "make eval      extraction F1 vs trafilatura, metadata accuracy, near-duplicate P/R and stories on $(CORPUS)"
 
 install: $(STAMP)
 
@@ -57,6 +57,8 @@ asyncapi: install
 eval: install
 	$(BIN)/newsflow eval extraction --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval metadata --corpus $(CORPUS)/extraction-dev
+	$(BIN)/newsflow eval duplicates --corpus $(CORPUS)/extraction-dev --seeds $(CORPUS)/seeds
+	$(BIN)/newsflow eval stories --corpus $(CORPUS)/extraction-dev --seeds $(CORPUS)/seeds
 
 ARTICLES ?= 2000
 chaos: install
