@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from sqlalchemy import Connection, delete, func, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, not_, or_, select, update
 
 from newsflow_schemas.articles import EntityType
 
@@ -28,20 +28,27 @@ from .stories import (
     TYPE_WEIGHTS,
     CandidateStory,
     Named,
+    Search,
+    Span,
     StoryFeatures,
     as_utc,
     choose_story,
+    joined_span,
     merged_terms,
     name_key,
     rarity,
+    searches,
+    started_span,
     story_id_for,
-    window,
 )
 from .tables import article_bands, articles, entities, mentions, stories
 
 MAX_DUPLICATE_CANDIDATES = 10  # articles sharing the most band keys, compared word by word
 MAX_STORY_CANDIDATES = 20  # stories sharing the most (rarity-weighted) names, scored in full
 MAX_NAMES = 50  # an article's heaviest entity names that are looked up
+# (story, name) rows read per search, the most recently active first: a name in thousands of stories
+# ("United States") counts little anyway, and the lookup stays bounded.
+MAX_NAMING_ROWS = 5000
 # pg_advisory_xact_lock key: "newsflow" in ASCII, meaning "placing an article".
 PLACEMENT_LOCK = int.from_bytes(b"newsflow", "big")
 _ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
@@ -123,14 +130,16 @@ def _story(
         _join(conn, match, features)
         return match
     story_id = story_id_for(article_id)
+    span = started_span(features)
     started = conn.execute(
         insert(stories)
         .values(
             story_id=story_id,
             title=features.headline,
             article_count=1,
-            first_seen=features.time,
-            last_seen=features.time,
+            first_seen=span.first_seen,
+            last_seen=span.last_seen,
+            dated=span.dated,
             terms=_terms({}, features),
         )
         .on_conflict_do_nothing()
@@ -141,30 +150,45 @@ def _story(
 
 
 def _best_story(conn: Connection, article_id: str, features: StoryFeatures, threshold: float) -> str | None:
-    """The recent story the article continues, found through the mentions of its entity names."""
+    """The story the article continues, looking where stories.searches says, in order."""
+    for search in searches(features):
+        match = _best_story_in(conn, article_id, features, threshold, search)
+        if match is not None:
+            return match
+    return None
+
+
+def _best_story_in(
+    conn: Connection, article_id: str, features: StoryFeatures, threshold: float, search: Search
+) -> str | None:
+    """The best candidate of one search, found through the mentions of the article's entity names."""
     heaviest = sorted(features.entities, key=lambda k: -features.entities[k].weight)[:MAX_NAMES]
     # Ids of each name under every type: the small NER model types one name differently across articles.
     names_by_id = {typed_name_id(type_, name): name for name in heaviest for type_ in _ENTITY_TYPES}
     if not names_by_id:
         return None
-    start, end = window(features.time)
+    active = or_(
+        and_(stories.c.dated, stories.c.last_seen >= search.dated_from, stories.c.first_seen <= search.dated_to),
+        and_(
+            not_(stories.c.dated),
+            stories.c.last_seen >= search.undated_from,
+            stories.c.first_seen <= search.undated_to,
+        ),
+    )
     naming = (
-        select(articles.c.story_id, mentions.c.entity_id)
+        select(articles.c.story_id, mentions.c.entity_id, stories.c.last_seen)
         .select_from(
             mentions.join(articles, articles.c.article_id == mentions.c.article_id).join(
                 stories, stories.c.story_id == articles.c.story_id
             )
         )
-        .where(
-            mentions.c.entity_id.in_(list(names_by_id)),
-            articles.c.article_id != article_id,
-            stories.c.last_seen >= start,
-            stories.c.first_seen <= end,
-        )
+        .where(mentions.c.entity_id.in_(list(names_by_id)), articles.c.article_id != article_id, active)
         .distinct()
+        .order_by(stories.c.last_seen.desc())
+        .limit(MAX_NAMING_ROWS)
     )
     stories_naming: dict[str, set[str]] = defaultdict(set)
-    for story_id, entity_id in conn.execute(naming):
+    for story_id, entity_id, _last_seen in conn.execute(naming):
         stories_naming[names_by_id[entity_id]].add(story_id)
     story_counts = {name: len(ids) for name, ids in stories_naming.items()}
     rough: dict[str, float] = defaultdict(float)
@@ -214,13 +238,15 @@ def _profiles(conn: Connection, story_ids: list[str]) -> list[CandidateStory]:
 def _join(conn: Connection, story_id: str, features: StoryFeatures) -> None:
     """Count the article in the story; under the placement lock, so read-then-write is safe."""
     story = conn.execute(select(stories).where(stories.c.story_id == story_id)).one()
+    span = joined_span(Span(as_utc(story.first_seen), as_utc(story.last_seen), story.dated), features)
     conn.execute(
         update(stories)
         .where(stories.c.story_id == story_id)
         .values(
             article_count=stories.c.article_count + 1,
-            first_seen=min(as_utc(story.first_seen), features.time),
-            last_seen=max(as_utc(story.last_seen), features.time),
+            first_seen=span.first_seen,
+            last_seen=span.last_seen,
+            dated=span.dated,
             title=story.title or features.headline,
             terms=_terms(story.terms or {}, features),
         )

@@ -74,9 +74,12 @@ class Store:
                 if column not in present:
                     kind = articles.c[column].type.compile(dialect=self.engine.dialect)
                     conn.execute(text(f"ALTER TABLE articles ADD COLUMN {column} {kind}"))
-            if "terms" not in story_columns:  # a stories table from schema 1.2's first cut
+            # A stories table from schema 1.2's first cut.
+            if "terms" not in story_columns:
                 kind = stories.c.terms.type.compile(dialect=self.engine.dialect)
                 conn.execute(text(f"ALTER TABLE stories ADD COLUMN terms {kind} NOT NULL DEFAULT '{{}}'"))
+            if "dated" not in story_columns:
+                conn.execute(text("ALTER TABLE stories ADD COLUMN dated BOOLEAN NOT NULL DEFAULT TRUE"))
             for table in (articles, stories):
                 for index in table.indexes:
                     index.create(conn, checkfirst=True)

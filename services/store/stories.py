@@ -9,6 +9,11 @@ stories counts a fifth of a name no other story has. Shared title words (or keyw
 gives them) add up to TEXT_WEIGHT. The article joins the best story scoring THRESHOLD or more among
 stories active within WINDOW of its date; else it starts one.
 
+An article with no date of its own (no publication date, no dated dateline) is only known to predate
+its fetching: it looks for a story around its fetch time first, then up to UNDATED_LOOKBACK before.
+A story made of such articles only is "undated" and a dated article may join it if its articles were
+fetched after that date (up to the same year); the story then takes the dated article's date.
+
 THRESHOLD and the weights were chosen with `newsflow eval stories` on the two seeds and the 111 dev
 pages (14 pairs labelled by hand as one story, services/evaluation/annotations): at 0.4 the seeds and
 11 of the 14 pairs share a story and no two unrelated articles do; 0.35 merged two, 0.45 lost a pair.
@@ -29,6 +34,7 @@ from newsflow_schemas import EnrichedArticle
 THRESHOLD = 0.4
 TEXT_WEIGHT = 0.3
 WINDOW = timedelta(days=4)
+UNDATED_LOOKBACK = timedelta(days=365)
 KEYWORDS = 10  # an article's top keywords that count
 MAX_TERMS = 60  # title words and keywords kept per story
 TYPE_WEIGHTS: Mapping[str, float] = {
@@ -69,7 +75,8 @@ class StoryFeatures:
     entities: Mapping[str, Named]  # name key -> Named
     title_words: frozenset[str]
     keywords: frozenset[str]
-    time: datetime  # UTC
+    time: datetime  # UTC: published, else the dateline's day, else fetched
+    dated: bool  # the time is the article's own date, not when it was fetched
     headline: str | None
 
 
@@ -102,13 +109,14 @@ def story_id_for(article_id: str) -> str:
     return hashlib.sha256(f"story|{article_id}".encode()).hexdigest()[:32]
 
 
-def article_time(article: EnrichedArticle, stored_at: datetime) -> datetime:
-    """When the article happened for its story: published, else dateline date, else fetched or stored."""
+def article_time(article: EnrichedArticle, stored_at: datetime) -> tuple[datetime, bool]:
+    """When the article happened for its story, and whether that is its own date (published, else the
+    dateline's day) or only when it was fetched (else ingested, else stored)."""
     if article.published_at is not None:
-        return as_utc(article.published_at)
+        return as_utc(article.published_at), True
     if article.dateline is not None and article.dateline.date is not None:
-        return datetime.combine(article.dateline.date, time(12), tzinfo=UTC)
-    return as_utc(article.fetched_at or article.times.ingested_at or stored_at)
+        return datetime.combine(article.dateline.date, time(12), tzinfo=UTC), True
+    return as_utc(article.fetched_at or article.times.ingested_at or stored_at), False
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -116,9 +124,49 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def window(moment: datetime) -> tuple[datetime, datetime]:
-    """Stories active between these times are candidates for an article of `moment`."""
-    return moment - WINDOW, moment + WINDOW
+@dataclass(frozen=True)
+class Search:
+    """Which stories are candidates: dated ones active between dated_from and dated_to, and undated
+    ones whose articles were fetched between undated_from and undated_to."""
+
+    dated_from: datetime
+    dated_to: datetime
+    undated_from: datetime
+    undated_to: datetime
+
+
+@dataclass(frozen=True)
+class Span:
+    """A story's time: from its first to its last article's, and whether any article had its own date."""
+
+    first_seen: datetime
+    last_seen: datetime
+    dated: bool
+
+
+def searches(article: StoryFeatures) -> list[Search]:
+    """Where to look for the article's story, in order; the first search with a match decides."""
+    t = article.time
+    if article.dated:
+        # An undated story's articles were fetched after they happened: after t, if they are of t.
+        return [Search(t - WINDOW, t + WINDOW, t - WINDOW, t + UNDATED_LOOKBACK)]
+    near = Search(t - WINDOW, t + WINDOW, t - WINDOW, t + WINDOW)
+    earlier = Search(t - UNDATED_LOOKBACK, t + WINDOW, t - UNDATED_LOOKBACK, t + WINDOW)
+    return [near, earlier]
+
+
+def started_span(article: StoryFeatures) -> Span:
+    return Span(article.time, article.time, article.dated)
+
+
+def joined_span(span: Span, article: StoryFeatures) -> Span:
+    """The story's time once the article is in it: an undated article leaves a dated story's alone,
+    and the first dated article replaces the fetch times of an undated one."""
+    if span.dated and not article.dated:
+        return span
+    if article.dated and not span.dated:
+        return started_span(article)
+    return Span(min(span.first_seen, article.time), max(span.last_seen, article.time), span.dated)
 
 
 def features(article: EnrichedArticle, stored_at: datetime) -> StoryFeatures:
@@ -130,11 +178,13 @@ def features(article: EnrichedArticle, stored_at: datetime) -> StoryFeatures:
         # The small NER model labels one name PERSON here and ORG there: a name is one thing.
         entities[key] = Named(max(before.weight, weight), before.mentions + entity.mentions)
     top = sorted(article.keywords, key=lambda k: -k.score)[:KEYWORDS]
+    moment, dated = article_time(article, stored_at)
     return StoryFeatures(
         entities=entities,
         title_words=title_words(article.title),
         keywords=frozenset(name_key(k.text) for k in top),
-        time=article_time(article, stored_at),
+        time=moment,
+        dated=dated,
         headline=headline(article),
     )
 

@@ -1,7 +1,21 @@
 """The store's tables: articles, stories, a global entity table, the mentions linking them, and the
 near-duplicate band keys."""
 
-from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    true,
+)
 
 metadata = MetaData()
 
@@ -69,6 +83,8 @@ stories = Table(
     Column("article_count", Integer, nullable=False),
     Column("first_seen", DateTime(timezone=True), nullable=False),
     Column("last_seen", DateTime(timezone=True), nullable=False, index=True),
+    # False while every article of it was undated: the times above are then when they were fetched.
+    Column("dated", Boolean, nullable=False, server_default=true()),
     # {"title": [...], "keywords": [...]}: the words its articles' titles and keywords share, for clustering.
     Column("terms", JSON, nullable=False, server_default="{}"),
 )

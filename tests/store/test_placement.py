@@ -57,12 +57,26 @@ def test_the_two_seeds_land_in_one_story(store: Store, seed_000, seed_003) -> No
     assert story["article_count"] == 2
     assert [a["article_id"] for a in story["articles"]] == ["seed-000", "seed-003"]
     assert story["title"].startswith("Iran's top human rights chief has blasted the Western countries")
-    # Seen from the letter (fetched 5 September) to the interview (dateline 7 September).
-    assert str(story["first_seen"])[:16] == "2026-09-05 10:00"
-    assert str(story["last_seen"])[:16] == "2026-09-07 12:00"
+    # The letter has no date of its own (fetched 5 September); the interview's dateline dates the story.
+    assert str(story["first_seen"])[:16] == str(story["last_seen"])[:16] == "2026-09-07 12:00"
+    assert story["dated"]
     assert store.get_article("seed-003")["story_id"] == first.story_id
     event = stored_event(seed_003, "created", NOW, second.revision, second.story_id, second.duplicate_of)
     assert event.story_id == first.story_id
+
+
+@pytest.mark.parametrize("letter_first", [True, False], ids=["letter-first", "interview-first"])
+def test_an_undated_letter_fetched_months_later_joins_the_dated_interview(
+    store: Store, seed_000, seed_003, letter_first: bool
+) -> None:
+    # What `make run` does with the seed files: nothing dates the letter but its ingestion, today.
+    letter = seed_000.model_copy(update={"fetched_at": datetime(2026, 11, 26, 6, 0, tzinfo=UTC)})
+    order = [letter, seed_003] if letter_first else [seed_003, letter]
+    first, second = (store.save_revision(to_rows(article, NOW)) for article in order)
+
+    assert second.story_id == first.story_id
+    story = store.get_story(first.story_id)
+    assert str(story["first_seen"])[:10] == str(story["last_seen"])[:10] == "2026-09-07"
 
 
 def test_an_unrelated_dev_page_of_the_same_days_starts_a_story_of_its_own(store: Store, seed_000, seed_003, wework):
@@ -162,7 +176,8 @@ def test_a_database_from_before_stories_gets_them(tmp_path: Path, seed_000, seed
     with engine.begin() as conn:  # back to the tables of schema 1.1, with the stories table of 1.2's first cut
         conn.exec_driver_sql("DROP TABLE article_bands")
         conn.exec_driver_sql("DELETE FROM stories")
-        conn.exec_driver_sql("ALTER TABLE stories DROP COLUMN terms")
+        for column in ("terms", "dated"):
+            conn.exec_driver_sql(f"ALTER TABLE stories DROP COLUMN {column}")
         conn.exec_driver_sql("DROP INDEX ix_articles_story_id")
         for column in ("story_id", "duplicate_of"):
             conn.exec_driver_sql(f"ALTER TABLE articles DROP COLUMN {column}")
@@ -170,7 +185,7 @@ def test_a_database_from_before_stories_gets_them(tmp_path: Path, seed_000, seed
     store = Store(engine)
     store.create_schema()
 
-    assert "terms" in {c["name"] for c in inspect(engine).get_columns("stories")}
+    assert {"terms", "dated"} <= {c["name"] for c in inspect(engine).get_columns("stories")}
     assert "article_bands" in inspect(engine).get_table_names()
     assert store.get_article("seed-000")["story_id"] is None  # stored before stories existed
     new = store.save_revision(to_rows(seed_003, NOW))

@@ -7,16 +7,22 @@ from datetime import UTC, date, datetime
 from newsflow_schemas import Dateline, EnrichedArticle, Entity, Keyword
 from services.store.stories import (
     THRESHOLD,
+    UNDATED_LOOKBACK,
+    WINDOW,
     CandidateStory,
     Named,
+    Span,
     article_time,
     choose_story,
     features,
     headline,
+    joined_span,
     merged_terms,
     name_key,
     rarity,
+    searches,
     similarity,
+    started_span,
     story_id_for,
     title_words,
 )
@@ -58,14 +64,42 @@ def test_the_ten_strongest_keywords_count():
     assert found.keywords == {f"term {i}" for i in range(5, 15)}
 
 
-def test_an_article_is_dated_by_publication_then_dateline_then_fetching():
+def test_an_article_is_dated_by_publication_then_dateline_else_by_its_fetching():
     published = datetime(2026, 9, 5, 8, 0, tzinfo=UTC)
-    assert article_time(article(published_at=published, dateline=Dateline(date=date(2026, 9, 4))), NOW) == published
-    assert article_time(article(dateline=Dateline(city="Tehran", date=date(2026, 9, 7))), NOW) == datetime(
-        2026, 9, 7, 12, 0, tzinfo=UTC
+    fetched = datetime(2026, 9, 6, tzinfo=UTC)
+    assert article_time(article(published_at=published, dateline=Dateline(date=date(2026, 9, 4))), NOW) == (
+        published,
+        True,
     )
-    assert article_time(article(fetched_at=datetime(2026, 9, 6, tzinfo=UTC)), NOW) == datetime(2026, 9, 6, tzinfo=UTC)
-    assert article_time(article(), NOW) == NOW
+    noon = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)
+    assert article_time(article(dateline=Dateline(city="Tehran", date=date(2026, 9, 7))), NOW) == (noon, True)
+    assert article_time(article(fetched_at=fetched, dateline=Dateline(city="Tehran")), NOW) == (fetched, False)
+    assert article_time(article(), NOW) == (NOW, False)
+
+
+def test_a_dated_article_looks_around_its_date_and_at_undated_stories_fetched_after_it():
+    dated = features(article(published_at=NOW), NOW)
+    (search,) = searches(dated)
+    assert (search.dated_from, search.dated_to) == (NOW - WINDOW, NOW + WINDOW)
+    assert (search.undated_from, search.undated_to) == (NOW - WINDOW, NOW + UNDATED_LOOKBACK)
+
+
+def test_an_undated_article_looks_around_its_fetching_first_then_a_year_back():
+    near, earlier = searches(features(article(fetched_at=NOW), NOW))
+    assert (near.dated_from, near.dated_to, near.undated_to) == (NOW - WINDOW, NOW + WINDOW, NOW + WINDOW)
+    assert (earlier.dated_from, earlier.undated_from) == (NOW - UNDATED_LOOKBACK, NOW - UNDATED_LOOKBACK)
+
+
+def test_a_story_takes_its_first_dated_articles_date_and_undated_ones_leave_it():
+    sept5, sept7, nov26 = (datetime(2026, m, d, tzinfo=UTC) for m, d in ((9, 5), (9, 7), (11, 26)))
+    undated = features(article(fetched_at=nov26), NOW)
+    on_sept7 = features(article(published_at=sept7), NOW)
+    story = started_span(undated)
+    assert story == Span(nov26, nov26, dated=False)
+    story = joined_span(story, on_sept7)
+    assert story == Span(sept7, sept7, dated=True)  # the fetch time was only an upper bound
+    assert joined_span(story, undated) == story
+    assert joined_span(story, features(article(published_at=sept5), NOW)) == Span(sept5, sept7, dated=True)
 
 
 def test_a_wire_without_title_is_headed_by_its_first_sentence():
