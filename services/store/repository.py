@@ -198,6 +198,11 @@ class Store:
             article["entities"] = [dict(r._mapping) for r in linked]
             return article
 
+    def count_stories(self, min_articles: int = 1) -> int:
+        query = select(func.count()).select_from(stories).where(stories.c.article_count >= min_articles)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
     def list_stories(self, limit: int = 20, offset: int = 0, min_articles: int = 1) -> list[dict[str, Any]]:
         """The most recently active stories, each with its articles (oldest first)."""
         query = (

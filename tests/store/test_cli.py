@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def test_stories_list_shows_each_story_with_its_articles(stored) -> None:
     result = CliRunner().invoke(app, ["stories", "list"])
     assert result.exit_code == 0, result.output
     story_id = stored["seed-000"]
-    assert f"{story_id}  3 articles  2026-09-05 .. 2026-09-07" in result.output
+    assert f"{story_id}  3 articles  2026-09-07 .. 2026-09-07" in result.output
     lines = {line.split()[0]: line for line in result.output.splitlines()[2:]}
     assert list(lines) == ["copy", "seed-000", "seed-003"]
     assert "Iran's top human rights chief has blasted" in lines["seed-000"]  # a wire's lede for its title
@@ -48,6 +49,9 @@ def test_stories_list_json_is_one_story_per_line_newest_first(stored) -> None:
     assert story["articles"][0]["duplicate_of"] == "seed-000"
     empty = CliRunner().invoke(app, ["stories", "list", "--json", "--min-articles", "4"])
     assert empty.output == ""
+    store = Store(database_engine(os.environ["NEWSFLOW_DATABASE_URL"]))
+    assert (store.count_stories(), store.count_stories(min_articles=4)) == (1, 0)
+    store.engine.dispose()
 
 
 def test_stories_show_lists_the_articles_and_an_unknown_story_fails(stored) -> None:
