@@ -5,20 +5,23 @@ BIN    := $(VENV)/bin
 CORPUS ?= ../shared/corpus
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-unit lint format schemas asyncapi eval chaos bench soak clean help
+.PHONY: install browser run test test-unit lint format schemas asyncapi eval chaos bench bench-enrich profile soak clean help
 
 help:
 	@echo "make install   create $(VENV) and install newsflow with its dev tools"
 	@echo "make run       the main job: ingest $(CORPUS)/seeds and extraction-dev/html through all four stages"
 	@echo "make test      all tests (real Redis and PostgreSQL: started locally when none is configured)"
 	@echo "make lint      ruff and mypy"
+	@echo "make browser   install Debian's chromium + chromium-driver for the web page test (root, apt-get)"
 	@echo "make schemas   write the JSON Schema of every message model"
 	@echo "make asyncapi  write schemas/asyncapi.json: the AsyncAPI document of every stream"
 	@echo "make chaos     fault test: ARTICLES (2000) articles while workers, Redis and PostgreSQL are knocked out"
 	@echo "make bench     throughput, latency, messaging, memory and peers (bench/results.json)"
+	@echo "make bench-enrich  enrich-core articles/s next to the whole spaCy pipeline's"
+	@echo "make profile   where each stage core's time goes (cProfile, by package)"
 	@echo "make soak      SOAK_MINUTES (30) at 50% load: RSS and latency at start and end"
 	@echo "make up        Redis (AOF), PostgreSQL and the workers in Docker (deploy/compose.yaml)"
-	@echo "make eval      extraction F1 vs trafilatura, metadata accuracy, near-duplicate P/R and stories on $(CORPUS)"
+	@echo "make eval      extraction, metadata, enrichment, near-duplicate and story quality on $(CORPUS)"
 
 install: $(STAMP)
 
@@ -33,7 +36,18 @@ $(STAMP): pyproject.toml schemas/pyproject.toml
 run: install
 	$(BIN)/newsflow run $(CORPUS)/seeds $(CORPUS)/extraction-dev/html
 
-test: install
+# The web page's browser test needs Debian's chromium and chromium-driver: installed here when missing
+# and this runs as root with apt-get (about 20 s, once); otherwise that one test skips and says why.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium and chromium-driver for the browser test"; \
+	  { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq \
+	    -o DPkg::Lock::Timeout=300 --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null 2>&1; } \
+	  || echo "could not install chromium: the browser test will be skipped"; \
+	else echo "no chromium, and installing it needs root and apt-get: the browser test will be skipped"; fi
+
+test: install browser
 	$(BIN)/pytest
 
 test-unit: install
@@ -57,6 +71,7 @@ asyncapi: install
 eval: install
 	$(BIN)/newsflow eval extraction --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval metadata --corpus $(CORPUS)/extraction-dev
+	$(BIN)/newsflow eval enrichment --seeds $(CORPUS)/seeds
 	$(BIN)/newsflow eval duplicates --corpus $(CORPUS)/extraction-dev --seeds $(CORPUS)/seeds
 	$(BIN)/newsflow eval stories --corpus $(CORPUS)/extraction-dev --seeds $(CORPUS)/seeds
 
@@ -66,6 +81,12 @@ chaos: install
 
 bench: install
 	$(BIN)/newsflow bench --articles $(ARTICLES) --corpus $(CORPUS)
+
+bench-enrich: install
+	$(BIN)/python -m services.bench.enrich_speed --corpus $(CORPUS)
+
+profile: install
+	$(BIN)/python -m services.bench.profile --corpus $(CORPUS)
 
 SOAK_MINUTES ?= 30
 soak: install

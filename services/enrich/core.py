@@ -1,4 +1,8 @@
-"""Pure enrichment: ParsedArticle -> EnrichedArticle (language, named entities, fingerprint, word count)."""
+"""Pure enrichment: ParsedArticle -> EnrichedArticle.
+
+Language, then - for a language the model reads - entities with roles, quotes, figures, keywords,
+topics, countries and tone; for any language the fingerprint and word count.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,20 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsflow_schemas import EnrichedArticle, ParsedArticle
+from newsflow_schemas import EnrichedArticle, Entity, ParsedArticle
 
 from .entities import entities_from_doc
+from .figures import figures
 from .fingerprint import simhash
+from .keywords import keywords
 from .language import detect_language
+from .places import country_code, main_country
+from .quotes import quotes
+from .tone import tone
+from .topics import topics
+
+# The dateline city says where the story happened: it weighs as much as this many mentions.
+DATELINE_WEIGHT = 2
 
 # spaCy refuses texts over nlp.max_length (1,000,000 characters) and its memory grows with the text;
 # a news article longer than this is almost always a scraping accident.
@@ -60,7 +73,8 @@ def _plan(article: ParsedArticle, model_language: str, max_chars: int) -> _Plan:
     judged = language or _primary_subtag(article.language)
     if judged != model_language:
         reason = f"language {judged!r} not supported" if judged else "language unknown"
-        warnings.append(f"ner skipped: {reason}")
+        # Every reader below NER (quotes, figures, keywords, topics, tone) is English-only too.
+        warnings.append(f"ner, quotes, figures, keywords, topics and tone skipped: {reason}")
         return _Plan(language, confidence if language else None, None, warnings)
     text = article.body
     if len(text) > max_chars:
@@ -72,18 +86,39 @@ def _plan(article: ParsedArticle, model_language: str, max_chars: int) -> _Plan:
 
 
 def _enriched(article: ParsedArticle, plan: _Plan, doc: Doc | None, model_name: str) -> EnrichedArticle:
-    return EnrichedArticle.model_validate(
-        {
-            **article.model_dump(),
-            "detected_language": plan.language,
-            "language_confidence": plan.confidence,
-            "entities": entities_from_doc(doc) if doc is not None else [],
-            "ner_model": model_name if doc is not None else None,
-            "fingerprint": simhash(article.body),
-            "word_count": count_words(article.body),
-            "warnings": plan.warnings,
+    fields = {
+        **article.model_dump(),
+        "detected_language": plan.language,
+        "language_confidence": plan.confidence,
+        "fingerprint": simhash(article.body),
+        "word_count": count_words(article.body),
+        "warnings": plan.warnings,
+    }
+    if doc is not None:
+        entities = entities_from_doc(doc)
+        codes = _country_weights(article, entities)
+        fields |= {
+            "entities": entities,
+            "ner_model": model_name,
+            "quotes": quotes(doc.text, entities),
+            "figures": figures(doc.text),
+            "keywords": keywords(article.title, doc.text),
+            "topics": topics(article.title, doc.text),
+            "countries": sorted({code for code, _ in codes}, key=lambda c: -sum(w for k, w in codes if k == c)),
+            "main_country": main_country(codes),
+            "tone": tone(doc.text),
         }
-    )
+    return EnrichedArticle.model_validate(fields)
+
+
+def _country_weights(article: ParsedArticle, entities: list[Entity]) -> list[tuple[str, int]]:
+    """(country code, weight) for every place and nationality named, and the dateline city."""
+    weights = [(e.country, e.mentions) for e in entities if e.country]
+    city = article.dateline.city if article.dateline else None
+    code = country_code(city, "GPE") if city else None
+    if code:
+        weights.append((code, DATELINE_WEIGHT))
+    return weights
 
 
 def count_words(text: str) -> int:

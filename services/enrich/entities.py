@@ -1,4 +1,10 @@
-"""Turn a spaCy Doc's named-entity spans into one Entity per thing the article names."""
+"""Turn a spaCy Doc's named-entity spans into one Entity per thing the article names.
+
+Beyond the model's spans: junk spans are dropped (licence lines, datelines glued to a name), lists the
+model took as one name are split, roles are read around people, an acronym the text defines joins its
+long form, a surname joins the full name, a country named two ways ("U.S.", "the United States") is
+one entity named as GeoNames names it, and "the group" joins the organisation it clearly means.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,31 @@ from typing import NamedTuple, cast, get_args
 
 from spacy.tokens import Doc
 
-from newsflow_schemas import Entity, Mention
+from newsflow_schemas import Entity, Mention, Role
 from newsflow_schemas.articles import EntityType
 
-# spaCy labels we keep; numbers, dates, money and the like are not entities for us (yet).
-KEPT_LABELS: frozenset[str] = frozenset(get_args(EntityType)) - {"OTHER", "DATE", "MONEY"}
+from .places import country_code, country_name, is_country
+from .roles import RoleFound, find_roles
+
+# spaCy labels we keep; counts, percentages and quantities are figures (figures.py), not entities.
+KEPT_LABELS: frozenset[str] = frozenset(get_args(EntityType)) - {"OTHER"}
+_PLACES = ("GPE", "LOC", "FAC")
+# Not a name, whatever the model says: licence and rights lines.
+_JUNK = re.compile(r"licen[cs]e|creative commons|copyright|all rights reserved|\(c\)", re.IGNORECASE)
+# "TEHRAN- Iran's": a capitalised dateline glued to the first name of the text.
+_DATELINE_PREFIX = re.compile(r"[A-Z][A-Z .]{2,30}\s?[-–—]+\s*")
+# A DATE span must name a day, month, year or time, not "annual" or "every year".
+_CONCRETE_DATE = re.compile(
+    r"\d|january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow",
+    re.IGNORECASE,
+)
+# "the group", "the organisation": resolved when one organisation clearly dominates the article.
+_NOMINAL_ORG = re.compile(
+    r"\b[Tt]he\s+(?:(?:terrorist|militant|notorious|armed|rebel|opposition|cultish-terrorist)\s+)?"
+    r"(?:group|organization|organisation)\b(?!['’]s\s+members)"
+)
+_DOMINANCE = 2  # the organisation named at least twice as often as any other
 
 # Trimmed from both ends of a span: quotes, dashes and punctuation spaCy sometimes takes in.
 _EDGE = " \t\"'“”‘’«»‐‑–—-,;:!?*"
@@ -52,20 +78,140 @@ def entities_from_doc(doc: Doc) -> list[Entity]:
     """The article's entities, each once, in order of first mention; offsets are into `doc.text`."""
     text = doc.text
     found = [
-        _Found(*span, ent.label_)
+        _retyped(text, piece)
         for ent in doc.ents
-        if ent.label_ in KEPT_LABELS and (span := _trimmed(text, ent.start_char, ent.end_char))
+        if ent.label_ in KEPT_LABELS
+        for piece in _split_list(text, _Found(ent.start_char, ent.end_char, ent.label_))
+        if _kept(text, piece)
     ]
+    roles = find_roles(text, [(f.start, f.end) for f in found if f.type == "PERSON"])
+    found = _with_role_organizations(text, found, roles)
     found, aliases = _apply_acronyms(text, found)
     groups: _Groups = {}
     for f in found:
         key = name_key(text[f.start : f.end])
-        groups.setdefault((f.type, aliases.get(key, key)), []).append(f)
+        groups.setdefault(
+            (f.type, aliases.get(key, key) if f.type not in (*_PLACES, "NORP") else _place_key(text, f, key)), []
+        ).append(f)
+    _join_initialisms(groups)
     # Whatever the model labelled, even as a date or a number, is not a surname's to claim.
     taken = [(ent.start_char, ent.end_char) for ent in doc.ents] + [(f.start, f.end) for f in found]
     _join_surnames(text, groups, taken)
-    entities = [_entity(text, type_, members) for (type_, _), members in groups.items()]
+    _join_nominal_references(text, groups, taken)
+    entities = [_entity(text, type_, key, members, roles) for (type_, key), members in groups.items()]
     return sorted(entities, key=lambda e: e.spans[0].start)
+
+
+def _place_key(text: str, found: _Found, key: str) -> str:
+    """Countries and nationalities group by country: "U.S." and "the United States", "Iranian" and "Iranians"."""
+    name = text[found.start : found.end]
+    code = country_code(name, found.type)
+    if code and (found.type == "NORP" or is_country(name)):
+        return f"country:{code}"
+    return key
+
+
+def _join_initialisms(groups: _Groups) -> None:
+    """ "UN" and "the United Nations" in one article: an organisation's initials name it too."""
+    for type_, key in list(groups):
+        if type_ != "ORG" or not (2 <= len(key) <= 6) or " " in key:
+            continue
+        longer = [
+            k
+            for t, k in groups
+            if t == "ORG" and " " in k and "".join(w[0] for w in k.split() if w not in _MINOR_WORDS) == key
+        ]
+        if len(longer) == 1:
+            groups[("ORG", longer[0])] += groups.pop((type_, key))
+
+
+_MINOR_WORDS = frozenset({"of", "for", "and", "the", "on", "in", "de", "&"})
+
+
+def _split_list(text: str, found: _Found) -> list[_Found]:
+    """ "the European Council, Commission, and European Parliament" taken as one ORG: one span each.
+
+    A one-word item after the first borrows the first item's leading words ("Commission" ->
+    "European Commission" is left to the reader; the span stays what the text says).
+    """
+    if found.type in ("DATE", "MONEY"):
+        # "1979", "$5 million": no letters needed, only the edges cleaned.
+        start, end = found.start, found.end
+        while start < end and text[start] in _EDGE:
+            start += 1
+        while start < end and text[end - 1] in _EDGE.replace("$", ""):
+            end -= 1
+        return [_Found(start, end, found.type)] if any(ch.isalnum() for ch in text[start:end]) else []
+    if found.type not in ("ORG", "GPE", "LOC", "NORP") or "," not in text[found.start : found.end]:
+        span = _trimmed(text, found.start, found.end)
+        return [_Found(*span, found.type)] if span else []
+    pieces = []
+    for item in re.finditer(r"[^,]+", text[found.start : found.end]):
+        span = _trimmed(text, found.start + item.start(), found.start + item.end())
+        if span:
+            start, end = span
+            if text[start:end].startswith("and "):
+                start += 4
+            pieces.append(_Found(start, end, found.type))
+    return pieces
+
+
+def _retyped(text: str, found: _Found) -> _Found:
+    """A country the model took for an organisation ("TEHRAN- Iran's" as ORG) is a place."""
+    if found.type == "ORG" and is_country(text[found.start : found.end]):
+        return found._replace(type="GPE")
+    return found
+
+
+def _kept(text: str, found: _Found) -> bool:
+    name = text[found.start : found.end]
+    vague_date = found.type == "DATE" and not _CONCRETE_DATE.search(name)
+    return not (_JUNK.search(name) or vague_date)
+
+
+def _with_role_organizations(text: str, found: list[_Found], roles: list[RoleFound]) -> list[_Found]:
+    """Drop spans that are part of an office ("U.S. National Security" in "... Advisor"), add the
+    organisations and places that roles name when the model missed them."""
+    titles = [r.title_span for r in roles]
+    kept = [f for f in found if f.type == "PERSON" or not any(s < f.end and f.start < e for s, e in titles)]
+    for role in roles:
+        if role.organization_span is None:
+            continue
+        start, end = role.organization_span
+        name = text[start:end]
+        owner = re.match(r"(.+?)['’]s\s+", name)  # "Iran's High Council for ...": a place, then an org
+        spans = [(start, start + len(owner.group(1))), (start + owner.end(), end)] if owner else [(start, end)]
+        for s, e in spans:
+            trimmed = _trimmed(text, s, e)
+            if trimmed is None or any(f.start < trimmed[1] and trimmed[0] < f.end for f in kept):
+                continue
+            type_ = _type_of_name(text[trimmed[0] : trimmed[1]])
+            if type_:
+                kept.append(_Found(*trimmed, type_))
+    return sorted(kept)
+
+
+def _type_of_name(name: str) -> str | None:
+    """GPE, NORP or ORG for a name a role gives, None when it is no proper name ("the ministry")."""
+    if country_code(name, "GPE"):
+        return "GPE"
+    if country_code(name, "NORP"):
+        return "NORP"
+    words = [w for w in name.split() if w.lower() not in ("of", "for", "and", "the", "on", "in")]
+    return "ORG" if words and all(w[:1].isupper() for w in words) else None
+
+
+def _join_nominal_references(text: str, groups: _Groups, taken: list[tuple[int, int]]) -> None:
+    """Count "the group" / "the organization" for the article's dominant organisation, when there is one."""
+    orgs = sorted(((len(m), key) for (type_, key), m in groups.items() if type_ == "ORG"), reverse=True)
+    if not orgs or (len(orgs) > 1 and orgs[0][0] < _DOMINANCE * orgs[1][0]) or orgs[0][0] < 2:
+        return
+    dominant = groups[("ORG", orgs[0][1])]
+    dominant += [
+        _Found(m.start(), m.end(), "ORG")
+        for m in _NOMINAL_ORG.finditer(text)
+        if not any(s < m.end() and m.start() < e for s, e in taken)
+    ]
 
 
 def name_key(name: str) -> str:
@@ -83,6 +229,10 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
             start += 1
         while start < end and text[end - 1] in _EDGE:
             end -= 1
+        dateline = _DATELINE_PREFIX.match(text, start, end)
+        at_line_start = start == 0 or text[start - 1] == "\n"
+        if dateline and at_line_start and dateline.end() < end:
+            start = dateline.end()
         article = _LEADING_ARTICLE.match(text, start, end)
         if article and article.end() < end:
             start = article.end()
@@ -201,16 +351,31 @@ def _free_uses(text: str, form: str, taken: list[tuple[int, int]], type_: str) -
     ]
 
 
-def _entity(text: str, type_: str, members: list[_Found]) -> Entity:
+def _entity(text: str, type_: str, key: str, members: list[_Found], roles: list[RoleFound]) -> Entity:
     spans = sorted({(f.start, f.end) for f in members})
     forms = Counter(text[start:end] for start, end in spans)
     first_seen = list(forms)  # Counter keeps insertion order: the order of first mention
-    # The most complete form names it: longest, then most used, then earliest.
-    name = max(first_seen, key=lambda form: (len(form), forms[form], -first_seen.index(form)))
+    # The most complete proper name names it: longest, then most used, then earliest.
+    names = [f for f in first_seen if not _NOMINAL_ORG.fullmatch(f)] or first_seen
+    name = max(names, key=lambda form: (len(form), forms[form], -first_seen.index(form)))
+    code = key.removeprefix("country:") if key.startswith("country:") else country_code(name, type_)
+    if key.startswith("country:") and type_ in _PLACES and code:
+        name = country_name(code) or name
     return Entity(
         name=name,
         type=cast(EntityType, type_),  # a KEPT_LABELS label, or ORG for an acronym
         mentions=len(spans),
         surface_forms=first_seen,
         spans=[Mention(start=start, end=end, text=text[start:end]) for start, end in spans],
+        roles=_roles_of(spans, roles) if type_ == "PERSON" else [],
+        country=code,
     )
+
+
+def _roles_of(spans: list[tuple[int, int]], roles: list[RoleFound]) -> list[Role]:
+    """The roles read at any of the person's mentions, each once."""
+    found: dict[tuple[str, str | None], Role] = {}
+    for role in roles:
+        if (role.person_start, role.person_end) in spans:
+            found.setdefault((role.role.title, role.role.organization), role.role)
+    return list(found.values())

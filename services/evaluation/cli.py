@@ -262,3 +262,43 @@ def stories(
         titles = [(articles[key].title or articles[key].body[:60]).strip()[:60] for key in keys]
         multi.add_row(used.verdict(keys, labels), "\n".join(titles))
     console.print(multi)
+
+
+@eval_app.command("enrichment")
+def enrichment(
+    seeds: Annotated[
+        Path, typer.Option(help="Folder with the seed wires the gold file describes.", exists=True, file_okay=False)
+    ] = Path("../shared/corpus/seeds"),
+    details: Annotated[bool, typer.Option(help="List every miss and every extra.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Entities, roles and quotes of the seeds vs the hand-made gold file: precision and recall per kind."""
+    from services.common.settings import get_settings
+    from services.enrich.core import enrich
+    from services.enrich.model import load_nlp
+
+    from .enrichment import GOLD, enrich_seeds, score
+
+    model = get_settings().spacy_model
+    nlp = load_nlp(model)
+    scores = score(enrich_seeds(seeds, lambda parsed: enrich(parsed, nlp, model)))
+    if as_json:
+        rows = [
+            {"kind": s.kind, "precision": s.precision, "recall": s.recall, "gold": s.gold, "found": s.found}
+            for s in scores.values()
+        ]
+        typer.echo(json.dumps(rows))
+        return
+    console = Console()
+    table = Table(title=f"Enrichment of the seeds vs {GOLD.name}")
+    for column in ("kind", "gold", "found", "precision", "recall"):
+        table.add_column(column, justify="left" if column == "kind" else "right")
+    for s in scores.values():
+        table.add_row(s.kind, str(s.gold), str(s.found), f"{s.precision:.3f}", f"{s.recall:.3f}")
+    console.print(table)
+    for s in scores.values():
+        if details or s.misses or s.extras:
+            for miss in s.misses:
+                console.print(f"  {s.kind} missed: {miss}")
+            for extra in s.extras:
+                console.print(f"  {s.kind} extra:  {extra}")

@@ -14,13 +14,15 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from newsflow_schemas import Accepted, AcceptedArticle, ArticleSubmission, RawArticle
-from services.common.broker import make_broker, out_stream
+from services.common.apikeys import KeyRing, presented_key
+from services.common.broker import make_broker
+from services.common.envelope import add_all
 from services.common.errors import RejectedInput
 from services.common.logging import configure_logging
 from services.common.settings import Settings
 from services.common.stage import utcnow
 
-from .auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, KeyRing, key_digest, signature_problem
+from .auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
 from .backlog import Backlog
 from .core import admit, submission_from_json
 
@@ -37,10 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging("ingest", settings.log_format, settings.log_level)
     log = structlog.get_logger()
     broker = make_broker(settings, "ingest")
-    raw_stream = broker.publisher(stream=out_stream(settings.stream_raw, settings))
-    keys = KeyRing(
-        [*settings.ingest_api_key_digests, *(key_digest(k.get_secret_value()) for k in settings.ingest_api_keys)]
-    )
+    keys = KeyRing.from_settings(settings.ingest_api_key_digests, settings.ingest_api_keys)
     hmac_secret = settings.ingest_hmac_secret.get_secret_value() if settings.ingest_hmac_secret else None
     redis_client = aioredis.Redis.from_url(settings.redis_url)
     backlog = Backlog(redis_client, settings.stream_raw, group="parse")
@@ -71,10 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HttpError(503, f"{waiting:,} articles are waiting to be parsed; retry later")
 
     def authorise(request: Request) -> None:
-        given = request.headers.get("x-api-key", "")
-        if not given and request.headers.get("authorization", "").lower().startswith("bearer "):
-            given = request.headers["authorization"][7:]
-        if not keys.accepts(given):
+        if not keys.accepts(presented_key(request.headers)):
             raise HttpError(401, "missing or wrong API key: send it in the X-API-Key header")
 
     async def read_json(request: Request) -> Any:
@@ -108,8 +104,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return admitted
 
     async def publish(articles: list[RawArticle]) -> Accepted:
+        await add_all(redis_client, settings.stream_raw, articles)  # one round trip for a whole batch
         for raw in articles:
-            await raw_stream.publish(raw)
             log.info("accepted", article_id=raw.article_id, trace_id=raw.trace_id, content_type=raw.content_type)
         return Accepted(accepted=[AcceptedArticle(article_id=a.article_id, trace_id=a.trace_id) for a in articles])
 

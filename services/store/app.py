@@ -6,7 +6,7 @@ from typing import Final
 import structlog
 
 from newsflow_schemas import EnrichedArticle
-from services.common.broker import consume
+from services.common.batch import Outcome, consume_batches
 from services.common.metrics import END_TO_END_SECONDS
 from services.common.stage import article_context, setup_stage, stage_app, utcnow
 
@@ -33,12 +33,11 @@ async def create_schema() -> None:
     log.info("database ready", dialect=store.engine.dialect.name)
 
 
-@consume(broker, settings.stream_enriched, STAGE, settings)
-async def on_enriched(article: EnrichedArticle) -> None:
+async def store_one(article: EnrichedArticle) -> None:
     with article_context(article):
         now = utcnow()
-        # Commit, announce (once per revision), mark announced, then (on return) ack: a crash
-        # anywhere in between repeats the steps without a second row or a second event.
+        # Commit, announce (once per revision), mark announced, then ack: a crash anywhere in
+        # between repeats the steps without a second row or a second event.
         saved = await asyncio.to_thread(store.save_revision, to_rows(article, now))
         change = saved.change
         if change != "unchanged":
@@ -48,3 +47,17 @@ async def on_enriched(article: EnrichedArticle) -> None:
             if article.times.ingested_at:
                 END_TO_END_SECONDS.observe((now - article.times.ingested_at).total_seconds())
         log.info("stored", change=change, entities=len(article.entities), story_id=saved.story_id)
+
+
+async def store_batch(articles: list[EnrichedArticle]) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    for article in articles:
+        try:
+            await store_one(article)
+            outcomes.append(None)
+        except Exception as error:  # this article only: it stays pending and is retried
+            outcomes.append(error)
+    return outcomes
+
+
+consume_batches(broker, settings, STAGE, settings.stream_enriched, EnrichedArticle, None, store_batch)

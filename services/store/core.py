@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from newsflow_schemas import ArticleStored, EnrichedArticle, Entity
@@ -70,7 +70,8 @@ def to_rows(article: EnrichedArticle, now: datetime) -> ArticleRows:
         "body": clean.body,
         "description": clean.description,
         "authors": clean.authors,
-        "published_at": clean.published_at,
+        # In UTC: SQLite keeps a datetime as text without its offset, so 12:00+03:30 must arrive as 08:30.
+        "published_at": clean.published_at.astimezone(UTC) if clean.published_at else None,
         "language": clean.detected_language or clean.language,
         "site_name": clean.site_name,
         "dateline_city": dateline.city if dateline else None,

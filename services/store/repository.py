@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from .core import ArticleRows, Change
 from .placement import place
+from .search_index import create_search_index
 from .stories import THRESHOLD as STORY_THRESHOLD
 from .tables import articles, entities, mentions, metadata, stories
 
@@ -56,6 +57,7 @@ class Store:
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
         self._add_missing_columns()
+        create_search_index(self.engine)
 
     def _add_missing_columns(self) -> None:
         """Bring a database made by an older release up to the current articles and stories tables.

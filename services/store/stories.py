@@ -48,6 +48,9 @@ TYPE_WEIGHTS: Mapping[str, float] = {
     "GPE": 0.4,
     "LOC": 0.4,
     "NORP": 0.2,
+    # "Tuesday", "$5 million": shared by unrelated articles, they say nothing of the event.
+    "DATE": 0.0,
+    "MONEY": 0.0,
 }
 DEFAULT_TYPE_WEIGHT = 0.5
 
@@ -174,6 +177,8 @@ def features(article: EnrichedArticle, stored_at: datetime) -> StoryFeatures:
     for entity in article.entities:
         key = name_key(entity.name)
         weight = TYPE_WEIGHTS.get(entity.type, DEFAULT_TYPE_WEIGHT)
+        if weight == 0.0:
+            continue
         before = entities.get(key, Named(0.0, 0))
         # The small NER model labels one name PERSON here and ORG there: a name is one thing.
         entities[key] = Named(max(before.weight, weight), before.mentions + entity.mentions)

@@ -4,6 +4,7 @@ parsed and checked, the Dockerfile linted with hadolint."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -38,19 +39,44 @@ def test_every_kubernetes_object_matches_the_kubernetes_schema(rendered: list[di
         kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)  # raises on any error
 
 
-def test_a_deployment_per_stage_with_probes_resources_config_and_secrets(rendered: list[dict[str, Any]]) -> None:
+def test_a_deployment_per_stage_and_the_api_with_probes_resources_config_and_secrets(
+    rendered: list[dict[str, Any]],
+) -> None:
     deployments = by_kind(rendered, "Deployment")
     configs, secrets = by_kind(rendered, "ConfigMap"), by_kind(rendered, "Secret")
-    assert set(deployments) == {f"newsflow-{s}" for s in ("ingest", "parse", "enrich", "store")}
+    assert set(deployments) == {f"newsflow-{s}" for s in ("ingest", "parse", "enrich", "store", "api")}
     for name, deployment in deployments.items():
         [container] = deployment["spec"]["template"]["spec"]["containers"]
-        assert container["args"] == ["worker", name.removeprefix("newsflow-")]
+        component = name.removeprefix("newsflow-")
+        assert container["args"] == (["api"] if component == "api" else ["worker", component])
         assert container["livenessProbe"] and container["readinessProbe"]
         assert container["resources"]["requests"]["cpu"] and container["resources"]["requests"]["memory"]
         refs = container["envFrom"]
         assert {r["configMapRef"]["name"] for r in refs if "configMapRef" in r} <= set(configs)
         assert {r["secretRef"]["name"] for r in refs if "secretRef" in r} <= set(secrets)
         assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
+
+
+def test_the_query_api_is_served_with_key_digests_from_the_secret(rendered: list[dict[str, Any]]) -> None:
+    api = by_kind(rendered, "Deployment")["newsflow-api"]
+    pod = api["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    [port] = container["ports"]
+    config = next(iter(by_kind(rendered, "ConfigMap").values()))["data"]
+    secret = next(iter(by_kind(rendered, "Secret").values()))["stringData"]
+    assert port["containerPort"] == int(config["NEWSFLOW_API_PORT"]) and config["NEWSFLOW_API_HOST"] == "0.0.0.0"
+    assert container["readinessProbe"]["httpGet"] == {"path": "/healthz", "port": port["name"]}
+    assert json.loads(secret["NEWSFLOW_API_KEY_DIGESTS"]) and json.loads(secret["NEWSFLOW_API_KEYS"]) == []
+    service = by_kind(rendered, "Service")["newsflow-api"]
+    assert service["spec"]["selector"] == api["spec"]["selector"]["matchLabels"]
+    assert service["spec"]["ports"][0]["targetPort"] == port["name"]
+
+
+def test_pods_behind_a_service_get_no_service_link_variables(rendered: list[dict[str, Any]]) -> None:
+    # A Service named newsflow-x makes Kubernetes set NEWSFLOW_X_PORT=tcp://..., a setting of ours.
+    deployments = by_kind(rendered, "Deployment")
+    for name in by_kind(rendered, "Service"):
+        assert deployments[name]["spec"]["template"]["spec"]["enableServiceLinks"] is False, name
 
 
 def test_keda_scales_each_stage_on_its_consumer_group(rendered: list[dict[str, Any]]) -> None:
@@ -79,10 +105,14 @@ def test_production_overlay_pins_the_namespace_image_and_two_enrich_replicas() -
     assert container["resources"]["requests"]["cpu"] == "500m"  # the base's, kept by the merge
 
 
-def test_compose_runs_redis_with_aof_postgres_and_the_four_workers() -> None:
+def test_compose_runs_redis_with_aof_postgres_the_four_workers_and_the_api() -> None:
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     services = compose["services"]
-    assert {"redis", "postgres", "ingest", "parse", "enrich", "store"} <= set(services)
+    assert {"redis", "postgres", "ingest", "parse", "enrich", "store", "api"} <= set(services)
+    api = services["api"]
+    assert api["command"] == ["api"]
+    assert api["ports"] == [f"{api['environment']['NEWSFLOW_API_PORT']}:8001"]
+    assert "/healthz" in " ".join(api["healthcheck"]["test"]) and "8001" in " ".join(api["healthcheck"]["test"])
     redis_command = services["redis"]["command"]
     assert redis_command[redis_command.index("--appendonly") + 1] == "yes"
     assert redis_command[redis_command.index("--maxmemory-policy") + 1] == "noeviction"

@@ -34,7 +34,7 @@ def test_leading_article_and_possessive_are_trimmed(nlp):
     assert _found(doc) == {("GPE", "United States"): ["United States"] * 2, ("GPE", "Iran"): ["Iran"]}
 
 
-def test_numbers_dates_and_junk_are_not_entities(nlp):
+def test_numbers_and_junk_are_not_entities_but_dates_are_their_own_kind(nlp):
     doc = _doc(
         nlp,
         "In 1979 the -- group, 12,000 people and the Al-Alam News\nNetwork met Iran.",
@@ -44,7 +44,7 @@ def test_numbers_dates_and_junk_are_not_entities(nlp):
         ("Al-Alam News\nNetwork", "ORG"),
         ("Iran", "GPE"),
     )
-    assert _found(doc) == {("GPE", "Iran"): ["Iran"]}
+    assert _found(doc) == {("DATE", "1979"): ["1979"], ("GPE", "Iran"): ["Iran"]}
 
 
 def test_same_type_and_normalised_name_is_one_entity(nlp):
@@ -58,7 +58,7 @@ def test_same_type_and_normalised_name_is_one_entity(nlp):
     )
     entities = entities_from_doc(doc)
     assert [(e.type, e.name, e.mentions, e.surface_forms) for e in entities] == [
-        ("GPE", "U.S.", 3, ["U.S.", "US"]),
+        ("GPE", "United States", 3, ["U.S.", "US"]),
         ("ORG", "US Steel", 1, ["US Steel"]),
     ]
 
@@ -85,7 +85,10 @@ def test_surname_uses_the_model_missed_count_once_it_tagged_one(nlp):
         ("Gharibabadi", "PERSON"),
         ("May", "DATE"),
     )
-    assert _found(doc) == {("PERSON", "Kazem Gharibabadi"): ["Kazem Gharibabadi", "Gharibabadi", "Gharibabadi"]}
+    assert _found(doc) == {
+        ("PERSON", "Kazem Gharibabadi"): ["Kazem Gharibabadi", "Gharibabadi", "Gharibabadi"],
+        ("DATE", "May"): ["May"],
+    }
 
 
 def test_surname_shared_by_two_people_stays_apart(nlp):

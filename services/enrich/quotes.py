@@ -1,0 +1,269 @@
+"""Quotations with their speakers: direct (in quotation marks) and reported ("he said that ...").
+
+A quotation needs a reporting verb (said, added, wrote, read ...) in its sentence; a short quoted phrase
+with none is a scare quote ("granting immunity") and is skipped. The speaker is resolved to an
+entity: a name is the entity it names, "he"/"she" the person named last before, "the letter" whoever
+the text says wrote or sent one, "the minister" the person holding that title.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from newsflow_schemas import Entity, Quote
+
+_VERBS = (
+    "said|says|say|added|adds|told|tells|wrote|writes|read|reads|stated|states|noted|notes|stressed|"
+    "stresses|explained|explains|asked|insisted|warned|warns|argued|argues|continued|declared|announced|"
+    "claimed|claims|tweeted|posted|replied|responded|acknowledged|admitted|regretted|urged|emphasized|"
+    "emphasised|recalled|concluded|suggested|complained|maintained|affirmed|confirmed|denied|predicted|"
+    "remarked|observed|pointed out|went on"
+)
+# Who may speak: a name, a pronoun, or a short noun phrase ("the letter", "a spokesman").
+_WHO = (
+    r"(?P<who>(?:he|she|they|it|[Tt]he\s+\w+(?:\s+\w+)?|an?\s+\w+(?:\s+\w+)?|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}))"
+)
+_CUE_AFTER = re.compile(
+    rf"\s*[,.!?]?\s*(?:{_WHO}\s+(?P<verb>{_VERBS})\b|(?P<verb2>{_VERBS})\s+{_WHO.replace('who', 'who2')})"
+)
+_CUE_BEFORE = re.compile(rf"{_WHO}\s+(?:also\s+)?(?P<verb>{_VERBS})(?:\s+\w+)?\s*[:,]?\s*$")
+_CUE_ASIDE = re.compile(rf",\s*{_WHO}\s+(?P<verb>{_VERBS}),")
+_ACCORDING = re.compile(r"^\s*[Aa]ccording to (?P<who>[^,]{2,60}),\s*(?P<content>.+?)\s*[.!?]?\s*$", re.S)
+_CONTENT_THEN_CUE = re.compile(
+    rf"^(?P<content>.+?),\s*{_WHO}\s+(?P<verb>{_VERBS})"
+    r"(?:\s*,?\s*(?P<verb2>adding|and added)\s+(?:that\s+)?(?P<content2>.+?))?\s*[.!?]?\s*$",
+    re.S,
+)
+_VERB_THAT = re.compile(rf"\b(?P<verb>{_VERBS})\s+that\s+(?P<content>.+?)\s*[.!?]?\s*$", re.S)
+_VERB_CLAUSE = re.compile(
+    r"^(?:[A-Z]\w+ing\b[^.]*?,\s*)?(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}|[Hh]e|[Ss]he)\s+(?:also\s+)?(?P<verb>said|added|stated|noted|stressed)\s+(?P<content>.+?)\s*[.!?]?\s*$",
+    re.S,
+)
+# "Secretary of Iran's High Council for Human Rights urged the countries ...": an office as the subject.
+_OFFICE_CLAUSE = re.compile(
+    rf"^(?P<who>[A-Z][^,.;]{{2,100}}?)\s+(?P<verb>{_VERBS})\s+(?P<content>.+?)\s*[.!?]?\s*$", re.S
+)
+_QUOTED = re.compile(r"“([^“”]{2,3000})”|\"([^\"\n]{2,3000})\"|«([^«»]{2,3000})»")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?P<close>[”\"’»)]*)\s+(?=[“\"‘«(]?[A-Z0-9])|\n+")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]\.)+$|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|St|Jr|Sr|No|Sep|Sept|Oct|Nov|Dec|Jan|Feb|Aug|Prof|Gov|Sen|Rep)\.$"
+)
+_DOCUMENTS = (
+    "letter|statement|report|message|note|communique|communiqué|tweet|post|memo|email|e-mail|op-ed|article|editorial"
+)
+_AUTHORED = re.compile(
+    rf"\b(?:wrote|sent|issued|released|published|signed|penned|posted)\b[^.]*?\b(?:{_DOCUMENTS})s?\b"
+)
+_PRONOUNS = {"he", "she", "him", "her"}
+MIN_SCARE_QUOTE_WORDS = 4  # a quoted phrase shorter than this needs a reporting verb to count
+MIN_CONTENT_WORDS = 4
+
+
+class _Sentence(NamedTuple):
+    start: int
+    end: int
+
+
+def quotes(text: str, entities: list[Entity]) -> list[Quote]:
+    """Direct and reported quotations in `text`, in order, speakers resolved against `entities`."""
+    resolver = _Speakers(text, entities)
+    found: list[Quote] = []
+    for sentence in _sentences(text):
+        direct = _direct(text, sentence, resolver)
+        found += direct if direct else _indirect(text, sentence, resolver)
+    return found
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    sentences, start = [], 0
+    for boundary in _SENTENCE_END.finditer(text):
+        if _ABBREVIATION.search(text, max(start, boundary.start() - 12), boundary.start()):
+            continue
+        # The closing quotation mark after the full stop belongs to the sentence it closes.
+        sentences.append(_Sentence(start, boundary.start() + len(boundary.group("close") or "")))
+        start = boundary.end()
+    sentences.append(_Sentence(start, len(text)))
+    return [s for s in sentences if text[s.start : s.end].strip()]
+
+
+def _direct(text: str, sentence: _Sentence, resolver: _Speakers) -> list[Quote]:
+    pieces = [m for m in _QUOTED.finditer(text, sentence.start, sentence.end)]
+    if not pieces:
+        return []
+    cue = _direct_cue(text, sentence, pieces)
+    found = []
+    for piece in pieces:
+        group = next(i for i in (1, 2, 3) if piece.group(i) is not None)
+        words = piece.group(group).strip(" ,.")
+        if cue is None and len(words.split()) < MIN_SCARE_QUOTE_WORDS:
+            continue
+        who, who_start, verb = cue if cue else (None, None, None)
+        found.append(
+            Quote(
+                text=words,
+                kind="direct",
+                speaker=resolver.resolve(who, who_start) if who else None,
+                speaker_text=who,
+                cue=verb,
+                start=piece.start(group),
+                end=piece.end(group),
+            )
+        )
+    return found
+
+
+def _direct_cue(text: str, sentence: _Sentence, pieces: list[re.Match[str]]) -> tuple[str, int, str] | None:
+    """(speaker words, their offset, verb) for the quotations of one sentence, or None."""
+    after = _CUE_AFTER.match(text, pieces[-1].end(), sentence.end)
+    if after:
+        key = "who" if after.group("who") else "who2"
+        return after.group(key), after.start(key), after.group("verb") or after.group("verb2")
+    before = _CUE_BEFORE.search(text, sentence.start, pieces[0].start())
+    if before:
+        return before.group("who"), before.start("who"), before.group("verb")
+    aside = _CUE_ASIDE.search(text, sentence.start, sentence.end)
+    if aside:
+        return aside.group("who"), aside.start("who"), aside.group("verb")
+    return None
+
+
+def _indirect(text: str, sentence: _Sentence, resolver: _Speakers) -> list[Quote]:
+    body = text[sentence.start : sentence.end]
+    offset = sentence.start
+    according = _ACCORDING.match(body)
+    if according:
+        return [
+            _reported(
+                according,
+                "content",
+                according.group("who"),
+                offset + according.start("who"),
+                "according to",
+                resolver,
+                offset,
+            )
+        ]
+    then_cue = _CONTENT_THEN_CUE.match(body)
+    if then_cue and _plausible_speaker(then_cue.group("who")):
+        who, at = then_cue.group("who"), offset + then_cue.start("who")
+        found = [_reported(then_cue, "content", who, at, then_cue.group("verb"), resolver, offset)]
+        if then_cue.group("content2"):
+            found.append(_reported(then_cue, "content2", who, at, "adding", resolver, offset))
+        return [q for q in found if len(q.text.split()) >= MIN_CONTENT_WORDS]
+    that = _VERB_THAT.search(body)
+    if that:
+        who, at = resolver.subject(body[: that.start()], offset)
+        if who:
+            quote = _reported(that, "content", who, at, that.group("verb"), resolver, offset)
+            return [quote] if len(quote.text.split()) >= MIN_CONTENT_WORDS else []
+    office = _OFFICE_CLAUSE.match(body)
+    if office and resolver.holder_of(office.group("who")):
+        quote = _reported(
+            office, "content", office.group("who"), offset + office.start("who"), office.group("verb"), resolver, offset
+        )
+        return [quote] if len(quote.text.split()) >= MIN_CONTENT_WORDS else []
+    clause = _VERB_CLAUSE.match(body)
+    if clause and resolver.resolve(clause.group("who"), offset + clause.start("who")):
+        quote = _reported(
+            clause, "content", clause.group("who"), offset + clause.start("who"), clause.group("verb"), resolver, offset
+        )
+        return [quote] if len(quote.text.split()) >= MIN_CONTENT_WORDS else []
+    return []
+
+
+def _reported(
+    match: re.Match[str], group: str, who: str, who_start: int, verb: str, resolver: _Speakers, offset: int
+) -> Quote:
+    start, end = match.start(group), match.end(group)
+    return Quote(
+        text=match.group(group).strip(),
+        kind="indirect",
+        speaker=resolver.resolve(who, who_start),
+        speaker_text=who,
+        cue=verb,
+        start=offset + start,
+        end=offset + end,
+    )
+
+
+def _plausible_speaker(who: str) -> bool:
+    return who.lower() in _PRONOUNS | {"they"} or who[:1].isupper() or who.lower().startswith(("the ", "a ", "an "))
+
+
+class _Speakers:
+    """Resolves the words naming a speaker to an entity's canonical name."""
+
+    def __init__(self, text: str, entities: list[Entity]) -> None:
+        self.text = text
+        self.entities = entities
+        self.sentences = _sentences(text)
+        self.mentions = sorted(
+            ((span.start, span.end, entity) for entity in entities for span in entity.spans),
+            key=lambda m: (m[0], m[1]),
+        )
+
+    def resolve(self, who: str | None, at: int | None) -> str | None:
+        if not who or at is None:
+            return None
+        lower = who.lower()
+        named = self._entity_at(at, at + len(who), ("PERSON", "ORG", "NORP", "GPE"))
+        holder = self.holder_of(who)
+        if holder:
+            return holder
+        if named:
+            return named.name
+        if lower in _PRONOUNS:
+            person = self._subject_before(at)
+            return person.name if person else None
+        noun = lower.removeprefix("the ").removeprefix("a ").removeprefix("an ").split()[-1] if lower.split() else ""
+        if re.fullmatch(_DOCUMENTS, noun):
+            return self._author_before(at)
+        holders = [e for e in self.entities if e.type == "PERSON" and any(noun in r.title.split() for r in e.roles)]
+        return holders[0].name if len(holders) == 1 else None
+
+    def holder_of(self, words: str) -> str | None:
+        """The one person whose role is written exactly so ("Secretary of Iran's High Council ...")."""
+        key = words.casefold().strip()
+        holders = {e.name for e in self.entities if any(r.text.casefold() == key for r in e.roles)}
+        return holders.pop() if len(holders) == 1 else None
+
+    def subject(self, before_verb: str, offset: int) -> tuple[str | None, int]:
+        """The first person or pronoun in the words before a reporting verb: its words and offset."""
+        end = offset + len(before_verb)
+        for start, stop, entity in self.mentions:
+            if offset <= start and stop <= end and entity.type == "PERSON":
+                pronoun = re.search(r"\b(?:he|she|He|She)\b", before_verb)
+                if pronoun and offset + pronoun.start() < start:
+                    return pronoun.group(), offset + pronoun.start()
+                return self.text[start:stop], start
+        pronoun = re.search(r"\b(?:he|she|He|She)\b", before_verb)
+        if pronoun:
+            return pronoun.group(), offset + pronoun.start()
+        return None, 0
+
+    def _entity_at(self, start: int, end: int, types: tuple[str, ...]) -> Entity | None:
+        for s, e, entity in self.mentions:
+            if s < end and start < e and entity.type in types:
+                return entity
+        return None
+
+    def _subject_before(self, position: int) -> Entity | None:
+        """Whom "he" or "she" at `position` means: the first person named in its sentence before it,
+        else in the nearest earlier sentence naming one (the subject usually comes first)."""
+        for sentence in reversed([s for s in self.sentences if s.start <= position]):
+            end = min(sentence.end, position)
+            people = [e for s, _, e in self.mentions if sentence.start <= s < end and e.type == "PERSON"]
+            if people:
+                return people[0]
+        return None
+
+    def _author_before(self, position: int) -> str | None:
+        """Who the text says wrote or sent a document, before `position`."""
+        authored = [m for m in _AUTHORED.finditer(self.text, 0, position)]
+        for match in reversed(authored):
+            sentence_start = max(s.start for s in self.sentences if s.start <= match.start())
+            who, at = self.subject(self.text[sentence_start : match.start()], sentence_start)
+            if who:
+                return self.resolve(who, at)
+        return None

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from newsflow_schemas import Entity, Mention, Role
+from services.enrich.core import enrich
+from services.enrich.quotes import quotes
+
+from .conftest import MODEL
+
+
+def _person(text: str, name: str, *forms: str, roles: list[Role] | None = None) -> Entity:
+    spans = []
+    for form in (name, *forms):
+        start = text.index(form)
+        while start >= 0:
+            spans.append(Mention(start=start, end=start + len(form), text=form))
+            start = text.find(form, start + len(form))
+    spans = sorted({(s.start, s.end): s for s in spans}.values(), key=lambda s: s.start)
+    return Entity(
+        name=name, type="PERSON", mentions=len(spans), surface_forms=[name, *forms], spans=spans, roles=roles or []
+    )
+
+
+def test_a_short_quoted_phrase_without_a_reporting_verb_is_a_scare_quote():
+    text = "The West is “granting immunity” to the group."
+    assert quotes(text, []) == []
+
+
+def test_pronoun_speaker_is_the_subject_of_the_last_sentence_naming_a_person():
+    text = "Jane Doe met John Roe on Monday. “We will not give up on this fight,” she said."
+    found = quotes(text, [_person(text, "Jane Doe"), _person(text, "John Roe")])
+    assert [(q.kind, q.speaker, q.cue, q.text) for q in found] == [
+        ("direct", "Jane Doe", "said", "We will not give up on this fight")
+    ]
+
+
+def test_a_document_speaks_for_whoever_wrote_it():
+    text = (
+        "Jane Doe, a senator, wrote a letter to John Roe. "
+        "“The decision must be reversed before the vote next week,” the letter read."
+    )
+    found = quotes(text, [_person(text, "Jane Doe"), _person(text, "John Roe")])
+    assert [(q.speaker, q.speaker_text, q.cue) for q in found] == [("Jane Doe", "the letter", "read")]
+
+
+def test_reported_speech_is_indirect_with_its_speaker():
+    text = (
+        "Jane Doe said that the budget would be cut by a third next year. "
+        "The plan is fair and overdue, she said, adding that unions were consulted at length. "
+        "According to Doe, the vote will be held in spring."
+    )
+    found = quotes(text, [_person(text, "Jane Doe", "Doe")])
+    assert [(q.kind, q.speaker, q.text) for q in found] == [
+        ("indirect", "Jane Doe", "the budget would be cut by a third next year"),
+        ("indirect", "Jane Doe", "The plan is fair and overdue"),
+        ("indirect", "Jane Doe", "unions were consulted at length"),
+        ("indirect", "Jane Doe", "the vote will be held in spring"),
+    ]
+    for q in found:
+        assert text[q.start : q.end] == q.text
+
+
+def test_seed_000_quotes_from_the_letter_are_gharibabadis(nlp, seed_000):
+    enriched = enrich(seed_000, nlp, MODEL)
+    direct = [q for q in enriched.quotes if q.kind == "direct"]
+    assert len(direct) == 4
+    assert {q.speaker for q in direct} == {"Kazem Gharibabadi"}
+    assert {q.speaker_text for q in direct} == {"the letter", "he"}
+    assert "granting immunity" not in [q.text for q in enriched.quotes]
