@@ -21,7 +21,7 @@ help:
 	@echo "make profile   where each stage core's time goes (cProfile, by package)"
 	@echo "make soak      SOAK_MINUTES (30) at 50% load: RSS and latency at start and end"
 	@echo "make up        Redis (AOF), PostgreSQL and the workers in Docker (deploy/compose.yaml)"
-	@echo "make eval      body-extraction F1 vs trafilatura and metadata accuracy on $(CORPUS)/extraction-dev"
+	@echo "make eval      extraction, metadata, enrichment, near-duplicate and story quality on $(CORPUS)"
 
 install: $(STAMP)
 
@@ -72,6 +72,8 @@ eval: install
 	$(BIN)/newsflow eval extraction --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval metadata --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval enrichment --seeds $(CORPUS)/seeds
+	$(BIN)/newsflow eval duplicates --corpus $(CORPUS)/extraction-dev --seeds $(CORPUS)/seeds
+	$(BIN)/newsflow eval stories --corpus $(CORPUS)/extraction-dev --seeds $(CORPUS)/seeds
 
 ARTICLES ?= 2000
 chaos: install

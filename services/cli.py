@@ -19,12 +19,14 @@ from services.common.settings import Settings
 from services.dlq.cli import dlq_app
 from services.evaluation.cli import eval_app
 from services.status.cli import status
+from services.store.cli import stories_app
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 articles_app = typer.Typer(help="Read stored articles.", no_args_is_help=True)
 app.add_typer(articles_app, name="articles")
 app.add_typer(eval_app, name="eval")
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(stories_app, name="stories")
 app.command()(status)
 err = Console(stderr=True)
 
@@ -205,6 +207,8 @@ def _emit(path: Path, data: dict[str, Any], as_json: bool) -> None:
     console.rule(str(path))
     for key in (
         "title",
+        "story_id",
+        "duplicate_of",
         "url",
         "authors",
         "published_at",
@@ -262,7 +266,13 @@ def articles_show(article_id: str, as_json: Annotated[bool, typer.Option("--json
     if article is None:
         err.print(f"no article {article_id}")
         raise typer.Exit(1)
-    data = {**article["document"], "stored_at": article["stored_at"], "revision": article["revision"]}
+    data = {
+        **article["document"],
+        "stored_at": article["stored_at"],
+        "revision": article["revision"],
+        "story_id": article["story_id"],
+        "duplicate_of": article["duplicate_of"],
+    }
     if as_json:
         typer.echo(json.dumps(data, default=str, ensure_ascii=False, indent=2))
         return

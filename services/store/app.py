@@ -38,13 +38,15 @@ async def store_one(article: EnrichedArticle) -> None:
         now = utcnow()
         # Commit, announce (once per revision), mark announced, then ack: a crash anywhere in
         # between repeats the steps without a second row or a second event.
-        change, revision = await asyncio.to_thread(store.save_revision, to_rows(article, now))
+        saved = await asyncio.to_thread(store.save_revision, to_rows(article, now))
+        change = saved.change
         if change != "unchanged":
-            await announcer.announce(stored_event(article, change, now, revision))
+            event = stored_event(article, change, now, saved.revision, saved.story_id, saved.duplicate_of)
+            await announcer.announce(event)
             await asyncio.to_thread(store.mark_announced, article.article_id)
             if article.times.ingested_at:
                 END_TO_END_SECONDS.observe((now - article.times.ingested_at).total_seconds())
-        log.info("stored", change=change, entities=len(article.entities))
+        log.info("stored", change=change, entities=len(article.entities), story_id=saved.story_id)
 
 
 async def store_batch(articles: list[EnrichedArticle]) -> list[Outcome]:
