@@ -328,12 +328,17 @@ def bench(
     corpus: Annotated[Path, typer.Option(help="The shared corpus folder.")] = Path("../shared/corpus"),
     peers: Annotated[bool, typer.Option(help="Also time newspaper4k, news-please, trafilatura.")] = True,
     soak: Annotated[float, typer.Option(help="Instead: a soak run of this many minutes at 50% load.")] = 0,
+    scaling: Annotated[
+        bool, typer.Option(help="Instead: articles/s and per-replica counts for several replica layouts.")
+    ] = False,
 ) -> None:
     """Throughput, latency, messaging and memory on this machine; prints a table and bench/results.json."""
-    from services.bench.run import run_bench, run_soak
+    from services.bench.run import run_bench, run_scaling_table, run_soak
 
     console = Console()
-    if soak:
+    if scaling:
+        run_scaling_table(corpus, articles, Path("bench/scaling.json"), console)
+    elif soak:
         run_soak(corpus, soak, Path("bench/soak.json"), console)
     else:
         run_bench(corpus, articles, peers, Path("bench/results.json"), console)

@@ -174,3 +174,26 @@ def run_soak(corpus: Path, minutes: float, out: Path, console: Console) -> dict[
     console.print(f"latency p99 start {start[0].p99_ms:.0f} ms, end {end[0].p99_ms:.0f} ms at {rate:.1f} articles/s")
     out.write_text(json.dumps(result, indent=2))
     return result
+
+
+def run_scaling_table(corpus: Path, articles: int, out: Path, console: Console) -> list[Any]:
+    """`newsflow bench --scaling`: the replica layouts of bench/scaling.py, one burst each."""
+    from .scaling import run_scaling
+
+    redis_url, postgres_url, started = servers(console)
+    try:
+        console.log(f"{articles} articles through each replica layout")
+        results = run_scaling(redis_url, postgres_url, bench_submissions(corpus, articles), out.parent / "logs")
+    finally:
+        for server in started:
+            server.stop()
+    table = Table(title=f"Replicas vs throughput: {articles} articles, {os.cpu_count()} cores")
+    for column in ("parse", "enrich", "store", "articles/s", "per replica (parse | enrich | store)"):
+        table.add_column(column, justify="right")
+    for row in results:
+        spread = " | ".join("/".join(map(str, row.per_replica.get(s, []))) for s in ("parse", "enrich", "store"))
+        table.add_row(*(str(row.replicas[s]) for s in ("parse", "enrich", "store")), f"{row.per_second:.1f}", spread)
+    console.print(table)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps([asdict(row) for row in results], indent=2))
+    return results

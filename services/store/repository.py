@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from .core import ArticleRows, Change
 from .placement import place
@@ -53,6 +54,7 @@ class Store:
         self.engine = engine
         self.story_threshold = story_threshold
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        self._upserts: dict[tuple[str, ...], Any] = {}
 
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
@@ -94,12 +96,12 @@ class Store:
         except Exception:  # any failure to reach the database means: not ready
             return False
 
-    def mark_announced(self, article_id: str) -> None:
-        """The article's current revision has been announced (its ArticleStored event published)."""
+    def mark_announced(self, *article_ids: str) -> None:
+        """The articles' current revisions have been announced (their ArticleStored events published)."""
         with self.engine.begin() as conn:
             conn.execute(
                 update(articles)
-                .where(articles.c.article_id == article_id)
+                .where(articles.c.article_id.in_(article_ids))
                 .values(announced_revision=articles.c.revision)
             )
 
@@ -113,44 +115,64 @@ class Store:
         A new or changed revision is placed (near-duplicate original, story) in the same transaction
         as the upsert; the same content again changes nothing, so a redelivery is never counted twice.
         """
-        new = self._insert(articles).values(rows.article)
-        changed_columns: dict[str, Any] = {
-            c: new.excluded[c] for c in rows.article if c not in ("article_id", "stored_at")
-        }
-        changed_columns["revision"] = articles.c.revision + 1
-        upsert = new.on_conflict_do_update(
-            index_elements=[articles.c.article_id],
-            set_=changed_columns,
-            where=articles.c.content_hash != new.excluded.content_hash,
-        ).returning(articles.c.revision)
         with self.engine.begin() as conn:
-            revision = conn.execute(upsert).scalar()
-            if revision is None:
-                current = conn.execute(
-                    select(
-                        articles.c.revision,
-                        articles.c.announced_revision,
-                        articles.c.story_id,
-                        articles.c.duplicate_of,
-                    ).where(articles.c.article_id == rows.article["article_id"])
-                ).one()
-                placed = (current.story_id, current.duplicate_of)
-                if current.announced_revision >= current.revision:
-                    return Saved("unchanged", current.revision, *placed)  # the same content, already announced
-                # Stored but never announced (a crash before the event went out): announce now.
-                revision = current.revision
-            else:
-                self._replace_entities(conn, rows)
-                placement = place(conn, rows, self._insert, self.story_threshold)
-                placed = (placement.story_id, placement.duplicate_of)
+            return self._save(conn, rows)
+
+    def save_many(self, batch: list[ArticleRows]) -> list[Saved | SQLAlchemyError]:
+        """`save_revision` for each, in one transaction (one commit, one fsync), each in a savepoint so
+        that a database error loses only its own article; the commit failing fails them all (raised)."""
+        results: list[Saved | SQLAlchemyError] = []
+        with self.engine.begin() as conn:
+            for rows in batch:
+                try:
+                    with conn.begin_nested():
+                        results.append(self._save(conn, rows))
+                except SQLAlchemyError as error:  # this article's statement failed: only it is retried
+                    results.append(error)
+        return results
+
+    def _save(self, conn: Connection, rows: ArticleRows) -> Saved:
+        revision = conn.execute(self._upsert(tuple(rows.article)), rows.article).scalar()
+        if revision is None:
+            current = conn.execute(
+                select(
+                    articles.c.revision,
+                    articles.c.announced_revision,
+                    articles.c.story_id,
+                    articles.c.duplicate_of,
+                ).where(articles.c.article_id == rows.article["article_id"])
+            ).one()
+            placed = (current.story_id, current.duplicate_of)
+            if current.announced_revision >= current.revision:
+                return Saved("unchanged", current.revision, *placed)  # the same content, already announced
+            # Stored but never announced (a crash before the event went out): announce now.
+            revision = current.revision
+        else:
+            self._replace_entities(conn, rows)
+            placement = place(conn, rows, self._insert, self.story_threshold)
+            placed = (placement.story_id, placement.duplicate_of)
         return Saved("created" if revision == 1 else "updated", revision, *placed)
+
+    def _upsert(self, columns: tuple[str, ...]) -> Any:
+        """INSERT ... ON CONFLICT DO UPDATE (when the content changed) RETURNING revision, built once per
+        column set: values go as parameters, so SQLAlchemy compiles the statement once, not per article."""
+        if columns not in self._upserts:
+            new = self._insert(articles)
+            changed: dict[str, Any] = {c: new.excluded[c] for c in columns if c not in ("article_id", "stored_at")}
+            changed["revision"] = articles.c.revision + 1
+            self._upserts[columns] = new.on_conflict_do_update(
+                index_elements=[articles.c.article_id],
+                set_=changed,
+                where=articles.c.content_hash != new.excluded.content_hash,
+            ).returning(articles.c.revision)
+        return self._upserts[columns]
 
     def _replace_entities(self, conn: Connection, rows: ArticleRows) -> None:
         if rows.entities:
-            conn.execute(self._insert(entities).values(rows.entities).on_conflict_do_nothing())
+            conn.execute(self._insert(entities).on_conflict_do_nothing(), rows.entities)
         conn.execute(delete(mentions).where(mentions.c.article_id == rows.article["article_id"]))
         if rows.mentions:
-            conn.execute(mentions.insert().values(rows.mentions))
+            conn.execute(mentions.insert(), rows.mentions)
 
     def count(self) -> int:
         with self.engine.connect() as conn:
