@@ -76,19 +76,30 @@ def api(
 
 
 def _input_group_exists(stage: str, attempts: int = 10) -> bool:
-    """Whether the stage's group is still there; False too when Redis stays unreachable (restart anyway)."""
+    """Whether the stage's group is still there on every partition of its input; False too when Redis
+    stays unreachable (restart anyway)."""
     import redis
 
     from services.common.broker import stage_input
+    from services.common.connection import REDIS_ERRORS, sync_client
+    from services.common.partitions import partition_streams
 
     settings = Settings()
-    client = redis.Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=5)
     for _ in range(attempts):
         try:
-            return any(g["name"] == stage for g in client.xinfo_groups(stage_input(settings, stage)))
-        except redis.ResponseError:  # no such stream
-            return False
-        except redis.ConnectionError:
+            client = sync_client(settings, decode_responses=True, socket_timeout=5)
+            try:
+                return all(
+                    any(g["name"] == stage for g in client.xinfo_groups(stream))
+                    for stream in partition_streams(stage_input(settings, stage), settings)
+                )
+            finally:
+                client.close()
+        except redis.ResponseError as error:  # no such stream, but a cluster failing over says so too
+            if "CLUSTERDOWN" not in str(error) and "TRYAGAIN" not in str(error):
+                return False
+            time.sleep(1)
+        except REDIS_ERRORS:  # unreachable, or no node for a slot yet
             time.sleep(1)
     return False
 

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import redis.asyncio as aioredis
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -16,8 +15,10 @@ from fastapi.responses import JSONResponse
 from newsflow_schemas import Accepted, AcceptedArticle, ArticleSubmission, RawArticle
 from services.common.apikeys import KeyRing, presented_key
 from services.common.broker import make_broker, out_stream
+from services.common.connection import async_client
 from services.common.errors import RejectedInput
 from services.common.logging import configure_logging
+from services.common.partitions import partition_streams
 from services.common.settings import Settings
 from services.common.stage import utcnow
 
@@ -41,8 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     raw_stream = broker.publisher(stream=out_stream(settings.stream_raw, settings))
     keys = KeyRing.from_settings(settings.ingest_api_key_digests, settings.ingest_api_keys)
     hmac_secret = settings.ingest_hmac_secret.get_secret_value() if settings.ingest_hmac_secret else None
-    redis_client = aioredis.Redis.from_url(settings.redis_url)
-    backlog = Backlog(redis_client, settings.stream_raw, group="parse")
+    redis_client = async_client(settings)
+    backlog = Backlog(redis_client, partition_streams(settings.stream_raw, settings), group="parse")
     submission_schema = ArticleSubmission.model_json_schema(ref_template="#/components/schemas/{model}")
 
     @asynccontextmanager
