@@ -104,7 +104,11 @@ def _enriched(article: ParsedArticle, plan: _Plan, doc: Doc | None, model_name: 
             "figures": figures(doc.text),
             "keywords": keywords(article.title, doc.text),
             "topics": topics(article.title, doc.text),
-            "countries": sorted({code for code, _ in codes}, key=lambda c: -sum(w for k, w in codes if k == c)),
+            # Ties in the order of first mention: a set's order changes with each process's hash seed, and a
+            # redelivered article enriched by another process must come out the same (else "updated").
+            "countries": sorted(
+                dict.fromkeys(code for code, _ in codes), key=lambda c: -sum(w for k, w in codes if k == c)
+            ),
             "main_country": main_country(codes),
             "tone": tone(doc.text),
         }
