@@ -64,13 +64,18 @@ def stage_input(settings: Settings, stage: str) -> str:
 
 
 def group_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
-    """New entries of `stream` in the consumer group named after `stage`, a few at a time."""
+    """New entries of `stream` in the consumer group named after `stage`, a few at a time.
+
+    With P partitions a worker reads P streams at once, so each read takes read_batch / P entries: the
+    entries in hand stay about read_batch, and none waits in a worker past retry_idle_ms to be claimed
+    and run a second time by another.
+    """
     return StreamSub(
         stream,
         group=stage,
         consumer=consumer_name(settings),
         polling_interval=settings.polling_interval_ms,
-        max_records=settings.read_batch,
+        max_records=max(1, settings.read_batch // settings.partitions),
     )
 
 
