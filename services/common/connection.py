@@ -9,6 +9,7 @@ redirections and failovers the same way the broker does. Cluster clients use red
 from __future__ import annotations
 
 from typing import Any, TypeAlias
+from urllib.parse import urlsplit
 
 import redis
 import redis.asyncio as aioredis
@@ -34,9 +35,8 @@ def seed_nodes(settings: Settings) -> list[tuple[str, int]]:
 
 
 def _cluster_url(url: str) -> str:
-    # A cluster has only database 0 and redis-py's cluster client refuses a `db` argument.
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
+    # A cluster has only database 0 and redis-py's cluster client refuses a `db` argument: drop "/0".
+    return urlsplit(url)._replace(path="").geturl()
 
 
 def sync_client(settings: Settings, **options: Any) -> SyncRedis:

@@ -9,6 +9,7 @@ import pytest
 
 from newsflow_schemas import DeadLetter, ParsedArticle
 from services.common.connection import sync_client
+from services.common.metrics import StreamCollector
 from services.common.partitions import partition_stream
 from services.common.streamread import entries_added, read_stream
 from services.dlq.core import list_letters, replay
@@ -62,6 +63,8 @@ def test_status_and_trimming_cover_every_partition(parse_only: Pipeline) -> None
     assert parse.done_last_minute >= len(ids) and len(parse.consumers) == 1  # one process, every partition
     raw = parse_only.partitions(settings.stream_raw)
     assert sum(entries_added(client, stream) for stream in raw) >= len(ids)
+    metrics = {family.name: family for family in StreamCollector(settings, raw, "parse").collect()}
+    assert sorted(sample.labels["stream"] for sample in metrics["newsflow_group_backlog"].samples) == sorted(raw)
     parse_only.wait_for(lambda: sum(int(client.xlen(stream)) for stream in raw) == 0, "every partition trimmed")
     client.close()
 
