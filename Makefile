@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 CORPUS ?= ../shared/corpus
 STAMP  := $(VENV)/.installed
 
-.PHONY: install browser run test test-unit lint format schemas asyncapi eval chaos bench bench-enrich soak clean help
+.PHONY: install browser run test test-unit lint format schemas asyncapi eval chaos bench bench-enrich profile soak clean help
 
 help:
 	@echo "make install   create $(VENV) and install newsflow with its dev tools"
@@ -18,9 +18,10 @@ help:
 	@echo "make chaos     fault test: ARTICLES (2000) articles while workers, Redis and PostgreSQL are knocked out"
 	@echo "make bench     throughput, latency, messaging, memory and peers (bench/results.json)"
 	@echo "make bench-enrich  enrich-core articles/s next to the whole spaCy pipeline's"
+	@echo "make profile   where each stage core's time goes (cProfile, by package)"
 	@echo "make soak      SOAK_MINUTES (30) at 50% load: RSS and latency at start and end"
 	@echo "make up        Redis (AOF), PostgreSQL and the workers in Docker (deploy/compose.yaml)"
-	@echo "make eval      body-extraction F1 vs trafilatura and metadata accuracy on $(CORPUS)/extraction-dev"
+	@echo "make eval      extraction, metadata, enrichment, near-duplicate and story quality on $(CORPUS)"
 
 install: $(STAMP)
 
@@ -71,6 +72,8 @@ eval: install
 	$(BIN)/newsflow eval extraction --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval metadata --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval enrichment --seeds $(CORPUS)/seeds
+	$(BIN)/newsflow eval duplicates --corpus $(CORPUS)/extraction-dev --seeds $(CORPUS)/seeds
+	$(BIN)/newsflow eval stories --corpus $(CORPUS)/extraction-dev --seeds $(CORPUS)/seeds
 
 ARTICLES ?= 2000
 chaos: install
@@ -81,6 +84,9 @@ bench: install
 
 bench-enrich: install
 	$(BIN)/python -m services.bench.enrich_speed --corpus $(CORPUS)
+
+profile: install
+	$(BIN)/python -m services.bench.profile --corpus $(CORPUS)
 
 SOAK_MINUTES ?= 30
 soak: install

@@ -19,12 +19,14 @@ from services.common.settings import Settings
 from services.dlq.cli import dlq_app
 from services.evaluation.cli import eval_app
 from services.status.cli import status
+from services.store.cli import stories_app
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 articles_app = typer.Typer(help="Read stored articles.", no_args_is_help=True)
 app.add_typer(articles_app, name="articles")
 app.add_typer(eval_app, name="eval")
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(stories_app, name="stories")
 app.command()(status)
 err = Console(stderr=True)
 
@@ -216,6 +218,8 @@ def _emit(path: Path, data: dict[str, Any], as_json: bool) -> None:
     console.rule(str(path))
     for key in (
         "title",
+        "story_id",
+        "duplicate_of",
         "url",
         "authors",
         "published_at",
@@ -273,7 +277,13 @@ def articles_show(article_id: str, as_json: Annotated[bool, typer.Option("--json
     if article is None:
         err.print(f"no article {article_id}")
         raise typer.Exit(1)
-    data = {**article["document"], "stored_at": article["stored_at"], "revision": article["revision"]}
+    data = {
+        **article["document"],
+        "stored_at": article["stored_at"],
+        "revision": article["revision"],
+        "story_id": article["story_id"],
+        "duplicate_of": article["duplicate_of"],
+    }
     if as_json:
         typer.echo(json.dumps(data, default=str, ensure_ascii=False, indent=2))
         return
@@ -322,6 +332,8 @@ def chaos(
     outcome = run_chaos(corpus, articles, Path("data/chaos"), console, timeout, partitions=cluster_partitions)
     console.log(f"{len(outcome.faults)} faults injected")
     console.log(f"stored without an event: {outcome.unannounced}; outputs beyond one per article: {outcome.redone}")
+    for article_id, events in outcome.duplicates.items():
+        console.log(f"announced more than once: {article_id}: {events}")
     typer.echo(outcome.line)
     raise typer.Exit(1 if outcome.lost or outcome.duplicated or outcome.unannounced else 0)
 
@@ -332,12 +344,17 @@ def bench(
     corpus: Annotated[Path, typer.Option(help="The shared corpus folder.")] = Path("../shared/corpus"),
     peers: Annotated[bool, typer.Option(help="Also time newspaper4k, news-please, trafilatura.")] = True,
     soak: Annotated[float, typer.Option(help="Instead: a soak run of this many minutes at 50% load.")] = 0,
+    scaling: Annotated[
+        bool, typer.Option(help="Instead: articles/s and per-replica counts for several replica layouts.")
+    ] = False,
 ) -> None:
     """Throughput, latency, messaging and memory on this machine; prints a table and bench/results.json."""
-    from services.bench.run import run_bench, run_soak
+    from services.bench.run import run_bench, run_scaling_table, run_soak
 
     console = Console()
-    if soak:
+    if scaling:
+        run_scaling_table(corpus, articles, Path("bench/scaling.json"), console)
+    elif soak:
         run_soak(corpus, soak, Path("bench/soak.json"), console)
     else:
         run_bench(corpus, articles, peers, Path("bench/results.json"), console)

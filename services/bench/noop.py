@@ -1,24 +1,24 @@
 """A pass-through stage for the messaging-only benchmark: same broker, groups and delivery machinery
-as the real stages, no core. `python -m services.bench.noop IN OUT GROUP`."""
-
-from __future__ import annotations
+as the real stages (batched reads, pipelined writes, retries), no core.
+`python -m services.bench.noop IN OUT GROUP`."""
 
 import asyncio
 import sys
 from typing import Any
 
-from services.common.broker import consume, make_broker, out_stream
+from services.common.batch import Outcome, consume_batches
+from services.common.broker import make_broker
 from services.common.settings import Settings
+
+
+async def pass_through(messages: list[dict[str, Any]]) -> list[Outcome]:
+    return list(messages)  # dicts go out as they came in
 
 
 def main(source: str, target: str, group: str) -> None:
     settings = Settings()
     broker = make_broker(settings, group)
-
-    @consume(broker, source, group, settings)
-    @broker.publisher(stream=out_stream(target, settings))
-    async def hop(message: dict[str, Any]) -> dict[str, Any]:
-        return message
+    consume_batches(broker, settings, group, source, dict[str, Any], target, pass_through)
 
     async def run() -> None:
         async with broker:

@@ -69,8 +69,10 @@ def run_bench(corpus: Path, articles: int, with_peers: bool, out: Path, console:
         results["latency"] = asdict(latency)
         results["peak_rss_mb"] = rss
 
-        console.log("3/4 messaging only: three pass-through hops, and redis-benchmark XADD")
+        console.log("3/4 messaging only: three pass-through hops, one entry per read and batched; redis-benchmark XADD")
+        single = run_messaging(Settings(redis_url=redis_url, read_batch=1), 20_000, out.parent / "logs")
         messaging = run_messaging(Settings(redis_url=redis_url), 20_000, out.parent / "logs")
+        results["messaging_one_per_read"] = asdict(single)
         results["messaging"] = {**asdict(messaging), "hop_share_of_xadd": messaging.hop_share_of_xadd}
 
         if with_peers:
@@ -127,8 +129,11 @@ def print_results(results: dict[str, Any], console: Console) -> None:
         f"p50 {latency['p50_ms']:.0f} / p95 {latency['p95_ms']:.0f} / p99 {latency['p99_ms']:.0f} ms",
     )
     messaging = results["messaging"]
+    if "messaging_one_per_read" in results:
+        hops = ", ".join(f"{rate:,.0f}" for rate in results["messaging_one_per_read"]["hop_per_second"])
+        table.add_row("messaging only, per hop, one entry per read", f"{hops} msg/s")
     hops = ", ".join(f"{rate:,.0f}" for rate in messaging["hop_per_second"])
-    table.add_row("messaging only, per hop", f"{hops} msg/s")
+    table.add_row(f"messaging only, per hop, batches of {Settings().read_batch}", f"{hops} msg/s")
     xadd = messaging["xadd_per_second"]
     table.add_row("redis-benchmark XADD", f"{xadd:,.0f} req/s" if xadd else "not available")
     for stage, mb in results["peak_rss_mb"].items():
@@ -169,3 +174,26 @@ def run_soak(corpus: Path, minutes: float, out: Path, console: Console) -> dict[
     console.print(f"latency p99 start {start[0].p99_ms:.0f} ms, end {end[0].p99_ms:.0f} ms at {rate:.1f} articles/s")
     out.write_text(json.dumps(result, indent=2))
     return result
+
+
+def run_scaling_table(corpus: Path, articles: int, out: Path, console: Console) -> list[Any]:
+    """`newsflow bench --scaling`: the replica layouts of bench/scaling.py, one burst each."""
+    from .scaling import run_scaling
+
+    redis_url, postgres_url, started = servers(console)
+    try:
+        console.log(f"{articles} articles through each replica layout")
+        results = run_scaling(redis_url, postgres_url, bench_submissions(corpus, articles), out.parent / "logs")
+    finally:
+        for server in started:
+            server.stop()
+    table = Table(title=f"Replicas vs throughput: {articles} articles, {os.cpu_count()} cores")
+    for column in ("parse", "enrich", "store", "articles/s", "per replica (parse | enrich | store)"):
+        table.add_column(column, justify="right")
+    for row in results:
+        spread = " | ".join("/".join(map(str, row.per_replica.get(s, []))) for s in ("parse", "enrich", "store"))
+        table.add_row(*(str(row.replicas[s]) for s in ("parse", "enrich", "store")), f"{row.per_second:.1f}", spread)
+    console.print(table)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps([asdict(row) for row in results], indent=2))
+    return results

@@ -16,7 +16,7 @@ import structlog
 from faststream import Context
 from faststream.middlewares import ExceptionMiddleware
 from faststream.redis import RedisBroker
-from faststream.redis.message import RedisStreamMessage
+from faststream.redis.message import RedisBatchStreamMessage, RedisStreamMessage
 from pydantic import ValidationError
 
 from newsflow_schemas import DeadLetter
@@ -86,6 +86,11 @@ def dead_letter_middleware(stage: str, dlq_stream: str, max_deliveries: int) -> 
         broker: RedisBroker = Context(),
         client: AsyncRedis = Context("broker._connection"),
     ) -> None:
+        if isinstance(message, RedisBatchStreamMessage):
+            # A batch judges its entries one by one (common/batch.py); failing as a whole it left
+            # them all pending, and the retry subscriber takes them one at a time from here.
+            log.warning("batch failed; its entries will be retried one by one", error=f"{type(exc).__name__}: {exc}")
+            raise exc
         count = await deliveries(client, message, stage)
         if count >= max_deliveries:
             await send(f"failed {count} times, last with {type(exc).__name__}: {exc}", message, broker)

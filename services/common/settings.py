@@ -46,7 +46,11 @@ class Settings(BaseSettings):
         default=None, description="Override the consumer name; the default is host-pid, unique per process."
     )
     polling_interval_ms: int = Field(default=100, ge=1)
-    read_batch: int = Field(default=10, ge=1, description="Entries one XREADGROUP takes; small, so none waits long.")
+    read_batch: int = Field(
+        default=32,
+        ge=1,
+        description="Most entries one XREADGROUP takes, handled as one batch; fewer when fewer wait, so none waits.",
+    )
     # Delivery: a failed entry stays pending; after retry_idle_ms any live consumer of the group claims
     # it (XAUTOCLAIM) and runs it again. That is also how a dead consumer's entries are taken over.
     retry_idle_ms: int = Field(default=10_000, ge=100, description="Pending this long: retried or reclaimed.")

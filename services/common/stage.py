@@ -144,14 +144,17 @@ async def ensure_group(client: AsyncRedis, stream: str, group: str) -> bool:
 
 
 @contextmanager
-def article_context(message: Envelope) -> Iterator[None]:
+def article_context(message: Envelope, seconds: float | None = None) -> Iterator[None]:
     """Bind the article and trace ids to every log line written while handling `message`; count and
-    time the article when the handler finishes (failures are counted where they are handled)."""
+    time the article when the handler finishes (failures are counted where they are handled).
+
+    `seconds`: the article's share of a batch's time, when the work was done for a whole batch.
+    """
     stage = structlog.contextvars.get_contextvars().get("stage", "unknown")
     started = time.perf_counter()
     with structlog.contextvars.bound_contextvars(article_id=message.article_id, trace_id=message.trace_id):
         yield
-    STAGE_SECONDS.labels(stage).observe(time.perf_counter() - started)
+    STAGE_SECONDS.labels(stage).observe(seconds if seconds is not None else time.perf_counter() - started)
     ARTICLES.labels(stage, "ok").inc()
 
 

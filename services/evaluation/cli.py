@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-eval_app = typer.Typer(help="Measure extraction quality on a benchmark folder.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from .duplicates import Counts
+
+eval_app = typer.Typer(help="Measure extraction, near-duplicate and story quality on the corpus.", no_args_is_help=True)
 
 DEFAULT_CORPUS = Path("../shared/corpus/extraction-dev")
+DEFAULT_SEEDS = Path("../shared/corpus/seeds")
 
 
 @eval_app.command("extraction")
@@ -99,6 +103,165 @@ def metadata(
                     console.print(
                         f"[yellow]{group} {name}[/] {page}: expected {expected!r}, got {got!r}", highlight=False
                     )
+
+
+@eval_app.command("duplicates")
+def duplicates(
+    corpus: Annotated[
+        Path, typer.Option(help="Folder with ground-truth.json and html/<id>.html.gz.", exists=True, file_okay=False)
+    ] = DEFAULT_CORPUS,
+    seeds: Annotated[Path, typer.Option(help="Folder of the seed wires (*.txt).", file_okay=False)] = DEFAULT_SEEDS,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the sweep as JSON.")] = False,
+) -> None:
+    """Precision and recall of the store's near-duplicate decision on pairs made from the dev pages."""
+    from services.store.duplicates import THRESHOLD
+
+    from .duplicates import (
+        NEGATIVE_KINDS,
+        POSITIVE_KINDS,
+        SIMHASH_SWEEP,
+        SWEEP,
+        build_pairs,
+        counts,
+        load_dev_pages,
+        score_pairs,
+        seed_texts,
+        simhash_counts,
+    )
+
+    console = Console(stderr=as_json)
+    with console.status(f"Extracting {corpus} with newsflow and trafilatura..."):
+        pages = load_dev_pages(corpus)
+    with console.status("Building and scoring pairs..."):
+        scored = score_pairs(build_pairs(pages, seed_texts(seeds) if seeds.is_dir() else []))
+    sweep = [counts(scored, t) for t in SWEEP]
+    simhash_sweep = [simhash_counts(scored, d) for d in SIMHASH_SWEEP]
+    if as_json:
+        rows = [{"threshold": c.threshold, "precision": c.precision, "recall": c.recall, "f1": c.f1} for c in sweep]
+        typer.echo(json.dumps({"threshold": THRESHOLD, "pairs": len(scored), "sweep": rows}))
+        return
+    positives = sum(s.pair.duplicate for s in scored)
+    table = Table(
+        title=f"Near-duplicates: {positives} copies, {len(scored) - positives} distinct pairs ({len(pages)} pages)",
+        caption="duplicate = shares a MinHash band and resemblance >= threshold",
+    )
+    for column in ("threshold", "TP", "FP", "FN", "precision", "recall", "F1"):
+        table.add_column(column, justify="right")
+    for c in sweep:
+        chosen = c.threshold == THRESHOLD
+        label = f"{c.threshold:.2f}{' (used)' if chosen else ''}"
+        table.add_row(label, *_counts_cells(c), style="bold" if chosen else None)
+    console.print(table)
+    kinds = Table(title=f"By kind of pair, at threshold {THRESHOLD}")
+    for column in ("kind", "copy", "pairs", "right", "LSH", "resemblance"):
+        kinds.add_column(column, justify="left" if column == "kind" else "right")
+    for kind in POSITIVE_KINDS + NEGATIVE_KINDS:
+        of_kind = [s for s in scored if s.pair.kind == kind]
+        if not of_kind:
+            continue
+        values = [s.resemblance for s in of_kind]
+        kinds.add_row(
+            kind,
+            "yes" if of_kind[0].pair.duplicate else "no",
+            str(len(of_kind)),
+            str(sum(s.decided() == s.pair.duplicate for s in of_kind)),
+            str(sum(s.candidate for s in of_kind)),
+            f"{min(values):.3f}-{max(values):.3f}",
+        )
+    console.print(kinds)
+    simhashes = Table(title="For comparison: SimHash alone", caption="duplicate = at most N of 64 bits differ")
+    for column in ("N", "TP", "FP", "FN", "precision", "recall", "F1"):
+        simhashes.add_column(column, justify="right")
+    for c in simhash_sweep:
+        simhashes.add_row(str(int(c.threshold)), *_counts_cells(c))
+    console.print(simhashes)
+
+
+def _counts_cells(c: Counts) -> list[str]:
+    return [str(c.tp), str(c.fp), str(c.fn), f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}"]
+
+
+@eval_app.command("stories")
+def stories(
+    corpus: Annotated[
+        Path, typer.Option(help="Folder with ground-truth.json and html/<id>.html.gz.", exists=True, file_okay=False)
+    ] = DEFAULT_CORPUS,
+    seeds: Annotated[Path, typer.Option(help="Folder of the seed wires (*.txt).", file_okay=False)] = DEFAULT_SEEDS,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the sweep as JSON.")] = False,
+) -> None:
+    """Story clustering of the seeds and dev pages through the real store, against hand-labelled stories."""
+    from services.common.settings import Settings
+    from services.enrich.model import load_nlp
+    from services.store.stories import THRESHOLD
+
+    from .stories import SWEEP, at_one_moment, cluster, corpus_articles, judge, load_labels, pair_scores
+
+    console = Console(stderr=as_json)
+    labels = load_labels()
+    model = Settings().spacy_model
+    with console.status(f"Parsing and enriching {seeds} and {corpus}..."):
+        articles = corpus_articles(corpus, seeds, load_nlp(model), model)
+    runs = {"dated": articles, "1 window": at_one_moment(articles)}
+    outcomes = {}
+    for mode, inputs in runs.items():
+        with console.status(f"Storing {len(inputs)} articles {len(SWEEP)} times ({mode})..."):
+            outcomes[mode] = [judge(cluster(inputs, t), labels, t) for t in SWEEP]
+    if as_json:
+        out = {
+            mode: [
+                {
+                    "threshold": o.threshold,
+                    "seeds_together": o.seeds_together,
+                    "joined": len(o.joined),
+                    "labelled": len(o.joined) + len(o.missed),
+                    "false_merges": len(o.false_merges),
+                    "stories": len(o.stories),
+                }
+                for o in results
+            ]
+            for mode, results in outcomes.items()
+        }
+        typer.echo(json.dumps({"threshold": THRESHOLD, "articles": len(articles), "runs": out}))
+        return
+    labelled = len(labels.pairs(labels.same_story))
+    sweep = Table(
+        title=f"Stories of {len(articles)} articles (seeds + dev pages)",
+        caption=f"* used. joined: of {labelled} hand-labelled same-story pairs; false: pairs merged that the labels "
+        "keep apart (articles in them); 1 window: every article given one date",
+    )
+    for column in ("threshold", "run", "seeds", "joined", "false", "stories"):
+        sweep.add_column(column, justify="left" if column == "run" else "right")
+    for mode, results in outcomes.items():
+        for o in results:
+            chosen = o.threshold == THRESHOLD
+            sweep.add_row(
+                f"{o.threshold:.2f}{' *' if chosen else ''}",
+                mode,
+                "together" if o.seeds_together else "APART",
+                f"{len(o.joined)}/{labelled}",
+                f"{len(o.false_merges)} ({o.wrongly_merged_articles})",
+                str(len(o.stories)),
+                style="bold" if chosen else None,
+            )
+    console.print(sweep)
+    used = next(o for o in outcomes["dated"] if o.threshold == THRESHOLD)
+    scores = pair_scores(articles, labels)
+    pairs = Table(
+        title="Labelled same-story pairs", caption=f"score: the later article against the earlier; joins at {THRESHOLD}"
+    )
+    for column in ("story", "score", "joined"):
+        pairs.add_column(column, justify="left" if column == "story" else "right")
+    for name, keys in labels.same_story.items():
+        for pair in labels.pairs({name: keys}):
+            pairs.add_row(name[:56], f"{scores.get(pair, 0.0):.2f}", "yes" if pair in used.joined else "no")
+    console.print(pairs)
+    multi = Table(title=f"Stories of more than one article at {THRESHOLD}, dated")
+    multi.add_column("labels say")
+    multi.add_column("articles")
+    for keys in used.multi.values():
+        titles = [(articles[key].title or articles[key].body[:60]).strip()[:60] for key in keys]
+        multi.add_row(used.verdict(keys, labels), "\n".join(titles))
+    console.print(multi)
 
 
 @eval_app.command("enrichment")

@@ -14,8 +14,9 @@ from fastapi.responses import JSONResponse
 
 from newsflow_schemas import Accepted, AcceptedArticle, ArticleSubmission, RawArticle
 from services.common.apikeys import KeyRing, presented_key
-from services.common.broker import make_broker, out_stream
+from services.common.broker import make_broker
 from services.common.connection import async_client
+from services.common.envelope import add_all
 from services.common.errors import RejectedInput
 from services.common.logging import configure_logging
 from services.common.partitions import partition_streams
@@ -39,7 +40,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging("ingest", settings.log_format, settings.log_level)
     log = structlog.get_logger()
     broker = make_broker(settings, "ingest")
-    raw_stream = broker.publisher(stream=out_stream(settings.stream_raw, settings))
     keys = KeyRing.from_settings(settings.ingest_api_key_digests, settings.ingest_api_keys)
     hmac_secret = settings.ingest_hmac_secret.get_secret_value() if settings.ingest_hmac_secret else None
     redis_client = async_client(settings)
@@ -105,8 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return admitted
 
     async def publish(articles: list[RawArticle]) -> Accepted:
+        await add_all(redis_client, settings.stream_raw, articles)  # one round trip for a whole batch
         for raw in articles:
-            await raw_stream.publish(raw)
             log.info("accepted", article_id=raw.article_id, trace_id=raw.trace_id, content_type=raw.content_type)
         return Accepted(accepted=[AcceptedArticle(article_id=a.article_id, trace_id=a.trace_id) for a in articles])
 

@@ -61,6 +61,7 @@ class Outcome:
     faults: list[str] = field(default_factory=list)
     unannounced: int = 0  # stored articles without an ArticleStored event
     redone: dict[str, int] = field(default_factory=dict)  # outputs per stage beyond one per article
+    duplicates: dict[str, list[str]] = field(default_factory=dict)  # article id -> its events
 
     @property
     def line(self) -> str:
@@ -277,6 +278,13 @@ class Chaos:
             faults=self.faults,
             unannounced=len((sent & stored_ids) - set(per_article)),
             redone={stage: count - len(sent) for stage, count in added.items()},
+            duplicates={
+                article_id: [
+                    f"{e.change} r{e.revision} trace {e.trace_id}" for e in events if e.article_id == article_id
+                ]
+                for article_id, count in per_article.items()
+                if count > 1
+            },
         )
 
 

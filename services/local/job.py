@@ -177,7 +177,10 @@ def _summarise(client: SyncRedis, settings: Settings, marks: Marks, report: Subm
         console.print(f"[yellow]dead letter[/] ({letter.stage}) {letter.article_id}: {letter.reason}")
 
     store = Store(database_engine(settings.database_url))
-    console.print(f"Store: {store.count()} articles in {settings.database_url}")
+    console.print(
+        f"Store: {store.count()} articles in {settings.database_url}; stories: {store.count_stories()} "
+        f"({store.count_stories(min_articles=2)} with several articles: newsflow stories list --min-articles 2)"
+    )
     _show_sample(store, [article_id for _p, article_id, _t in report.accepted], console)
 
 
@@ -190,7 +193,7 @@ def _show_sample(store: Store, article_ids: list[str], console: Console) -> None
     dateline = f"{best['dateline_city'] or ''} {best['dateline_date'] or ''}".strip()
     console.print(
         f"id {best['article_id']}  language {best['language']}  agency {best['agency']}  "
-        f"dateline {dateline or '-'}  reference {best['reference'] or '-'}"
+        f"dateline {dateline or '-'}  reference {best['reference'] or '-'}  story {best['story_id'] or '-'}"
     )
     console.print(best["body"][:400] + ("..." if len(best["body"]) > 400 else ""))
     entities = Table("entity", "type", "mentions")

@@ -5,7 +5,7 @@ from typing import Final
 import structlog
 
 from newsflow_schemas import ParsedArticle, RawArticle
-from services.common.broker import consume, out_stream
+from services.common.batch import consume_batches, each
 from services.common.stage import article_context, setup_stage, stage_app, utcnow
 
 from .core import parse
@@ -16,10 +16,20 @@ app = stage_app(broker, settings, STAGE)
 log = structlog.get_logger()
 
 
-@consume(broker, settings.stream_raw, STAGE, settings)
-@broker.publisher(stream=out_stream(settings.stream_parsed, settings))
-async def on_raw(raw: RawArticle) -> ParsedArticle:
+def parse_one(raw: RawArticle) -> ParsedArticle:
     with article_context(raw):
         parsed = parse(raw).stamped(STAGE, utcnow())
         log.info("parsed", title=parsed.title, chars=len(parsed.body), warnings=parsed.warnings)
         return parsed
+
+
+consume_batches(
+    broker,
+    settings,
+    STAGE,
+    settings.stream_raw,
+    RawArticle,
+    settings.stream_parsed,
+    each(parse_one),
+    out_model=ParsedArticle,
+)

@@ -9,17 +9,11 @@ BINARY_SHARE = 0.05
 # Enough of the opening to judge; bounds the work on huge input.
 BINARY_SAMPLE_CHARS = 20_000
 
-# C0/C1 controls except tab and newlines, and invisible characters that only get in the way of matching.
-# PostgreSQL text refuses NUL, so it must never reach the store.
-_DROPPED = {
-    **{code: None for code in range(0x20) if chr(code) not in "\t\n\r"},
-    **{code: None for code in range(0x7F, 0xA0)},
-    0x200B: None,  # zero-width space
-    0x200C: None,
-    0x200D: None,
-    0x2060: None,  # word joiner
-    0xFEFF: None,  # byte order mark
-}
+# C0/C1 controls except tab and newlines, and invisible characters that only get in the way of matching:
+# zero-width space, non-joiner and joiner, word joiner, byte order mark. PostgreSQL text refuses NUL,
+# so it must never reach the store. A regular expression, not str.translate with a table: on a 170 kB
+# page translate looks every character up in a dict (about 40 ms), the regex scans in C (2 ms).
+_DROPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
 _BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -35,7 +29,7 @@ def looks_binary(content: str) -> bool:
 
 def drop_control_chars(content: str) -> str:
     """The text without control and zero-width characters (newlines and tabs stay)."""
-    return content.translate(_DROPPED)
+    return _DROPPED.sub("", content)
 
 
 def tidy_text(content: str) -> str:

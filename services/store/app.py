@@ -1,12 +1,13 @@
 """FastStream wiring of the store stage: articles.enriched -> database -> articles.stored."""
 
 import asyncio
+import time
 from typing import Final
 
 import structlog
 
 from newsflow_schemas import EnrichedArticle
-from services.common.broker import consume
+from services.common.batch import Outcome, consume_batches
 from services.common.metrics import END_TO_END_SECONDS
 from services.common.stage import article_context, setup_stage, stage_app, utcnow
 
@@ -33,16 +34,34 @@ async def create_schema() -> None:
     log.info("database ready", dialect=store.engine.dialect.name)
 
 
-@consume(broker, settings.stream_enriched, STAGE, settings)
-async def on_enriched(article: EnrichedArticle) -> None:
-    with article_context(article):
-        now = utcnow()
-        # Commit, announce (once per revision), mark announced, then (on return) ack: a crash
-        # anywhere in between repeats the steps without a second row or a second event.
-        change, revision = await asyncio.to_thread(store.save_revision, to_rows(article, now))
-        if change != "unchanged":
-            await announcer.announce(stored_event(article, change, now, revision))
-            await asyncio.to_thread(store.mark_announced, article.article_id)
-            if article.times.ingested_at:
-                END_TO_END_SECONDS.observe((now - article.times.ingested_at).total_seconds())
-        log.info("stored", change=change, entities=len(article.entities))
+async def store_batch(articles: list[EnrichedArticle]) -> list[Outcome]:
+    """The batch in one transaction, then its events, then one update marking them announced.
+
+    Commit, announce (once per revision), mark announced, then ack: a crash anywhere in between
+    repeats the steps without a second row or a second event.
+    """
+    now = utcnow()
+    started = time.perf_counter()
+    saved = await asyncio.to_thread(store.save_many, [to_rows(article, now) for article in articles])
+    share = (time.perf_counter() - started) / len(articles)
+    outcomes: list[Outcome] = []
+    announced: list[str] = []
+    for article, result in zip(articles, saved, strict=True):
+        if isinstance(result, Exception):
+            outcomes.append(result)  # this article's statement failed: it stays pending
+            continue
+        with article_context(article, seconds=share):
+            if result.change != "unchanged":
+                event = stored_event(article, result.change, now, result.revision, result.story_id, result.duplicate_of)
+                await announcer.announce(event)
+                announced.append(article.article_id)
+                if article.times.ingested_at:
+                    END_TO_END_SECONDS.observe((now - article.times.ingested_at).total_seconds())
+            log.info("stored", change=result.change, entities=len(article.entities), story_id=result.story_id)
+        outcomes.append(None)
+    if announced:
+        await asyncio.to_thread(store.mark_announced, *announced)
+    return outcomes
+
+
+consume_batches(broker, settings, STAGE, settings.stream_enriched, EnrichedArticle, None, store_batch)

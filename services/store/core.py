@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from newsflow_schemas import ArticleStored, EnrichedArticle, Entity
+
+from .duplicates import band_keys, word_shingles
+from .stories import StoryFeatures, features
 
 Change = Literal["created", "updated", "unchanged"]
 
@@ -21,11 +24,19 @@ class ArticleRows:
     article: dict[str, Any]
     entities: list[dict[str, Any]]
     mentions: list[dict[str, Any]]
+    # What placing the article in a story and finding its original need; see placement.py.
+    shingles: frozenset[str] = frozenset()
+    bands: list[int] = field(default_factory=list)
+    story: StoryFeatures | None = None
 
 
 def entity_id(entity: Entity) -> str:
     """Same type and same name (case-folded) is the same entity across articles."""
-    key = f"{entity.type}|{' '.join(entity.name.casefold().split())}"
+    return typed_name_id(entity.type, entity.name)
+
+
+def typed_name_id(type_: str, name: str) -> str:
+    key = f"{type_}|{' '.join(name.casefold().split())}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -94,11 +105,24 @@ def to_rows(article: EnrichedArticle, now: datetime) -> ArticleRows:
             "surface_forms": entity.surface_forms,
             "spans": [s.model_dump() for s in entity.spans],
         }
-    return ArticleRows(article=row, entities=list(entities.values()), mentions=list(mention_rows.values()))
+    shingles = word_shingles(clean.body)
+    return ArticleRows(
+        article=row,
+        entities=list(entities.values()),
+        mentions=list(mention_rows.values()),
+        shingles=shingles,
+        bands=band_keys(shingles),
+        story=features(clean, now),
+    )
 
 
 def stored_event(
-    article: EnrichedArticle, change: Literal["created", "updated"], now: datetime, revision: int = 1
+    article: EnrichedArticle,
+    change: Literal["created", "updated"],
+    now: datetime,
+    revision: int = 1,
+    story_id: str | None = None,
+    duplicate_of: str | None = None,
 ) -> ArticleStored:
     stamped = article.stamped("store", now)
     return ArticleStored(
@@ -112,4 +136,6 @@ def stored_event(
         language=article.detected_language or article.language,
         published_at=article.published_at,
         entity_count=len(article.entities),
+        story_id=story_id,
+        duplicate_of=duplicate_of,
     )

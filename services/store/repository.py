@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from .core import ArticleRows, Change
+from .placement import place
 from .search_index import create_search_index
-from .tables import articles, entities, mentions, metadata
+from .stories import THRESHOLD as STORY_THRESHOLD
+from .tables import articles, entities, mentions, metadata, stories
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What saving an article did: the change, the revision now stored, and where the article was placed."""
+
+    change: Change
+    revision: int
+    story_id: str | None = None
+    duplicate_of: str | None = None
 
 
 def database_engine(url: str) -> Engine:
@@ -36,9 +50,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, story_threshold: float = STORY_THRESHOLD) -> None:
         self.engine = engine
+        self.story_threshold = story_threshold
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        self._upserts: dict[tuple[str, ...], Any] = {}
 
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
@@ -46,8 +62,13 @@ class Store:
         create_search_index(self.engine)
 
     def _add_missing_columns(self) -> None:
-        """Bring a database made by an older release up to the current articles table."""
+        """Bring a database made by an older release up to the current articles and stories tables.
+
+        Articles stored before stories existed get a story when they are stored again (a changed
+        revision); they are not near-duplicate candidates until then, having no band keys.
+        """
         present = {c["name"] for c in inspect(self.engine).get_columns("articles")}
+        story_columns = {c["name"] for c in inspect(self.engine).get_columns("stories")}
         with self.engine.begin() as conn:
             if "announced_revision" not in present:
                 # Rows stored before it existed were announced by that release.
@@ -57,8 +78,15 @@ class Store:
                 if column not in present:
                     kind = articles.c[column].type.compile(dialect=self.engine.dialect)
                     conn.execute(text(f"ALTER TABLE articles ADD COLUMN {column} {kind}"))
-            for index in articles.indexes:
-                index.create(conn, checkfirst=True)
+            # A stories table from schema 1.2's first cut.
+            if "terms" not in story_columns:
+                kind = stories.c.terms.type.compile(dialect=self.engine.dialect)
+                conn.execute(text(f"ALTER TABLE stories ADD COLUMN terms {kind} NOT NULL DEFAULT '{{}}'"))
+            if "dated" not in story_columns:
+                conn.execute(text("ALTER TABLE stories ADD COLUMN dated BOOLEAN NOT NULL DEFAULT TRUE"))
+            for table in (articles, stories):
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
 
     def reachable(self) -> bool:
         try:
@@ -68,53 +96,83 @@ class Store:
         except Exception:  # any failure to reach the database means: not ready
             return False
 
-    def mark_announced(self, article_id: str) -> None:
-        """The article's current revision has been announced (its ArticleStored event published)."""
+    def mark_announced(self, *article_ids: str) -> None:
+        """The articles' current revisions have been announced (their ArticleStored events published)."""
         with self.engine.begin() as conn:
             conn.execute(
                 update(articles)
-                .where(articles.c.article_id == article_id)
+                .where(articles.c.article_id.in_(article_ids))
                 .values(announced_revision=articles.c.revision)
             )
 
     def save(self, rows: ArticleRows) -> Change:
         """Upsert one article with its entities in one transaction; say whether anything changed."""
-        return self.save_revision(rows)[0]
+        return self.save_revision(rows).change
 
-    def save_revision(self, rows: ArticleRows) -> tuple[Change, int]:
-        """`save`, and the article's revision after it."""
-        new = self._insert(articles).values(rows.article)
-        changed_columns: dict[str, Any] = {
-            c: new.excluded[c] for c in rows.article if c not in ("article_id", "stored_at")
-        }
-        changed_columns["revision"] = articles.c.revision + 1
-        upsert = new.on_conflict_do_update(
-            index_elements=[articles.c.article_id],
-            set_=changed_columns,
-            where=articles.c.content_hash != new.excluded.content_hash,
-        ).returning(articles.c.revision)
+    def save_revision(self, rows: ArticleRows) -> Saved:
+        """`save`, with the article's revision, story and original after it.
+
+        A new or changed revision is placed (near-duplicate original, story) in the same transaction
+        as the upsert; the same content again changes nothing, so a redelivery is never counted twice.
+        """
         with self.engine.begin() as conn:
-            revision = conn.execute(upsert).scalar()
-            if revision is None:
-                current = conn.execute(
-                    select(articles.c.revision, articles.c.announced_revision).where(
-                        articles.c.article_id == rows.article["article_id"]
-                    )
-                ).one()
-                if current.announced_revision >= current.revision:
-                    return "unchanged", current.revision  # the same content again, already announced
-                # Stored but never announced (a crash before the event went out): announce now.
-                revision = current.revision
-            else:
-                self._replace_entities(conn, rows)
-        return ("created" if revision == 1 else "updated"), revision
+            return self._save(conn, rows)
+
+    def save_many(self, batch: list[ArticleRows]) -> list[Saved | SQLAlchemyError]:
+        """`save_revision` for each, in one transaction (one commit, one fsync), each in a savepoint so
+        that a database error loses only its own article; the commit failing fails them all (raised)."""
+        results: list[Saved | SQLAlchemyError] = []
+        with self.engine.begin() as conn:
+            for rows in batch:
+                try:
+                    with conn.begin_nested():
+                        results.append(self._save(conn, rows))
+                except SQLAlchemyError as error:  # this article's statement failed: only it is retried
+                    results.append(error)
+        return results
+
+    def _save(self, conn: Connection, rows: ArticleRows) -> Saved:
+        revision = conn.execute(self._upsert(tuple(rows.article)), rows.article).scalar()
+        if revision is None:
+            current = conn.execute(
+                select(
+                    articles.c.revision,
+                    articles.c.announced_revision,
+                    articles.c.story_id,
+                    articles.c.duplicate_of,
+                ).where(articles.c.article_id == rows.article["article_id"])
+            ).one()
+            placed = (current.story_id, current.duplicate_of)
+            if current.announced_revision >= current.revision:
+                return Saved("unchanged", current.revision, *placed)  # the same content, already announced
+            # Stored but never announced (a crash before the event went out): announce now.
+            revision = current.revision
+        else:
+            self._replace_entities(conn, rows)
+            placement = place(conn, rows, self._insert, self.story_threshold)
+            placed = (placement.story_id, placement.duplicate_of)
+        return Saved("created" if revision == 1 else "updated", revision, *placed)
+
+    def _upsert(self, columns: tuple[str, ...]) -> Any:
+        """INSERT ... ON CONFLICT DO UPDATE (when the content changed) RETURNING revision, built once per
+        column set: values go as parameters, so SQLAlchemy compiles the statement once, not per article."""
+        if columns not in self._upserts:
+            new = self._insert(articles)
+            changed: dict[str, Any] = {c: new.excluded[c] for c in columns if c not in ("article_id", "stored_at")}
+            changed["revision"] = articles.c.revision + 1
+            self._upserts[columns] = new.on_conflict_do_update(
+                index_elements=[articles.c.article_id],
+                set_=changed,
+                where=articles.c.content_hash != new.excluded.content_hash,
+            ).returning(articles.c.revision)
+        return self._upserts[columns]
 
     def _replace_entities(self, conn: Connection, rows: ArticleRows) -> None:
         if rows.entities:
-            conn.execute(self._insert(entities).values(rows.entities).on_conflict_do_nothing())
+            conn.execute(self._insert(entities).on_conflict_do_nothing(), rows.entities)
         conn.execute(delete(mentions).where(mentions.c.article_id == rows.article["article_id"]))
         if rows.mentions:
-            conn.execute(mentions.insert().values(rows.mentions))
+            conn.execute(mentions.insert(), rows.mentions)
 
     def count(self) -> int:
         with self.engine.connect() as conn:
@@ -163,3 +221,59 @@ class Store:
             article = dict(row._mapping)
             article["entities"] = [dict(r._mapping) for r in linked]
             return article
+
+    def count_stories(self, min_articles: int = 1) -> int:
+        query = select(func.count()).select_from(stories).where(stories.c.article_count >= min_articles)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def list_stories(self, limit: int = 20, offset: int = 0, min_articles: int = 1) -> list[dict[str, Any]]:
+        """The most recently active stories, each with its articles (oldest first)."""
+        query = (
+            select(
+                stories.c.story_id, stories.c.title, stories.c.article_count, stories.c.first_seen, stories.c.last_seen
+            )
+            .where(stories.c.article_count >= min_articles)
+            .order_by(stories.c.last_seen.desc(), stories.c.story_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.engine.connect() as conn:
+            found = [dict(row._mapping) for row in conn.execute(query)]
+            members = self._story_articles(conn, [story["story_id"] for story in found])
+        for story in found:
+            story["articles"] = members.get(story["story_id"], [])
+        return found
+
+    def get_story(self, story_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(stories).where(stories.c.story_id == story_id)).first()
+            if row is None:
+                return None
+            story = dict(row._mapping)
+            story["articles"] = self._story_articles(conn, [story_id]).get(story_id, [])
+            return story
+
+    def _story_articles(self, conn: Connection, story_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        if not story_ids:
+            return {}
+        query = (
+            select(
+                articles.c.story_id,
+                articles.c.article_id,
+                articles.c.title,
+                func.substr(articles.c.body, 1, 120).label("lede"),  # what a wire without a title shows
+                articles.c.url,
+                articles.c.source,
+                articles.c.published_at,
+                articles.c.stored_at,
+                articles.c.duplicate_of,
+            )
+            .where(articles.c.story_id.in_(story_ids))
+            .order_by(articles.c.stored_at, articles.c.article_id)
+        )
+        members: dict[str, list[dict[str, Any]]] = {}
+        for row in conn.execute(query):
+            member = dict(row._mapping)
+            members.setdefault(member.pop("story_id"), []).append(member)
+        return members

@@ -1,6 +1,21 @@
-"""The store's tables: articles, stories, a global entity table, and the mentions linking them."""
+"""The store's tables: articles, stories, a global entity table, the mentions linking them, and the
+near-duplicate band keys."""
 
-from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    true,
+)
 
 metadata = MetaData()
 
@@ -68,4 +83,18 @@ stories = Table(
     Column("article_count", Integer, nullable=False),
     Column("first_seen", DateTime(timezone=True), nullable=False),
     Column("last_seen", DateTime(timezone=True), nullable=False, index=True),
+    # False while every article of it was undated: the times above are then when they were fetched.
+    Column("dated", Boolean, nullable=False, server_default=true()),
+    # {"title": [...], "keywords": [...]}: the words its articles' titles and keywords share, for clustering.
+    Column("terms", JSON, nullable=False, server_default="{}"),
+)
+
+# MinHash band keys of each article's body: articles sharing a key are near-duplicate candidates.
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("band_key", BigInteger, primary_key=True),
+    Column(
+        "article_id", String(64), ForeignKey("articles.article_id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )

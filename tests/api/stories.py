@@ -1,5 +1,6 @@
 """Articles made for the query API tests: entities with real spans, chosen times, and stories set by hand
-(the store does not cluster yet, so the tests write the stories table and articles.story_id themselves)."""
+(the store clusters articles itself; these tests clear its stories and write their own, so that what
+the API must answer does not depend on clustering, which tests/store covers)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from newsflow_schemas import EnrichedArticle, Entity, Mention, Quote
 from services.store.core import to_rows
@@ -83,7 +84,15 @@ def save_all(store: Store) -> None:
     """Stored one minute apart in ALL's order; LETTER and SANCTIONS are one story, the rest have none."""
     for minute, item in enumerate(ALL):
         store.save(to_rows(item, T0 + timedelta(minutes=minute)))
+    clear_stories(store)
     place_in_story(store, "story-1", "Iran and sanctions", ["letter", "sanctions"])
+
+
+def clear_stories(store: Store) -> None:
+    """Undo the store's own clustering, for tests that set the stories they need by hand."""
+    with store.engine.begin() as conn:
+        conn.execute(update(articles).values(story_id=None, duplicate_of=None))
+        conn.execute(delete(stories))
 
 
 def place_in_story(store: Store, story_id: str, title: str, article_ids: list[str]) -> None:

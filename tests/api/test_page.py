@@ -30,7 +30,7 @@ from services.parse.core import parse
 from services.store.core import to_rows
 from services.store.repository import Store, database_engine
 
-from .stories import HOSTILE, HOSTILE_QUOTE, HOSTILE_TITLE, place_in_story
+from .stories import HOSTILE, HOSTILE_QUOTE, HOSTILE_TITLE, clear_stories, place_in_story
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = REPO / "bench" / "screenshots" / "status-page.png"
@@ -63,6 +63,7 @@ def stored(tmp_path: Path, seeds: dict[str, str]) -> Iterator[tuple[str, list[En
     articles = enriched_seeds(seeds)
     for article in [*articles, HOSTILE]:
         store.save(to_rows(article, datetime.now(UTC)))
+    clear_stories(store)
     place_in_story(store, "seed-story", "Iran at the UN", [a.article_id for a in articles])
     store.engine.dispose()
     yield url, articles

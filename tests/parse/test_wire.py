@@ -306,4 +306,4 @@ def test_dateline_agency_wins_over_the_licence_agency():
 def test_hostile_text_is_split_quickly(text):
     started = time.perf_counter()
     parse_wire(text, SEED_FETCHED_AT)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 10  # a blow-up guard (minutes), not a speed goal

@@ -105,3 +105,17 @@ def test_list_articles_returns_newest_first(store: Store) -> None:
     store.save(to_rows(article("a2", trace_id="t2"), NOW.replace(hour=13)))
     assert [row["article_id"] for row in store.list_articles()] == ["a2", "a1"]
     assert store.existing_ids(["a1", "zz"]) == {"a1"}
+
+
+def test_a_batch_is_saved_in_one_transaction_and_a_failing_article_loses_only_itself(store: Store) -> None:
+    good = to_rows(article("a1"), NOW)
+    bad = to_rows(article("a2"), NOW)
+    bad.article["word_count"] = None  # NOT NULL: this article's statement fails inside its savepoint
+    other = to_rows(article("a3", body="Another body."), NOW)
+
+    results = store.save_many([good, bad, other])
+
+    assert [type(r).__name__ for r in results] == ["Saved", "IntegrityError", "Saved"]
+    assert store.existing_ids(["a1", "a2", "a3"]) == {"a1", "a3"}
+    store.mark_announced("a1", "a3")
+    assert [r.change for r in store.save_many([good, other])] == ["unchanged", "unchanged"]  # type: ignore[union-attr]

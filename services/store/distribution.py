@@ -1,0 +1,50 @@
+"""How the store's tables map onto a distributed PostgreSQL (Citus), and the SQL that does it.
+
+Articles and everything hanging off one article (its mentions, its MinHash band keys) are distributed
+by `article_id` and co-located, so writing an article - the store's whole transaction - touches one
+shard. `entities` is a reference table (copied to every node): mentions point at it, and a foreign
+key from a distributed table may point at a reference table. `stories` is distributed by its own id.
+
+Citus rules this plan must keep (checked by tests/store/test_distribution.py against tables.py):
+- a distributed table's primary key and unique constraints include its distribution column;
+- a foreign key between distributed tables joins their distribution columns (co-located tables);
+  any other foreign key points at a reference table.
+Queries that do not name an article id (by entity, by story, by band key, search) fan out to every
+shard; each shard answers from its own indexes.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NamedTuple
+
+
+class Placement(NamedTuple):
+    kind: Literal["distributed", "reference"]
+    column: str | None = None  # the distribution column
+    colocate_with: str | None = None
+
+
+PLAN: dict[str, Placement] = {
+    "articles": Placement("distributed", "article_id"),
+    "mentions": Placement("distributed", "article_id", colocate_with="articles"),
+    "article_bands": Placement("distributed", "article_id", colocate_with="articles"),
+    "entities": Placement("reference"),
+    "stories": Placement("distributed", "story_id"),
+}
+
+
+def citus_sql() -> list[str]:
+    """The statements that distribute an empty newsflow database (run after Store.create_schema)."""
+    statements = []
+    # Reference tables first: distributed tables' foreign keys point at them.
+    for table, placement in sorted(PLAN.items(), key=lambda item: item[1].kind != "reference"):
+        if placement.kind == "reference":
+            statements.append(f"SELECT create_reference_table('{table}');")
+        elif placement.colocate_with:
+            statements.append(
+                f"SELECT create_distributed_table('{table}', '{placement.column}', "
+                f"colocate_with => '{placement.colocate_with}');"
+            )
+        else:
+            statements.append(f"SELECT create_distributed_table('{table}', '{placement.column}');")
+    return statements

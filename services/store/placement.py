@@ -1,0 +1,260 @@
+"""Placing a stored article, inside the store's transaction: the original it nearly duplicates and the
+story it belongs to. Candidates come from indexes (band keys, mentions); the decisions from the pure
+cores in duplicates.py and stories.py.
+
+Store replicas: on PostgreSQL each placement first takes one transaction-scoped advisory lock, so
+placements run one at a time and each sees the stories the previous ones committed. Without it two
+replicas storing the first two articles of a story at the same moment would each start a story of
+its own. The lock is held from the placement to the commit, a few milliseconds. SQLite needs none:
+the article upsert, the transaction's first statement, already holds the database's write lock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, get_args
+
+from sqlalchemy import Connection, and_, delete, func, not_, or_, select, update
+
+from newsflow_schemas.articles import EntityType
+
+from .core import ArticleRows, typed_name_id
+from .duplicates import best_match
+from .stories import (
+    DEFAULT_TYPE_WEIGHT,
+    THRESHOLD,
+    TYPE_WEIGHTS,
+    CandidateStory,
+    Named,
+    Search,
+    Span,
+    StoryFeatures,
+    as_utc,
+    choose_story,
+    joined_span,
+    merged_terms,
+    name_key,
+    rarity,
+    searches,
+    started_span,
+    story_id_for,
+)
+from .tables import article_bands, articles, entities, mentions, stories
+
+MAX_DUPLICATE_CANDIDATES = 10  # articles sharing the most band keys, compared word by word
+MAX_STORY_CANDIDATES = 20  # stories sharing the most (rarity-weighted) names, scored in full
+MAX_NAMES = 50  # an article's heaviest entity names that are looked up
+# (story, name) rows read per search, the most recently active first: a name in thousands of stories
+# ("United States") counts little anyway, and the lookup stays bounded.
+MAX_NAMING_ROWS = 5000
+# pg_advisory_xact_lock key: "newsflow" in ASCII, meaning "placing an article".
+PLACEMENT_LOCK = int.from_bytes(b"newsflow", "big")
+_ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
+
+Insert = Callable[..., Any]  # postgresql.insert or sqlite.insert
+
+
+@dataclass(frozen=True)
+class Placement:
+    story_id: str | None
+    duplicate_of: str | None
+
+
+def place(conn: Connection, rows: ArticleRows, insert: Insert, threshold: float = THRESHOLD) -> Placement:
+    """Set the article's duplicate_of and story_id (an article keeps the story it was first put in)."""
+    article_id = rows.article["article_id"]
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(PLACEMENT_LOCK)))
+    current = conn.execute(select(articles.c.story_id).where(articles.c.article_id == article_id)).one()
+    duplicate_of = _original(conn, article_id, rows)
+    conn.execute(delete(article_bands).where(article_bands.c.article_id == article_id))
+    if rows.bands:
+        conn.execute(article_bands.insert().values([{"band_key": k, "article_id": article_id} for k in rows.bands]))
+    story_id = current.story_id
+    if story_id is None and rows.story is not None:
+        story_id = _story(conn, article_id, rows.story, duplicate_of, insert, threshold)
+    conn.execute(
+        update(articles).where(articles.c.article_id == article_id).values(story_id=story_id, duplicate_of=duplicate_of)
+    )
+    return Placement(story_id, duplicate_of)
+
+
+def _original(conn: Connection, article_id: str, rows: ArticleRows) -> str | None:
+    """The first stored copy of the article's text, if it nearly duplicates one."""
+    if not rows.bands:
+        return None
+    shared = func.count().label("shared")
+    hits = (
+        select(article_bands.c.article_id, shared)
+        .where(article_bands.c.band_key.in_(rows.bands), article_bands.c.article_id != article_id)
+        .group_by(article_bands.c.article_id)
+        .order_by(shared.desc(), article_bands.c.article_id)
+        .limit(MAX_DUPLICATE_CANDIDATES)
+    )
+    ids = list(conn.execute(hits).scalars())
+    if not ids:
+        return None
+    candidates = conn.execute(
+        select(articles.c.article_id, articles.c.body, articles.c.duplicate_of).where(
+            articles.c.article_id.in_(ids),
+            # A copy of this article is not its original.
+            or_(articles.c.duplicate_of.is_(None), articles.c.duplicate_of != article_id),
+        )
+    ).all()
+    match = best_match(rows.shingles, [(c.article_id, c.body) for c in candidates])
+    if match is None:
+        return None
+    # Point at the original, not at another copy of it.
+    return next(c.duplicate_of or c.article_id for c in candidates if c.article_id == match.article_id)
+
+
+def _story(
+    conn: Connection,
+    article_id: str,
+    features: StoryFeatures,
+    duplicate_of: str | None,
+    insert: Insert,
+    threshold: float,
+) -> str:
+    if duplicate_of is not None:
+        original_story = conn.execute(
+            select(articles.c.story_id).where(articles.c.article_id == duplicate_of)
+        ).scalar_one_or_none()
+        if original_story is not None:
+            _join(conn, original_story, features)
+            return original_story
+    match = _best_story(conn, article_id, features, threshold)
+    if match is not None:
+        _join(conn, match, features)
+        return match
+    story_id = story_id_for(article_id)
+    span = started_span(features)
+    started = conn.execute(
+        insert(stories)
+        .values(
+            story_id=story_id,
+            title=features.headline,
+            article_count=1,
+            first_seen=span.first_seen,
+            last_seen=span.last_seen,
+            dated=span.dated,
+            terms=_terms({}, features),
+        )
+        .on_conflict_do_nothing()
+    )
+    if started.rowcount == 0:  # this article started it before and lost its row since: count it again
+        _join(conn, story_id, features)
+    return story_id
+
+
+def _best_story(conn: Connection, article_id: str, features: StoryFeatures, threshold: float) -> str | None:
+    """The story the article continues, looking where stories.searches says, in order."""
+    for search in searches(features):
+        match = _best_story_in(conn, article_id, features, threshold, search)
+        if match is not None:
+            return match
+    return None
+
+
+def _best_story_in(
+    conn: Connection, article_id: str, features: StoryFeatures, threshold: float, search: Search
+) -> str | None:
+    """The best candidate of one search, found through the mentions of the article's entity names."""
+    heaviest = sorted(features.entities, key=lambda k: -features.entities[k].weight)[:MAX_NAMES]
+    # Ids of each name under every type: the small NER model types one name differently across articles.
+    names_by_id = {typed_name_id(type_, name): name for name in heaviest for type_ in _ENTITY_TYPES}
+    if not names_by_id:
+        return None
+    active = or_(
+        and_(stories.c.dated, stories.c.last_seen >= search.dated_from, stories.c.first_seen <= search.dated_to),
+        and_(
+            not_(stories.c.dated),
+            stories.c.last_seen >= search.undated_from,
+            stories.c.first_seen <= search.undated_to,
+        ),
+    )
+    naming = (
+        select(articles.c.story_id, mentions.c.entity_id, stories.c.last_seen)
+        .select_from(
+            mentions.join(articles, articles.c.article_id == mentions.c.article_id).join(
+                stories, stories.c.story_id == articles.c.story_id
+            )
+        )
+        .where(mentions.c.entity_id.in_(list(names_by_id)), articles.c.article_id != article_id, active)
+        .distinct()
+        .order_by(stories.c.last_seen.desc())
+        .limit(MAX_NAMING_ROWS)
+    )
+    stories_naming: dict[str, set[str]] = defaultdict(set)
+    for story_id, entity_id, _last_seen in conn.execute(naming):
+        stories_naming[names_by_id[entity_id]].add(story_id)
+    story_counts = {name: len(ids) for name, ids in stories_naming.items()}
+    rough: dict[str, float] = defaultdict(float)
+    for name, ids in stories_naming.items():
+        for story_id in ids:
+            rough[story_id] += features.entities[name].weight * rarity(len(ids) - 1)
+    shortlist = sorted(rough, key=lambda s: (-rough[s], s))[:MAX_STORY_CANDIDATES]
+    match = choose_story(features, _profiles(conn, shortlist), story_counts, threshold)
+    return match.story_id if match is not None else None
+
+
+def _profiles(conn: Connection, story_ids: list[str]) -> list[CandidateStory]:
+    """Each story's entity names summed over its articles, with its title words and keywords."""
+    if not story_ids:
+        return []
+    named = (
+        select(articles.c.story_id, entities.c.name, entities.c.type, func.sum(mentions.c.count))
+        .select_from(
+            articles.join(mentions, mentions.c.article_id == articles.c.article_id).join(
+                entities, entities.c.entity_id == mentions.c.entity_id
+            )
+        )
+        .where(articles.c.story_id.in_(story_ids))
+        .group_by(articles.c.story_id, entities.c.name, entities.c.type)
+    )
+    names: dict[str, dict[str, Named]] = defaultdict(dict)
+    for story_id, name, type_, count in conn.execute(named):
+        key = name_key(name)
+        weight = TYPE_WEIGHTS.get(type_, DEFAULT_TYPE_WEIGHT)
+        before = names[story_id].get(key, Named(0.0, 0))
+        names[story_id][key] = Named(max(before.weight, weight), before.mentions + int(count))
+    terms: dict[str, dict[str, list[str]]] = {
+        row.story_id: row.terms or {}
+        for row in conn.execute(select(stories.c.story_id, stories.c.terms).where(stories.c.story_id.in_(story_ids)))
+    }
+    return [
+        CandidateStory(
+            story_id,
+            names[story_id],
+            frozenset(terms.get(story_id, {}).get("title", [])),
+            frozenset(terms.get(story_id, {}).get("keywords", [])),
+        )
+        for story_id in story_ids
+    ]
+
+
+def _join(conn: Connection, story_id: str, features: StoryFeatures) -> None:
+    """Count the article in the story; under the placement lock, so read-then-write is safe."""
+    story = conn.execute(select(stories).where(stories.c.story_id == story_id)).one()
+    span = joined_span(Span(as_utc(story.first_seen), as_utc(story.last_seen), story.dated), features)
+    conn.execute(
+        update(stories)
+        .where(stories.c.story_id == story_id)
+        .values(
+            article_count=stories.c.article_count + 1,
+            first_seen=span.first_seen,
+            last_seen=span.last_seen,
+            dated=span.dated,
+            title=story.title or features.headline,
+            terms=_terms(story.terms or {}, features),
+        )
+    )
+
+
+def _terms(before: dict[str, list[str]], features: StoryFeatures) -> dict[str, list[str]]:
+    return {
+        "title": merged_terms(before.get("title", []), features.title_words),
+        "keywords": merged_terms(before.get("keywords", []), features.keywords),
+    }
