@@ -56,8 +56,8 @@ def partition_stream(stream: str, article_id: str, settings: Settings) -> str:
     return streams[partition_of(article_id, len(streams))]
 
 
-def _article_id(body: Any) -> str:
-    """The id of the article a message carries: a model of ours, or a replayed dead letter's JSON."""
+def article_id_of(body: Any) -> str:
+    """The id of the article a message carries: a model of ours, or a dict (a replayed dead letter's JSON)."""
     article_id = body.get("article_id") if isinstance(body, dict) else getattr(body, "article_id", None)
     # A message without an id (only a malformed dead letter being replayed) still needs a partition.
     return article_id if isinstance(article_id, str) else ""
@@ -70,7 +70,7 @@ def partition_router(settings: Settings) -> type[BaseMiddleware]:
     class PartitionRouter(BaseMiddleware):
         async def publish_scope(self, call_next: Callable[[Any], Awaitable[Any]], cmd: Any) -> Any:
             if cmd.destination in stage_streams:
-                cmd.destination = partition_stream(cmd.destination, _article_id(cmd.body), settings)
+                cmd.destination = partition_stream(cmd.destination, article_id_of(cmd.body), settings)
             return await call_next(cmd)
 
     return PartitionRouter

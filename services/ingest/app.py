@@ -43,7 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     keys = KeyRing.from_settings(settings.ingest_api_key_digests, settings.ingest_api_keys)
     hmac_secret = settings.ingest_hmac_secret.get_secret_value() if settings.ingest_hmac_secret else None
     redis_client = async_client(settings)
-    backlog = Backlog(redis_client, partition_streams(settings.stream_raw, settings), group="parse")
+    raw_streams = partition_streams(settings.stream_raw, settings)
+    backlog = Backlog(redis_client, raw_streams, group="parse")
     submission_schema = ArticleSubmission.model_json_schema(ref_template="#/components/schemas/{model}")
 
     @asynccontextmanager
@@ -105,7 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return admitted
 
     async def publish(articles: list[RawArticle]) -> Accepted:
-        await add_all(redis_client, settings.stream_raw, articles)  # one round trip for a whole batch
+        await add_all(redis_client, raw_streams, articles)  # one round trip per partition for a whole batch
         for raw in articles:
             log.info("accepted", article_id=raw.article_id, trace_id=raw.trace_id, content_type=raw.content_type)
         return Accepted(accepted=[AcceptedArticle(article_id=a.article_id, trace_id=a.trace_id) for a in articles])

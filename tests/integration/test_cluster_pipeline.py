@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from redis.crc import key_slot
 
-from newsflow_schemas import ParsedArticle
+from newsflow_schemas import ArticleStored, EnrichedArticle, ParsedArticle
 from services.common.connection import sync_client
 from services.common.partitions import partition_stream
 from services.common.streamread import read_stream
@@ -68,13 +68,19 @@ def test_articles_flow_through_six_partitions_on_three_masters_once_each(
     stored_once(cluster_pipeline, ids)
 
     settings = cluster_pipeline.settings
-    # Each parsed article sits in its article's partition, and the partitions used live on every master.
+    # Each parsed, enriched and stored article sits in its article's partition (the batched stages write
+    # to their input's partition, the store announces to its article's), and the partitions used live
+    # on every master.
     client = sync_client(settings)
     used: Counter[str] = Counter()
-    for stream in cluster_pipeline.partitions(settings.stream_parsed):
-        for parsed in read_stream(client, stream, ParsedArticle):
-            assert stream == partition_stream(settings.stream_parsed, parsed.article_id, settings)
-            used[stream] += 1
+    outputs = ((settings.stream_parsed, ParsedArticle), (settings.stream_enriched, EnrichedArticle),
+               (settings.stream_stored, ArticleStored))  # fmt: skip
+    for base, model in outputs:
+        for stream in cluster_pipeline.partitions(base):
+            for message in read_stream(client, stream, model):
+                assert stream == partition_stream(base, message.article_id, settings)
+                if base == settings.stream_parsed:
+                    used[stream] += 1
     client.close()
     assert sum(used.values()) == len(ids)
     masters = {redis_cluster.master_of_slot(key_slot(stream.encode())) for stream in used}
