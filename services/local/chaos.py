@@ -168,21 +168,22 @@ class Chaos:
 
     def _inflict_faults(self, total: int, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        restarts = list(self.plan.redis_restarts)
-        postgres_stop: float | None = self.plan.postgres_stop_at
+        # In the order of their shares, and every one of them: a fast pipeline (batched stages) passes
+        # several shares during one fault, and may even finish first; then the rest hit an idle pipeline.
+        planned = sorted(
+            [(at, self._restart_redis) for at in self.plan.redis_restarts]
+            + [(self.plan.postgres_stop_at, self._stop_postgres)],
+            key=lambda fault: fault[0],
+        )
         next_kill = time.monotonic() + self.plan.kill_every_s
         last_report = 0.0
         while time.monotonic() < deadline:
             stored = self._stored()
             share = max(stored, 0) / total
-            if stored >= total and self._idle():
+            if stored >= total and not planned and self._idle():
                 return
-            if restarts and share >= restarts[0]:
-                restarts.pop(0)
-                self._restart_redis()
-            elif postgres_stop is not None and share >= postgres_stop:
-                postgres_stop = None
-                self._stop_postgres()
+            if planned and share >= planned[0][0]:
+                planned.pop(0)[1]()
             elif time.monotonic() >= next_kill and share < 1:
                 self._kill_a_worker()
                 next_kill = time.monotonic() + self.plan.kill_every_s
