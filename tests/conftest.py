@@ -4,6 +4,8 @@ else REDIS_URL / DATABASE_URL, else private servers started from local binaries 
 from __future__ import annotations
 
 import os
+import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +15,7 @@ import redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from services.local.cluster import LocalCluster, start_cluster
 from services.local.servers import start_postgres, start_redis
 from services.store.repository import database_engine
 
@@ -51,6 +54,20 @@ def redis_url(docker_available: bool) -> Iterator[str]:
             yield server.url
         finally:
             server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_cluster() -> Iterator[LocalCluster]:
+    """A private Redis Cluster (3 masters, 3 replicas) from the local redis-server, for this session."""
+    if not shutil.which("redis-cli"):
+        pytest.skip("no redis-cli to create a Redis Cluster with")
+    started = time.monotonic()
+    cluster = start_cluster()
+    print(f"Redis Cluster started in {time.monotonic() - started:.1f} s: {cluster.seed_nodes}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine
 
 from newsflow_schemas.articles import EntityType
 from services.common.apikeys import API_KEY_HEADER, KeyRing, presented_key
+from services.common.connection import sync_client
 from services.common.logging import configure_logging
 from services.common.settings import Settings
 from services.status.core import pipeline_status
@@ -43,7 +44,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or Settings()
     configure_logging("api", settings.log_format, settings.log_level)
     engine = engine or database_engine(settings.database_url)
-    redis_client = redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=3)
+    redis_client = sync_client(settings, socket_timeout=5, socket_connect_timeout=3)
     keys = KeyRing.from_settings(settings.api_key_digests, settings.api_keys)
 
     @asynccontextmanager

@@ -9,6 +9,11 @@ its own:
 - any other failure leaves the entry pending: the retry subscriber, one entry at a time through the
   dead-letter middleware that counts deliveries, runs it again after NEWSFLOW_RETRY_IDLE_MS.
 So a batch never fails as a whole and one bad article never holds back or poisons the others.
+
+With partitioned streams (partitions.py) both readers run on every partition of the input, and what
+is read from partition p goes to partition p of the output: the same hash tag, so on a Redis Cluster
+the outputs and the acks are keys of one slot, and their pipeline goes to one node, in order. There
+the dead letters (one stream, in a slot of its own) are written before that pipeline.
 """
 
 # No `from __future__ import annotations`: FastStream reads the retry handler's annotation at
@@ -18,7 +23,6 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import redis.asyncio as aioredis
 import structlog
 from faststream import AckPolicy, Context
 from faststream.redis import RedisBroker, StreamSub
@@ -26,10 +30,12 @@ from faststream.redis.message import RedisBatchStreamMessage
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .broker import consumer_name, retry_stream
+from .connection import AsyncRedis, async_client
 from .deadletter import make_dead_letter
 from .envelope import DATA_FIELD, envelope
 from .errors import RejectedInput
 from .metrics import ARTICLES
+from .partitions import partition_streams
 from .settings import Settings
 
 log = structlog.get_logger()
@@ -61,7 +67,7 @@ def batch_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
         group=stage,
         consumer=consumer_name(settings),
         polling_interval=settings.polling_interval_ms,
-        max_records=settings.read_batch,
+        max_records=max(1, settings.read_batch // settings.partitions),  # read_batch / P: see group_stream
         batch=True,
     )
 
@@ -76,9 +82,28 @@ def consume_batches(
     process: ProcessMany,
     out_model: Any = None,
 ) -> None:
-    """Subscribe `process` to the stage's group: in batches for new entries, one by one for retries."""
+    """Subscribe `process` to the stage's group: in batches for new entries, one by one for retries;
+    on every partition of `stream`, each one's outputs going to the same partition of `out_stream`."""
+    client = async_client(settings)
+    sources = partition_streams(stream, settings)
+    targets = partition_streams(out_stream, settings) if out_stream is not None else [None] * len(sources)
+    for source, target in zip(sources, targets, strict=True):
+        _consume_partition(broker, settings, stage, source, model, target, process, out_model, client)
+
+
+def _consume_partition(
+    broker: RedisBroker,
+    settings: Settings,
+    stage: str,
+    stream: str,
+    model: Any,
+    out_stream: str | None,
+    process: ProcessMany,
+    out_model: Any,
+    client: AsyncRedis,
+) -> None:
+    """Both readers on one partition `stream`; its outputs go to `out_stream`, the output's same partition."""
     adapter = TypeAdapter(model)
-    client = aioredis.Redis.from_url(settings.redis_url)
 
     # The batch reader stays out of the AsyncAPI document: the typed retry reader of the same group
     # describes the stream.
@@ -111,13 +136,17 @@ def consume_batches(
                     outputs.append(await envelope(outcome))
                 done.append(entry_id)
         async with client.pipeline(transaction=False) as pipe:
-            for entry in outputs:
-                pipe.xadd(out_stream or "", {DATA_FIELD: entry})  # outputs only exist with a stream
             for letter in letters:
                 pipe.xadd(settings.stream_dlq, {DATA_FIELD: letter})
+            if letters and settings.redis_cluster:
+                # The DLQ is another slot, maybe on another node, and a cluster pipeline sends each node
+                # its part at the same time: the letters are written first, in a round trip of their own.
+                await pipe.execute()
+            for entry in outputs:
+                pipe.xadd(out_stream or "", {DATA_FIELD: entry})  # outputs only exist with a stream
             if done:
                 pipe.xack(stream, stage, *done)
-            # Outputs first, acks last: a crash in between repeats work, it never loses an article.
+            # Letters and outputs first, acks last: a crash in between repeats work, it never loses an article.
             await pipe.execute()
 
     # Typed in and out, so the AsyncAPI document describes both streams with their models.

@@ -1,4 +1,12 @@
-"""Broker factory and the consumer-group subscriptions every stage uses."""
+"""Broker factory and the consumer-group subscriptions every stage uses.
+
+On a Redis Cluster (NEWSFLOW_REDIS_CLUSTER) the broker is FastStream's own `RedisClusterBroker`
+(faststream.redis, since 0.7): it talks through redis-py's `RedisCluster`, so MOVED and ASK
+redirections and failovers are followed; the plain `RedisBroker` connects to the one node of the URL
+and fails with MovedError for every stream in another node's slots. Our subscriptions read one stream
+each (XREADGROUP, XAUTOCLAIM) and publish single XADDs, which the cluster broker supports; it has no
+pipelines, which newsflow does not use. So no consumer loop of our own is needed.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +17,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import redis
-from faststream.redis import RedisBroker, StreamSub
+from faststream.redis import RedisBroker, RedisClusterBroker, StreamSub
 
+from .connection import seed_nodes
+from .partitions import partition_router, partition_streams
 from .settings import Settings
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
@@ -21,13 +31,19 @@ def make_broker(settings: Settings, stage: str) -> RedisBroker:
     # FastStream logs through a stdlib logger that propagates to our structlog handler (one format).
     # Its per-message "Received/Processed" lines go at DEBUG: our own "parsed"/"stored" lines say more.
     # The client name lets `CLIENT LIST` tell which worker holds which connection.
-    return RedisBroker(
-        settings.redis_url,
-        logger=logging.getLogger(FASTSTREAM_LOGGER),
-        log_level=logging.DEBUG,
-        client_name=client_name(settings, stage),
-        graceful_timeout=settings.graceful_timeout_s,
-    )
+    options: dict[str, Any] = {
+        "logger": logging.getLogger(FASTSTREAM_LOGGER),
+        "log_level": logging.DEBUG,
+        "client_name": client_name(settings, stage),
+        "graceful_timeout": settings.graceful_timeout_s,
+    }
+    if settings.redis_cluster:
+        broker: RedisBroker = RedisClusterBroker(settings.redis_url, startup_nodes=seed_nodes(settings), **options)
+    else:
+        broker = RedisBroker(settings.redis_url, **options)
+    if settings.partitioned:
+        broker.add_middleware(partition_router(settings))
+    return broker
 
 
 def consumer_name(settings: Settings) -> str:
@@ -48,13 +64,18 @@ def stage_input(settings: Settings, stage: str) -> str:
 
 
 def group_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
-    """New entries of `stream` in the consumer group named after `stage`, a few at a time."""
+    """New entries of `stream` in the consumer group named after `stage`, a few at a time.
+
+    With P partitions a worker reads P streams at once, so each read takes read_batch / P entries: the
+    entries in hand stay about read_batch, and none waits in a worker past retry_idle_ms to be claimed
+    and run a second time by another.
+    """
     return StreamSub(
         stream,
         group=stage,
         consumer=consumer_name(settings),
         polling_interval=settings.polling_interval_ms,
-        max_records=settings.read_batch,
+        max_records=max(1, settings.read_batch // settings.partitions),
     )
 
 
@@ -70,11 +91,15 @@ def retry_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
 
 
 def consume(broker: RedisBroker, stream: str, stage: str, settings: Settings) -> Callable[[Handler], Handler]:
-    """Subscribe a handler to its stage's group twice: new entries, and entries due for a retry."""
+    """Subscribe a handler to its stage's group twice: new entries, and entries due for a retry;
+    on every partition of `stream` (each its own stream and group)."""
 
     def register(handler: Handler) -> Handler:
-        retried = broker.subscriber(stream=retry_stream(stream, stage, settings))(handler)
-        return broker.subscriber(stream=group_stream(stream, stage, settings))(retried)  # type: ignore[return-value]
+        wrapped: Any = handler
+        for partition in partition_streams(stream, settings):
+            wrapped = broker.subscriber(stream=retry_stream(partition, stage, settings))(wrapped)
+            wrapped = broker.subscriber(stream=group_stream(partition, stage, settings))(wrapped)
+        return wrapped  # type: ignore[no-any-return]
 
     return register
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import redis.asyncio as aioredis
 import structlog
 from faststream import Context
 from faststream.middlewares import ExceptionMiddleware
@@ -22,6 +21,7 @@ from pydantic import ValidationError
 
 from newsflow_schemas import DeadLetter
 
+from .connection import AsyncRedis
 from .errors import RejectedInput
 from .metrics import ARTICLES
 
@@ -47,7 +47,7 @@ def make_dead_letter(stage: str, reason: str, payload: bytes) -> DeadLetter:
     )
 
 
-async def deliveries(client: aioredis.Redis, message: RedisStreamMessage, group: str) -> int:
+async def deliveries(client: AsyncRedis, message: RedisStreamMessage, group: str) -> int:
     """How many times Redis has delivered this entry to the group (1 on the first attempt)."""
     raw = message.raw_message
     entry_id = raw["message_ids"][0]
@@ -55,9 +55,8 @@ async def deliveries(client: aioredis.Redis, message: RedisStreamMessage, group:
     return int(pending[0]["times_delivered"]) if pending else 1
 
 
-def dead_letter_middleware(stage: str, dlq_stream: str, redis_url: str, max_deliveries: int) -> ExceptionMiddleware:
+def dead_letter_middleware(stage: str, dlq_stream: str, max_deliveries: int) -> ExceptionMiddleware:
     middleware = ExceptionMiddleware()
-    client = aioredis.Redis.from_url(redis_url)  # connects lazily, on the first failure
 
     async def send(reason: str, message: RedisStreamMessage, broker: RedisBroker) -> None:
         ARTICLES.labels(stage, "dead_lettered").inc()
@@ -78,9 +77,14 @@ def dead_letter_middleware(stage: str, dlq_stream: str, redis_url: str, max_deli
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
         await send(f"message does not match the {stage} input model: {problems}", message, broker)
 
+    # The delivery count is read over the broker's own connection (a cluster client on a cluster): the
+    # entry's stream (`channel`, one partition) may live on any node.
     @middleware.add_handler(Exception)
     async def on_failure(
-        exc: Exception, message: RedisStreamMessage = Context(), broker: RedisBroker = Context()
+        exc: Exception,
+        message: RedisStreamMessage = Context(),
+        broker: RedisBroker = Context(),
+        client: AsyncRedis = Context("broker._connection"),
     ) -> None:
         if isinstance(message, RedisBatchStreamMessage):
             # A batch judges its entries one by one (common/batch.py); failing as a whole it left

@@ -3,26 +3,36 @@ binary envelope, so every FastStream subscriber reads them like any other publis
 
 import json
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-import redis.asyncio as aioredis
 from faststream.redis.parser.binary import BinaryMessageFormatV1
 from pydantic import BaseModel
 
+from .connection import AsyncRedis
+from .partitions import article_id_of, partition_of
+
 DATA_FIELD = "__data__"  # the stream entry field FastStream reads
 
+Message = BaseModel | dict[str, Any]
 
-async def envelope(message: BaseModel | dict[str, Any]) -> bytes:
+
+async def envelope(message: Message) -> bytes:
     data = message.model_dump_json().encode() if isinstance(message, BaseModel) else json.dumps(message).encode()
     return await BinaryMessageFormatV1.encode(
         message=data, reply_to=None, headers={"content-type": "application/json"}, correlation_id=str(uuid.uuid4())
     )
 
 
-async def add_all(client: aioredis.Redis, stream: str, messages: Sequence[BaseModel | dict[str, Any]]) -> None:
-    """XADD every message to `stream` in one pipelined round trip, in order."""
-    async with client.pipeline(transaction=False) as pipe:
-        for message in messages:
-            pipe.xadd(stream, {DATA_FIELD: await envelope(message)})
-        await pipe.execute()
+async def add_all(client: AsyncRedis, streams: Sequence[str], messages: Sequence[Message]) -> None:
+    """XADD every message to its article's partition of `streams` (partition_streams of one stream), in
+    order: one pipelined round trip per partition, which on a Redis Cluster is one slot, so one node."""
+    by_partition: defaultdict[str, list[Message]] = defaultdict(list)
+    for message in messages:
+        by_partition[streams[partition_of(article_id_of(message), len(streams))]].append(message)
+    for stream, batch in by_partition.items():
+        async with client.pipeline(transaction=False) as pipe:
+            for message in batch:
+                pipe.xadd(stream, {DATA_FIELD: await envelope(message)})
+            await pipe.execute()

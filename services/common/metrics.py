@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import redis
 from faststream.redis import RedisBroker
 from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from .connection import REDIS_ERRORS, sync_client
+from .settings import Settings
 from .streamread import as_text, group_backlog
 
 REGISTRY = CollectorRegistry()
@@ -38,34 +39,42 @@ END_TO_END_SECONDS = Histogram(
 
 
 class StreamCollector(Collector):
-    """Stream length, pending and backlog of the stage's input, and the DLQ size, read when scraped."""
+    """Stream length, pending and backlog of the stage's input (each partition), and the DLQ size,
+    read when scraped."""
 
-    def __init__(self, redis_url: str, stream: str, group: str, dlq: str) -> None:
-        self.redis_url, self.stream, self.group, self.dlq = redis_url, stream, group, dlq
+    def __init__(self, settings: Settings, streams: list[str], group: str) -> None:
+        self.settings, self.streams, self.group = settings, streams, group
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        client = redis.Redis.from_url(self.redis_url, socket_timeout=2)
+        try:
+            client = sync_client(self.settings, socket_timeout=2)
+        except REDIS_ERRORS:
+            return  # the probe below says Redis is away; a scrape must not fail for it
         try:
             length = GaugeMetricFamily("newsflow_stream_length", "Entries in the stream.", labels=["stream"])
-            length.add_metric([self.stream], int(client.xlen(self.stream)))
-            length.add_metric([self.dlq], int(client.xlen(self.dlq)))
+            pending = _gauge("newsflow_group_pending", "Entries delivered, not yet acknowledged.")
+            backlog = _gauge("newsflow_group_backlog", "Entries pending or not yet read.")
+            for stream in self.streams:
+                length.add_metric([stream], int(client.xlen(stream)))
+                waiting = group_backlog(client, stream, self.group)
+                if waiting is not None:
+                    delivered = next(int(g["pending"]) for g in client.xinfo_groups(stream)
+                                     if as_text(g["name"]) == self.group)  # fmt: skip
+                    pending.add_metric([stream, self.group], delivered)
+                    backlog.add_metric([stream, self.group], waiting)
+            length.add_metric([self.settings.stream_dlq], int(client.xlen(self.settings.stream_dlq)))
             yield length
-            backlog = group_backlog(client, self.stream, self.group)
-            if backlog is not None:
-                pending = next(int(g["pending"]) for g in client.xinfo_groups(self.stream)
-                               if as_text(g["name"]) == self.group)  # fmt: skip
-                yield _gauge("newsflow_group_pending", "Entries delivered, not yet acknowledged.", self, pending)
-                yield _gauge("newsflow_group_backlog", "Entries pending or not yet read.", self, backlog)
-        except redis.RedisError:
-            return  # the probe below says Redis is away; a scrape must not fail for it
+            if backlog.samples:
+                yield pending
+                yield backlog
+        except REDIS_ERRORS:
+            return
         finally:
             client.close()
 
 
-def _gauge(name: str, doc: str, source: StreamCollector, value: int) -> GaugeMetricFamily:
-    gauge = GaugeMetricFamily(name, doc, labels=["stream", "group"])
-    gauge.add_metric([source.stream, source.group], value)
-    return gauge
+def _gauge(name: str, doc: str) -> GaugeMetricFamily:
+    return GaugeMetricFamily(name, doc, labels=["stream", "group"])
 
 
 def subscribers_alive(broker: RedisBroker) -> bool:

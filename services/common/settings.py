@@ -24,6 +24,14 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("NEWSFLOW_DATABASE_URL", "DATABASE_URL"),
     )
 
+    # Redis Cluster: the URL names any node (the cluster is discovered from it); more seed nodes
+    # ("host:port") let a process start while that one is down. See partitions.py for the streams.
+    redis_cluster: bool = Field(default=False, description="Talk to a Redis Cluster (redis-py's cluster client).")
+    redis_cluster_nodes: list[str] = Field(default_factory=list, description="More seed nodes, host:port.")
+    # Each stage stream is P streams (partitions), an article's partition chosen by its id. 1 keeps the
+    # plain names (articles.raw ...); more, or a cluster, gives articles.raw.{p0-..} ... (one hash slot each).
+    partitions: int = Field(default=1, ge=1, le=1024, description="Partitions of each stage stream.")
+
     stream_raw: str = streams.RAW
     stream_parsed: str = streams.PARSED
     stream_enriched: str = streams.ENRICHED
@@ -83,6 +91,12 @@ class Settings(BaseSettings):
 
     log_format: str = Field(default="auto", description="auto (pretty on a terminal, else json), json, console")
     log_level: str = "INFO"
+
+    @property
+    def partitioned(self) -> bool:
+        """Stream names carry a partition's hash tag: more than one partition, or a cluster (where the
+        store's announce script needs its marker key in the stream's slot)."""
+        return self.partitions > 1 or self.redis_cluster
 
 
 def get_settings() -> Settings:

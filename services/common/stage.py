@@ -9,19 +9,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-import redis.asyncio as aioredis
 import structlog
 from faststream import FastStream
 from faststream.redis import RedisBroker
 from faststream.redis.prometheus import RedisPrometheusMiddleware
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import ResponseError
 
 from newsflow_schemas import Envelope
 
-from .broker import FASTSTREAM_LOGGER, consumer_name, make_broker, redis_answers, stage_input
+from .broker import FASTSTREAM_LOGGER, consumer_name, make_broker, stage_input
+from .connection import REDIS_ERRORS, AsyncRedis, async_client, redis_reachable
 from .deadletter import dead_letter_middleware
 from .logging import configure_logging
 from .metrics import ARTICLES, REGISTRY, STAGE_SECONDS, StreamCollector, serve, subscribers_alive
+from .partitions import partition_streams
 from .settings import Settings
 from .streamread import as_text
 from .trim import trim_stream
@@ -33,9 +34,7 @@ def setup_stage(stage: str) -> tuple[Settings, RedisBroker]:
     settings = Settings()
     configure_logging(stage, settings.log_format, settings.log_level)
     broker = make_broker(settings, stage)
-    broker.add_middleware(
-        dead_letter_middleware(stage, settings.stream_dlq, settings.redis_url, settings.max_deliveries)
-    )
+    broker.add_middleware(dead_letter_middleware(stage, settings.stream_dlq, settings.max_deliveries))
     broker.add_middleware(RedisPrometheusMiddleware(registry=REGISTRY, app_name=stage))
     return settings, broker
 
@@ -49,34 +48,38 @@ def stage_app(
 ) -> FastStream:
     """The FastStream app around `broker`, logging through our handler like everything else.
 
-    At start it creates the stage's group and, with NEWSFLOW_METRICS_PORT, serves /metrics, /live and
-    /ready (`ready`: the stage's own dependencies beyond Redis); while it runs it trims the input
-    stream (and `also_trim`).
+    At start it creates the stage's group (on every partition of its input) and, with
+    NEWSFLOW_METRICS_PORT, serves /metrics, /live and /ready (`ready`: the stage's own dependencies
+    beyond Redis); while it runs it trims the input stream (and `also_trim`), every partition.
     """
     app = FastStream(broker, logger=logging.getLogger(FASTSTREAM_LOGGER))
     trimming: list[asyncio.Task[None]] = []
+    inputs = partition_streams(stage_input(settings, stage), settings)
 
     @app.on_startup
     async def create_group() -> None:
-        await ensure_group(settings.redis_url, stage_input(settings, stage), stage)
+        client = async_client(settings)
+        try:
+            for stream in inputs:
+                await ensure_group(client, stream, stage)
+        finally:
+            await client.aclose()
 
     @app.after_startup
     async def serve_metrics() -> None:
         if settings.metrics_port:
-            REGISTRY.register(
-                StreamCollector(settings.redis_url, stage_input(settings, stage), stage, settings.stream_dlq)
-            )
+            REGISTRY.register(StreamCollector(settings, inputs, stage))
             serve(
                 settings.metrics_port,
                 lambda: subscribers_alive(broker),
-                lambda: redis_answers(settings.redis_url) and ready(),
+                lambda: redis_reachable(settings) and ready(),
             )
             log.info("metrics and probes served", port=settings.metrics_port)
 
     @app.after_startup
     async def start_trimming() -> None:
         if settings.stream_retention_s:
-            streams = (stage_input(settings, stage), *also_trim)
+            streams = (*inputs, *(p for stream in also_trim for p in partition_streams(stream, settings)))
             trimming.append(asyncio.create_task(_trim_forever(settings, streams)))
 
     @app.on_shutdown
@@ -86,29 +89,31 @@ def stage_app(
 
     @app.after_shutdown
     async def leave_group() -> None:
-        await remove_consumer(settings.redis_url, stage_input(settings, stage), stage, consumer_name(settings))
+        client = async_client(settings)
+        try:
+            for stream in inputs:
+                await remove_consumer(client, stream, stage, consumer_name(settings))
+        finally:
+            await client.aclose()
 
     return app
 
 
-async def remove_consumer(redis_url: str, stream: str, group: str, consumer: str) -> None:
+async def remove_consumer(client: AsyncRedis, stream: str, group: str, consumer: str) -> None:
     """Take this process's consumer out of the group when it holds nothing, so `status` lists live ones.
 
     One with pending entries stays: they are claimed from it later (XAUTOCLAIM) by a live consumer.
     """
-    client = aioredis.Redis.from_url(redis_url)
     try:
         for info in await client.xinfo_consumers(stream, group):
             if as_text(info["name"]) == consumer and int(info["pending"]) == 0:
                 await client.xgroup_delconsumer(stream, group, consumer)
-    except RedisError as error:
+    except REDIS_ERRORS as error:
         log.warning("consumer not removed from its group", error=str(error))
-    finally:
-        await client.aclose()
 
 
 async def _trim_forever(settings: Settings, streams: tuple[str, ...]) -> None:
-    client = aioredis.Redis.from_url(settings.redis_url)
+    client = async_client(settings)
     try:
         while True:
             await asyncio.sleep(settings.trim_interval_s)
@@ -116,27 +121,24 @@ async def _trim_forever(settings: Settings, streams: tuple[str, ...]) -> None:
                 try:
                     if removed := await trim_stream(client, stream, settings.stream_retention_s):
                         log.info("stream trimmed", stream=stream, removed=removed)
-                except RedisError as error:  # Redis away for a moment: the next round trims
+                except REDIS_ERRORS as error:  # Redis away for a moment (or failing over): the next round trims
                     log.warning("stream not trimmed", stream=stream, error=str(error))
     finally:
         await client.aclose()
 
 
-async def ensure_group(redis_url: str, stream: str, group: str) -> bool:
+async def ensure_group(client: AsyncRedis, stream: str, group: str) -> bool:
     """Create the stage's consumer group at the start of its stream; whether it had to be created.
 
     FastStream would create it at "$" (only entries added later), skipping what ingest wrote before
     the first worker of the stage started, or since a Redis restart without persistence.
     """
-    client = aioredis.Redis.from_url(redis_url)
     try:
         await client.xgroup_create(stream, group, id="0", mkstream=True)
     except ResponseError as error:
         if "BUSYGROUP" not in str(error):
             raise
         return False
-    finally:
-        await client.aclose()
     log.info("consumer group created", stream=stream, group=group)
     return True
 

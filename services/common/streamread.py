@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import redis
 from faststream.redis.parser.binary import BinaryMessageFormatV1
 from pydantic import BaseModel
+
+from .connection import SyncRedis
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -19,7 +21,7 @@ def decode_entry(fields: Mapping[Any, Any], model: type[Model]) -> Model:
     return model.model_validate_json(body)
 
 
-def read_stream(client: redis.Redis, stream: str, model: type[Model], after: str = "-") -> Iterator[Model]:
+def read_stream(client: SyncRedis, stream: str, model: type[Model], after: str = "-") -> Iterator[Model]:
     """Every entry of `stream` after entry id `after` ("-" for all), decoded as `model`."""
     start = after if after == "-" else f"({after}"
     while True:
@@ -31,7 +33,7 @@ def read_stream(client: redis.Redis, stream: str, model: type[Model], after: str
         start = f"({as_text(entries[-1][0])}"
 
 
-def last_entry_id(client: redis.Redis, stream: str) -> str:
+def last_entry_id(client: SyncRedis, stream: str) -> str:
     """The newest entry id of `stream`, or "0-0" when it is empty or missing."""
     newest = client.xrevrange(stream, count=1)
     if not newest:
@@ -39,7 +41,7 @@ def last_entry_id(client: redis.Redis, stream: str) -> str:
     return as_text(newest[0][0])
 
 
-def entries_added(client: redis.Redis, stream: str) -> int:
+def entries_added(client: SyncRedis, stream: str) -> int:
     """How many entries were ever added to `stream` (survives trimming), 0 when it does not exist."""
     try:
         return int(client.xinfo_stream(stream)["entries-added"])
@@ -47,7 +49,7 @@ def entries_added(client: redis.Redis, stream: str) -> int:
         return 0
 
 
-def group_backlog(client: redis.Redis, stream: str, group: str) -> int | None:
+def group_backlog(client: SyncRedis, stream: str, group: str) -> int | None:
     """Entries of `stream` the group has not finished (pending + not yet read); None without the group.
 
     Redis's own `lag` can be wrong after a restart from the append-only file (seen here: 1652 with
@@ -68,6 +70,17 @@ def group_backlog(client: redis.Redis, stream: str, group: str) -> int | None:
         lag = info.get("lag")
         return pending + (int(lag) if lag is not None else int(client.xlen(stream)))
     return None
+
+
+def backlog_of(client: SyncRedis, streams: Iterable[str], group: str) -> int | None:
+    """`group_backlog` over every partition of a stream; None while any partition lacks the group."""
+    total = 0
+    for stream in streams:
+        backlog = group_backlog(client, stream, group)
+        if backlog is None:
+            return None
+        total += backlog
+    return total
 
 
 def as_text(value: object) -> str:

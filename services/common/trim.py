@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import time
 
-import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
+from .connection import AsyncRedis
 from .streamread import as_text
 
 
@@ -21,7 +21,7 @@ def _id(value: bytes | str) -> tuple[int, int]:
     return int(ms), int(seq or 0)
 
 
-async def safe_trim_floor(client: aioredis.Redis, stream: str, retention_s: float) -> str | None:
+async def safe_trim_floor(client: AsyncRedis, stream: str, retention_s: float) -> str | None:
     """The MINID to trim `stream` to, or None when there is nothing it may drop."""
     floor = (int((time.time() - retention_s) * 1000), 0)
     try:
@@ -38,7 +38,7 @@ async def safe_trim_floor(client: aioredis.Redis, stream: str, retention_s: floa
     return None if floor <= (0, 0) else f"{floor[0]}-{floor[1]}"
 
 
-async def trim_stream(client: aioredis.Redis, stream: str, retention_s: float) -> int:
+async def trim_stream(client: AsyncRedis, stream: str, retention_s: float) -> int:
     """Trim finished entries older than `retention_s`; how many were removed."""
     floor = await safe_trim_floor(client, stream, retention_s)
     if floor is None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-import redis
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from services.common.connection import SyncRedis, sync_client
 from services.common.settings import Settings
 
 from .core import Letter, UnknownLetter, drop, get_letter, list_letters, replay
@@ -22,8 +22,8 @@ AllOption = Annotated[bool, typer.Option("--all", help="Every dead letter (of --
 StageOption = Annotated[str | None, typer.Option(help="Only letters of this stage (parse, enrich, store).")]
 
 
-def _client(settings: Settings) -> redis.Redis:
-    return redis.Redis.from_url(settings.redis_url)
+def _client(settings: Settings) -> SyncRedis:
+    return sync_client(settings)
 
 
 @dlq_app.command("list")
@@ -84,7 +84,7 @@ def drop_command(entry_ids: EntryIds = None, all_letters: AllOption = False, sta
 
 
 def _chosen(
-    client: redis.Redis, settings: Settings, entry_ids: list[str] | None, all_letters: bool, stage: str | None
+    client: SyncRedis, settings: Settings, entry_ids: list[str] | None, all_letters: bool, stage: str | None
 ) -> list[Letter]:
     if bool(entry_ids) == all_letters:
         raise typer.BadParameter("give entry ids or --all (not both)")

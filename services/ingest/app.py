@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import redis.asyncio as aioredis
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -16,9 +15,11 @@ from fastapi.responses import JSONResponse
 from newsflow_schemas import Accepted, AcceptedArticle, ArticleSubmission, RawArticle
 from services.common.apikeys import KeyRing, presented_key
 from services.common.broker import make_broker
+from services.common.connection import async_client
 from services.common.envelope import add_all
 from services.common.errors import RejectedInput
 from services.common.logging import configure_logging
+from services.common.partitions import partition_streams
 from services.common.settings import Settings
 from services.common.stage import utcnow
 
@@ -41,8 +42,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     broker = make_broker(settings, "ingest")
     keys = KeyRing.from_settings(settings.ingest_api_key_digests, settings.ingest_api_keys)
     hmac_secret = settings.ingest_hmac_secret.get_secret_value() if settings.ingest_hmac_secret else None
-    redis_client = aioredis.Redis.from_url(settings.redis_url)
-    backlog = Backlog(redis_client, settings.stream_raw, group="parse")
+    redis_client = async_client(settings)
+    raw_streams = partition_streams(settings.stream_raw, settings)
+    backlog = Backlog(redis_client, raw_streams, group="parse")
     submission_schema = ArticleSubmission.model_json_schema(ref_template="#/components/schemas/{model}")
 
     @asynccontextmanager
@@ -104,7 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return admitted
 
     async def publish(articles: list[RawArticle]) -> Accepted:
-        await add_all(redis_client, settings.stream_raw, articles)  # one round trip for a whole batch
+        await add_all(redis_client, raw_streams, articles)  # one round trip per partition for a whole batch
         for raw in articles:
             log.info("accepted", article_id=raw.article_id, trace_id=raw.trace_id, content_type=raw.content_type)
         return Accepted(accepted=[AcceptedArticle(article_id=a.article_id, trace_id=a.trace_id) for a in articles])

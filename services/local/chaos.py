@@ -2,7 +2,9 @@
 killed and restarted twice and PostgreSQL stopped for a while; then count what was lost or doubled.
 
 Everything runs on private servers (Redis with AOF and fsync on every write, PostgreSQL), never on
-the machine's shared ones.
+the machine's shared ones. With `cluster` it runs on a private 3-master Redis Cluster with
+partitioned streams instead, and each Redis fault is a master SIGKILLed and replaced by its replica
+(the killed node then rejoins as a replica).
 """
 
 from __future__ import annotations
@@ -16,19 +18,21 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import redis
 from rich.console import Console
 from sqlalchemy import func, select
 
 from newsflow_schemas import ArticleStored, DeadLetter
 from services.bench.inputs import bench_submissions
 from services.common.broker import stage_input
+from services.common.connection import REDIS_ERRORS, sync_client
+from services.common.partitions import partition_streams
 from services.common.settings import Settings
-from services.common.streamread import group_backlog, read_stream
+from services.common.streamread import backlog_of, entries_added, read_stream
 from services.store.repository import Store, database_engine
 from services.store.tables import articles
 
-from .servers import free_port, start_postgres, start_redis
+from .cluster import LocalCluster, start_cluster
+from .servers import LocalServer, free_port, start_postgres, start_redis
 from .workers import Worker, Workers
 
 BATCH = 25
@@ -55,6 +59,8 @@ class Outcome:
     duplicated: int
     dlq: int
     faults: list[str] = field(default_factory=list)
+    unannounced: int = 0  # stored articles without an ArticleStored event
+    redone: dict[str, int] = field(default_factory=dict)  # outputs per stage beyond one per article
     duplicates: dict[str, list[str]] = field(default_factory=dict)  # article id -> its events
 
     @property
@@ -77,20 +83,37 @@ def _batches(submissions: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 class Chaos:
-    def __init__(self, workdir: Path, console: Console, plan: Plan | None = None, seed: int = 7) -> None:
+    def __init__(
+        self, workdir: Path, console: Console, plan: Plan | None = None, seed: int = 7, partitions: int = 0
+    ) -> None:
+        """`partitions`: run on a private Redis Cluster with this many partitions (0: one Redis server)."""
         self.workdir, self.console, self.plan = workdir, console, plan or Plan()
+        self.partitions = partitions
         self.random = random.Random(seed)
         self.faults: list[str] = []
         self.accepted: set[str] = set()
         self.send_problems: Counter[str] = Counter()
         self.done = threading.Event()
+        self.redis_server: LocalServer | None = None
+        self.cluster: LocalCluster | None = None
+
+    def _start_redis(self) -> dict[str, Any]:
+        """Start the private Redis (server or cluster); the settings that point at it."""
+        if self.partitions:
+            started = time.monotonic()
+            self.cluster = start_cluster()
+            self.console.log(f"Redis Cluster of 3 masters and 3 replicas started in {time.monotonic() - started:.1f} s")
+            return {"redis_url": self.cluster.url, "redis_cluster": True,
+                    "redis_cluster_nodes": self.cluster.seed_nodes, "partitions": self.partitions}  # fmt: skip
+        self.redis_server = start_redis(appendonly=True, fsync_always=True)
+        return {"redis_url": self.redis_server.url}
 
     def run(self, submissions: list[dict[str, Any]], timeout: float) -> Outcome:
-        self.redis_server = start_redis(appendonly=True, fsync_always=True)
+        redis_settings = self._start_redis()
         self.postgres = start_postgres()
         try:
             settings = Settings(
-                redis_url=self.redis_server.url,
+                **redis_settings,
                 database_url=self.postgres.url,
                 ingest_port=free_port(),
                 ingest_api_keys=["chaos-key"],
@@ -113,7 +136,10 @@ class Chaos:
             self.workers.stop_all()
             self.store.engine.dispose()
             self.postgres.stop()
-            self.redis_server.stop()
+            if self.redis_server:
+                self.redis_server.stop()
+            if self.cluster:
+                self.cluster.stop()
 
     def _send(self, submissions: list[dict[str, Any]]) -> None:
         """Submit in batches; an error (ingest killed, Redis restarting) means: wait and send the batch again."""
@@ -142,21 +168,22 @@ class Chaos:
 
     def _inflict_faults(self, total: int, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        restarts = list(self.plan.redis_restarts)
-        postgres_stop: float | None = self.plan.postgres_stop_at
+        # In the order of their shares, and every one of them: a fast pipeline (batched stages) passes
+        # several shares during one fault, and may even finish first; then the rest hit an idle pipeline.
+        planned = sorted(
+            [(at, self._restart_redis) for at in self.plan.redis_restarts]
+            + [(self.plan.postgres_stop_at, self._stop_postgres)],
+            key=lambda fault: fault[0],
+        )
         next_kill = time.monotonic() + self.plan.kill_every_s
         last_report = 0.0
         while time.monotonic() < deadline:
             stored = self._stored()
             share = max(stored, 0) / total
-            if stored >= total and self._idle():
+            if stored >= total and not planned and self._idle():
                 return
-            if restarts and share >= restarts[0]:
-                restarts.pop(0)
-                self._restart_redis()
-            elif postgres_stop is not None and share >= postgres_stop:
-                postgres_stop = None
-                self._stop_postgres()
+            if planned and share >= planned[0][0]:
+                planned.pop(0)[1]()
             elif time.monotonic() >= next_kill and share < 1:
                 self._kill_a_worker()
                 next_kill = time.monotonic() + self.plan.kill_every_s
@@ -170,13 +197,20 @@ class Chaos:
         self.console.log(f"[red]timed out after {timeout:.0f} s[/]")
 
     def _idle(self) -> bool:
-        client = redis.Redis.from_url(self.settings.redis_url)
         try:
-            return all(group_backlog(client, stage_input(self.settings, stage), stage) == 0 for stage in STAGE_GROUPS)
-        except redis.RedisError:
+            client = sync_client(self.settings)
+        except REDIS_ERRORS:
+            return False
+        try:
+            return all(backlog_of(client, self._partitions(stage_input(self.settings, stage)), stage) == 0
+                       for stage in STAGE_GROUPS)  # fmt: skip
+        except REDIS_ERRORS:
             return False
         finally:
             client.close()
+
+    def _partitions(self, stream: str) -> list[str]:
+        return partition_streams(stream, self.settings)
 
     def _note(self, fault: str) -> None:
         self.faults.append(fault)
@@ -192,10 +226,27 @@ class Chaos:
         self.workers.start(victim.stage, timeout=120)
 
     def _restart_redis(self) -> None:
+        if self.cluster:
+            self._fail_over()
+            return
+        assert self.redis_server
         self._note("SIGKILL Redis; restarting it from its append-only file")
         self.redis_server.halt(hard=True)
         time.sleep(1)
         self.redis_server.resume()
+
+    def _fail_over(self) -> None:
+        """SIGKILL a master (first the one of the URL every worker starts from), wait for its replica to
+        take over, then start the killed node again: it comes back as the new master's replica."""
+        assert self.cluster
+        masters = sorted(self.cluster.masters())
+        seed = self.cluster.nodes[0].address
+        victim = seed if seed in masters else self.random.choice(masters)
+        started = time.monotonic()
+        killed, promoted = self.cluster.kill_master(victim)
+        self._note(f"SIGKILL Redis master {killed}; replica {promoted} promoted in {time.monotonic() - started:.1f} s")
+        self.cluster.restart(killed)
+        self._note(f"{killed} rejoined as a replica")
 
     def _stop_postgres(self) -> None:
         self._note(f"stopping PostgreSQL for {self.plan.postgres_down_s:.0f} s")
@@ -205,9 +256,14 @@ class Chaos:
         self._note("PostgreSQL back")
 
     def _outcome(self, total: int) -> Outcome:
-        client = redis.Redis.from_url(self.settings.redis_url)
-        events = list(read_stream(client, self.settings.stream_stored, ArticleStored))
+        client = sync_client(self.settings)
+        events = [
+            e for s in self._partitions(self.settings.stream_stored) for e in read_stream(client, s, ArticleStored)
+        ]
         letters = list(read_stream(client, self.settings.stream_dlq, DeadLetter))
+        outputs = {"parse": self.settings.stream_parsed, "enrich": self.settings.stream_enriched}
+        added = {stage: sum(entries_added(client, s) for s in self._partitions(stream))
+                 for stage, stream in outputs.items()}  # fmt: skip
         client.close()
         with self.store.engine.connect() as conn:
             stored_ids = {row[0] for row in conn.execute(select(articles.c.article_id))}
@@ -221,6 +277,8 @@ class Chaos:
             duplicated=sum(count - 1 for count in per_article.values() if count > 1) + len(stored_ids - sent),
             dlq=len(letters),
             faults=self.faults,
+            unannounced=len((sent & stored_ids) - set(per_article)),
+            redone={stage: count - len(sent) for stage, count in added.items()},
             duplicates={
                 article_id: [
                     f"{e.change} r{e.revision} trace {e.trace_id}" for e in events if e.article_id == article_id
@@ -231,7 +289,13 @@ class Chaos:
         )
 
 
-def run_chaos(corpus: Path, count: int, workdir: Path, console: Console, timeout: float) -> Outcome:
+def run_chaos(
+    corpus: Path, count: int, workdir: Path, console: Console, timeout: float, partitions: int = 0
+) -> Outcome:
+    """`partitions`: on a private Redis Cluster with that many partitions per stream (0: one Redis)."""
     submissions = bench_submissions(corpus, count, site="chaos", mark=True)
-    console.log(f"{len(submissions)} articles; private Redis (AOF, fsync always) and PostgreSQL")
-    return Chaos(workdir, console).run(submissions, timeout)
+    if partitions:
+        console.log(f"{len(submissions)} articles; private Redis Cluster ({partitions} partitions) and PostgreSQL")
+    else:
+        console.log(f"{len(submissions)} articles; private Redis (AOF, fsync always) and PostgreSQL")
+    return Chaos(workdir, console, partitions=partitions).run(submissions, timeout)

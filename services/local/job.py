@@ -8,15 +8,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import redis
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from newsflow_schemas import ArticleStored, DeadLetter
 from services.common.broker import redis_answers
+from services.common.connection import SyncRedis, sync_client
+from services.common.partitions import partition_streams
 from services.common.settings import Settings
-from services.common.streamread import entries_added, group_backlog, last_entry_id, read_stream
+from services.common.streamread import Model, backlog_of, entries_added, last_entry_id, read_stream
 from services.ingest.client import IngestClient, SubmitReport
 from services.ingest.files import find_files
 from services.store.repository import Store, database_engine
@@ -31,36 +32,41 @@ class JobTimeout(RuntimeError):
 
 @dataclass
 class Marks:
-    """Where each stream stood when the job began, so the summary counts only this run."""
+    """Where each stream (every partition) stood when the job began, so the summary counts only this run."""
 
     added: dict[str, int] = field(default_factory=dict)
     last_id: dict[str, str] = field(default_factory=dict)
 
 
-def _streams(settings: Settings) -> dict[str, str]:
+def _streams(settings: Settings) -> dict[str, list[str]]:
     return {
-        "parse": settings.stream_parsed,
-        "enrich": settings.stream_enriched,
-        "store": settings.stream_stored,
-        "dlq": settings.stream_dlq,
+        "parse": partition_streams(settings.stream_parsed, settings),
+        "enrich": partition_streams(settings.stream_enriched, settings),
+        "store": partition_streams(settings.stream_stored, settings),
+        "dlq": [settings.stream_dlq],
     }
 
 
-def _mark(client: redis.Redis, settings: Settings) -> Marks:
+def _mark(client: SyncRedis, settings: Settings) -> Marks:
     marks = Marks()
-    for name, stream in _streams(settings).items():
-        marks.added[name] = entries_added(client, stream)
-        marks.last_id[name] = last_entry_id(client, stream)
+    for streams in _streams(settings).values():
+        for stream in streams:
+            marks.added[stream] = entries_added(client, stream)
+            marks.last_id[stream] = last_entry_id(client, stream)
     return marks
 
 
-def _since(client: redis.Redis, settings: Settings, marks: Marks, name: str) -> int:
-    return entries_added(client, _streams(settings)[name]) - marks.added[name]
+def _since(client: SyncRedis, settings: Settings, marks: Marks, name: str) -> int:
+    return sum(entries_added(client, stream) - marks.added[stream] for stream in _streams(settings)[name])
 
 
-def _group_idle(client: redis.Redis, stream: str, group: str) -> bool:
-    """The group has read everything on `stream` and acknowledged it."""
-    return group_backlog(client, stream, group) == 0
+def _read_since(client: SyncRedis, settings: Settings, marks: Marks, name: str, model: type[Model]) -> list[Model]:
+    return [item for s in _streams(settings)[name] for item in read_stream(client, s, model, marks.last_id[s])]
+
+
+def _group_idle(client: SyncRedis, streams: list[str], group: str) -> bool:
+    """The group has read everything on `streams` and acknowledged it."""
+    return backlog_of(client, streams, group) == 0
 
 
 def run_job(paths: list[Path], settings: Settings, console: Console, timeout: float = 900) -> int:
@@ -69,7 +75,7 @@ def run_job(paths: list[Path], settings: Settings, console: Console, timeout: fl
     # A plain SIGTERM would end Python without running `finally`, leaving orphan workers in the groups.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     private: LocalServer | None = None
-    if not redis_answers(settings.redis_url):
+    if not settings.redis_cluster and not redis_answers(settings.redis_url):
         private = start_redis()
         console.print(f"No Redis at {settings.redis_url}: started a private one at {private.url}")
         settings = settings.model_copy(update={"redis_url": private.url})
@@ -80,7 +86,7 @@ def run_job(paths: list[Path], settings: Settings, console: Console, timeout: fl
         with console.status("Starting the four workers (ingest, parse, enrich, store)..."):
             workers.start_all()
         console.print(f"Workers running; logs in {workers.log_dir}/")
-        client = redis.Redis.from_url(settings.redis_url)
+        client = sync_client(settings)
         marks = _mark(client, settings)
         files = find_files(paths)
         report = _submit(files, settings, console)
@@ -124,7 +130,7 @@ def _progress(console: Console) -> Progress:
 
 
 def _wait_until_done(
-    client: redis.Redis, settings: Settings, marks: Marks, accepted: int, console: Console, timeout: float
+    client: SyncRedis, settings: Settings, marks: Marks, accepted: int, console: Console, timeout: float
 ) -> None:
     deadline = time.monotonic() + timeout
     with _progress(console) as progress:
@@ -134,7 +140,8 @@ def _wait_until_done(
             through = min(accepted, _since(client, settings, marks, "enrich") + dead)
             progress.update(task, completed=through)
             parsed_all = _since(client, settings, marks, "parse") + dead >= accepted
-            if parsed_all and through >= accepted and _group_idle(client, settings.stream_enriched, "store"):
+            enriched = _streams(settings)["enrich"]
+            if parsed_all and through >= accepted and _group_idle(client, enriched, "store"):
                 progress.update(task, completed=accepted)
                 return
             if time.monotonic() > deadline:
@@ -142,9 +149,9 @@ def _wait_until_done(
             time.sleep(0.25)
 
 
-def _summarise(client: redis.Redis, settings: Settings, marks: Marks, report: SubmitReport, console: Console) -> None:
-    events = list(read_stream(client, settings.stream_stored, ArticleStored, marks.last_id["store"]))
-    letters = list(read_stream(client, settings.stream_dlq, DeadLetter, marks.last_id["dlq"]))
+def _summarise(client: SyncRedis, settings: Settings, marks: Marks, report: SubmitReport, console: Console) -> None:
+    events = _read_since(client, settings, marks, "store", ArticleStored)
+    letters = _read_since(client, settings, marks, "dlq", DeadLetter)
     changes = Counter(e.change for e in events)
     dead_by_stage = Counter(letter.stage for letter in letters)
     enriched = _since(client, settings, marks, "enrich")

@@ -10,11 +10,13 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import redis
 from pydantic import SecretStr
 
+from services.common.connection import REDIS_ERRORS, sync_client
 from services.common.settings import Settings
 
 STAGES = ("ingest", "parse", "enrich", "store")
@@ -80,11 +82,10 @@ class Workers:
                 return httpx.get(url, timeout=1).status_code == 200
             except httpx.HTTPError:
                 return False
-        client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
         try:
-            clients = client.client_list()
-        finally:
-            client.close()
+            clients = _client_list(settings)
+        except REDIS_ERRORS:  # a cluster failing over: ask again
+            return False
         # A stage worker is ready once its broker connection (named after stage, host and pid) is reading.
         suffix = f"-{worker.process.pid}"
         return any(
@@ -113,6 +114,17 @@ class Workers:
         for worker in reversed(self.running):
             self.stop(worker)
         self.running.clear()
+
+
+def _client_list(settings: Settings) -> list[dict[str, Any]]:
+    """CLIENT LIST of the Redis server, or of every node of a cluster (a worker reads from several)."""
+    client = sync_client(settings, decode_responses=True)
+    try:
+        if isinstance(client, redis.RedisCluster):
+            return [c for node in client.get_nodes() for c in client.client_list(target_nodes=node)]
+        return list(client.client_list())
+    finally:
+        client.close()
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

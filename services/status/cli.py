@@ -12,6 +12,7 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
 
+from services.common.connection import sync_client
 from services.common.settings import Settings
 
 from .core import Consumer, Status, pipeline_status
@@ -24,8 +25,8 @@ def status(
     """Per stage: stream length, pending, backlog, consumers and their idle time, done in the last
     minute; the DLQ size."""
     settings = Settings()
-    client = redis.Redis.from_url(settings.redis_url)
     try:
+        client = sync_client(settings)
         if as_json:
             typer.echo(json.dumps(pipeline_status(client, settings).as_dict()))
             return
@@ -36,7 +37,7 @@ def status(
             while True:
                 time.sleep(watch)
                 live.update(render(pipeline_status(client, settings)))
-    except redis.ConnectionError as exc:
+    except (redis.ConnectionError, redis.exceptions.RedisClusterException) as exc:
         Console(stderr=True).print(f"Redis at {settings.redis_url} does not answer: {exc}")
         raise typer.Exit(1) from exc
     except KeyboardInterrupt:
@@ -58,7 +59,8 @@ def render(state: Status) -> Group:
     for s in state.stages:
         consumers = _consumers(s.consumers)
         backlog = "no group" if s.backlog is None else str(s.backlog)
-        stages.add_row(s.stage, s.stream, str(s.length), str(s.pending), backlog, str(s.done_last_minute), consumers)
+        stream = s.stream if s.partitions == 1 else f"{s.stream} ({s.partitions} partitions)"
+        stages.add_row(s.stage, stream, str(s.length), str(s.pending), backlog, str(s.done_last_minute), consumers)
     footer = Table.grid()
     footer.add_row(f"dead letters: {state.dlq}    stored in the last minute: {state.stored_last_minute}")
     return Group(stages, footer)

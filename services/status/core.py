@@ -9,8 +9,10 @@ from typing import Any
 import redis
 
 from services.common.broker import stage_input
+from services.common.connection import SyncRedis
+from services.common.partitions import partition_streams
 from services.common.settings import Settings
-from services.common.streamread import as_text, group_backlog
+from services.common.streamread import as_text, backlog_of
 
 STAGES = ("parse", "enrich", "store")
 RATE_WINDOW_S = 60
@@ -25,13 +27,16 @@ class Consumer:
 
 @dataclass
 class StageStatus:
+    """Summed over the partitions of the stage's input stream (named here by its base name)."""
+
     stage: str
     stream: str
     length: int
     pending: int
-    backlog: int | None  # pending + unread; None when the group does not exist yet
+    backlog: int | None  # pending + unread; None when the group does not exist yet (on some partition)
     done_last_minute: int
     consumers: list[Consumer] = field(default_factory=list)
+    partitions: int = 1
 
 
 @dataclass
@@ -44,44 +49,57 @@ class Status:
         return asdict(self)
 
 
-def pipeline_status(client: redis.Redis, settings: Settings, now: float | None = None) -> Status:
+def pipeline_status(client: SyncRedis, settings: Settings, now: float | None = None) -> Status:
     """`client` must not decode responses (stream entries are binary)."""
     now = now or time.time()
     outputs = {"parse": settings.stream_parsed, "enrich": settings.stream_enriched, "store": settings.stream_stored}
     stages = []
     for stage in STAGES:
-        stream = stage_input(settings, stage)
-        groups = _groups(client, stream)
-        info = groups.get(stage, {})
+        base = stage_input(settings, stage)
+        streams = partition_streams(base, settings)
+        groups = [_groups(client, stream).get(stage, {}) for stream in streams]
         stages.append(
             StageStatus(
                 stage=stage,
-                stream=stream,
-                length=int(client.xlen(stream)),
-                pending=int(info.get("pending", 0)),
-                backlog=group_backlog(client, stream, stage),
-                done_last_minute=_added_since(client, outputs[stage], now - RATE_WINDOW_S),
-                consumers=_consumers(client, stream, stage) if info else [],
+                stream=base,
+                length=sum(int(client.xlen(stream)) for stream in streams),
+                pending=sum(int(info.get("pending", 0)) for info in groups),
+                backlog=backlog_of(client, streams, stage),
+                done_last_minute=_added_since(client, outputs[stage], settings, now - RATE_WINDOW_S),
+                consumers=_consumers(client, [s for s, info in zip(streams, groups, strict=True) if info], stage),
+                partitions=len(streams),
             )
         )
-    return Status(stages, int(client.xlen(settings.stream_dlq)), _added_since(client, settings.stream_stored, now - 60))
+    stored = _added_since(client, settings.stream_stored, settings, now - 60)
+    return Status(stages, int(client.xlen(settings.stream_dlq)), stored)
 
 
-def _groups(client: redis.Redis, stream: str) -> dict[str, dict[str, Any]]:
+def _groups(client: SyncRedis, stream: str) -> dict[str, dict[str, Any]]:
     try:
         return {as_text(g["name"]): g for g in client.xinfo_groups(stream)}
     except redis.ResponseError:
         return {}
 
 
-def _consumers(client: redis.Redis, stream: str, group: str) -> list[Consumer]:
-    return [
-        Consumer(as_text(c["name"]), int(c["pending"]), int(c["idle"]) / 1000)
-        for c in client.xinfo_consumers(stream, group)
-    ]
+def _consumers(client: SyncRedis, streams: list[str], group: str) -> list[Consumer]:
+    """The group's consumers over all partitions (one process reads them all): pending summed, idle the least."""
+    merged: dict[str, Consumer] = {}
+    for stream in streams:
+        for c in client.xinfo_consumers(stream, group):
+            name, pending, idle_s = as_text(c["name"]), int(c["pending"]), int(c["idle"]) / 1000
+            if seen := merged.get(name):
+                seen.pending, seen.idle_s = seen.pending + pending, min(seen.idle_s, idle_s)
+            else:
+                merged[name] = Consumer(name, pending, idle_s)
+    return list(merged.values())
 
 
-def _added_since(client: redis.Redis, stream: str, since: float) -> int:
+def _added_since(client: SyncRedis, base: str, settings: Settings, since: float) -> int:
+    """Entries added to every partition of `base` after `since`: a stage's output rate."""
+    return sum(_added_to(client, stream, since) for stream in partition_streams(base, settings))
+
+
+def _added_to(client: SyncRedis, stream: str, since: float) -> int:
     """Entries added to `stream` after `since` (entry ids carry their time): a stage's output rate."""
     count = 0
     start = f"{int(since * 1000)}-0"

@@ -6,16 +6,22 @@ the event twice. So the event is added by a Lua script that first sets a marker 
 (article, revision) and adds the entry only if the marker was not there: both happen atomically in
 Redis, and with AOF both survive a restart together. The entry is FastStream's own binary envelope,
 so subscribers read it like any other.
+
+On a Redis Cluster a script may only touch keys of one slot. The event goes to its article's
+partition of articles.stored, and the marker key starts with that stream's name, hash tag included
+(`articles.stored.{p2-3}:announced:<article>:<revision>`), so both keys hash to the same slot.
 """
 
 from __future__ import annotations
 
 import uuid
 
-import redis.asyncio as aioredis
 from faststream.redis.parser.binary import BinaryMessageFormatV1
 
 from newsflow_schemas import ArticleStored
+from services.common.connection import async_client
+from services.common.partitions import partition_stream
+from services.common.settings import Settings
 
 # A retry comes minutes after the first attempt at most; a week is ample and keeps Redis small.
 MARKER_TTL_S = 7 * 24 * 3600
@@ -28,13 +34,18 @@ return false
 
 
 class Announcer:
-    def __init__(self, redis_url: str, stream: str) -> None:
-        self.client = aioredis.Redis.from_url(redis_url)
-        self.stream = stream
+    """Publishes ArticleStored to settings.stream_stored (the event's partition of it)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.client = async_client(settings)
+        self.settings = settings
         self.script = self.client.register_script(_ANNOUNCE_ONCE)
 
+    def stream(self, event: ArticleStored) -> str:
+        return partition_stream(self.settings.stream_stored, event.article_id, self.settings)
+
     def marker(self, event: ArticleStored) -> str:
-        return f"{self.stream}:announced:{event.article_id}:{event.revision}"
+        return f"{self.stream(event)}:announced:{event.article_id}:{event.revision}"
 
     async def announce(self, event: ArticleStored) -> bool:
         """Add the event to the stream unless this revision was announced before; whether it was added."""
@@ -44,7 +55,7 @@ class Announcer:
             headers={"content-type": "application/json"},
             correlation_id=str(uuid.uuid4()),
         )
-        added = await self.script(keys=[self.marker(event), self.stream], args=[envelope, MARKER_TTL_S])
+        added = await self.script(keys=[self.marker(event), self.stream(event)], args=[envelope, MARKER_TTL_S])
         return added is not None
 
     async def close(self) -> None:

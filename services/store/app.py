@@ -20,7 +20,7 @@ settings, broker = setup_stage(STAGE)
 store = Store(database_engine(settings.database_url))
 app = stage_app(broker, settings, STAGE, also_trim=(settings.stream_stored,), ready=store.reachable)
 log = structlog.get_logger()
-announcer = Announcer(settings.redis_url, settings.stream_stored)
+announcer = Announcer(settings)
 
 
 @app.on_shutdown

@@ -1,20 +1,24 @@
-"""Batched consumption on a real Redis with a real FastStream broker: each entry judged on its own."""
+"""Batched consumption on a real Redis with a real FastStream broker: each entry judged on its own;
+on a Redis Cluster per partition, each partition's outputs in the same partition of the next stream."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from typing import Any
 
-import redis
 from faststream.redis.parser.binary import BinaryMessageFormatV1
 
 from newsflow_schemas import DeadLetter, RawArticle
 from services.common.batch import consume_batches, each
 from services.common.broker import make_broker
+from services.common.connection import SyncRedis, async_client, sync_client
 from services.common.envelope import add_all
 from services.common.errors import RejectedInput
+from services.common.partitions import partition_stream, partition_streams
 from services.common.settings import Settings, stream_names
+from services.local.cluster import LocalCluster
 
 
 def _article(article_id: str, content: str) -> RawArticle:
@@ -29,27 +33,32 @@ def _handle(raw: RawArticle) -> RawArticle:
     return raw.model_copy(update={"content": raw.content.upper()})
 
 
-def _bodies(client: redis.Redis, stream: str) -> list[bytes]:
+def _bodies(client: SyncRedis, stream: str) -> list[bytes]:
     return [BinaryMessageFormatV1.parse(fields[b"__data__"])[0] for _, fields in client.xrange(stream)]
 
 
-def test_a_batch_publishes_the_good_dead_letters_the_bad_and_leaves_failures_pending(redis_url, stream_prefix):
-    settings = Settings(redis_url=redis_url, read_batch=10, retry_idle_ms=60_000, **stream_names(stream_prefix))
-    client = redis.Redis.from_url(redis_url)
-    client.xgroup_create(settings.stream_raw, "parse", id="0", mkstream=True)
-    inputs: list[Any] = [
-        _article("a", "first"),
-        _article("b", "reject"),
-        {"article_id": "c"},  # not a RawArticle
-        _article("d", "boom"),
-        _article("e", "last"),
-    ]
+INPUTS: list[Any] = [
+    _article("a", "first"),
+    _article("b", "reject"),
+    {"article_id": "c"},  # not a RawArticle
+    _article("d", "boom"),
+    _article("e", "last"),
+]
+
+
+def _run_batches(settings: Settings, client: SyncRedis) -> None:
+    """INPUTS through a batched parse stage until both dead letters and both outputs are written."""
+    for stream in partition_streams(settings.stream_raw, settings):
+        client.xgroup_create(stream, "parse", id="0", mkstream=True)
+
+    def written() -> int:
+        return client.xlen(settings.stream_dlq) + sum(
+            client.xlen(stream) for stream in partition_streams(settings.stream_parsed, settings)
+        )
 
     async def run() -> None:
-        import redis.asyncio as aioredis
-
-        writer = aioredis.Redis.from_url(redis_url)
-        await add_all(writer, settings.stream_raw, inputs)
+        writer = async_client(settings)
+        await add_all(writer, partition_streams(settings.stream_raw, settings), INPUTS)
         await writer.aclose()
         broker = make_broker(settings, "parse")
         consume_batches(
@@ -58,19 +67,51 @@ def test_a_batch_publishes_the_good_dead_letters_the_bad_and_leaves_failures_pen
         async with broker:
             await broker.start()
             deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and client.xlen(settings.stream_dlq) < 2:
+            while time.monotonic() < deadline and written() < 4:
                 await asyncio.sleep(0.05)
 
     asyncio.run(run())
 
-    out = [RawArticle.model_validate_json(body) for body in _bodies(client, settings.stream_parsed)]
-    assert [(a.article_id, a.content) for a in out] == [("a", "FIRST"), ("e", "LAST")]
+
+def _check_outcome(settings: Settings, client: SyncRedis) -> None:
+    out = []
+    for stream in partition_streams(settings.stream_parsed, settings):
+        for body in _bodies(client, stream):
+            article = RawArticle.model_validate_json(body)
+            assert stream == partition_stream(settings.stream_parsed, article.article_id, settings)
+            out.append((article.article_id, article.content))
+    assert sorted(out) == [("a", "FIRST"), ("e", "LAST")]
     letters = [DeadLetter.model_validate_json(body) for body in _bodies(client, settings.stream_dlq)]
     assert sorted((letter.article_id, letter.reason.split(":")[0]) for letter in letters) == [
         ("b", "nothing to parse"),
         ("c", "message does not match the parse input model"),
     ]
-    pending = client.xpending_range(settings.stream_raw, "parse", min="-", max="+", count=10)
-    assert len(pending) == 1  # "d" only: left for the retry reader, not acknowledged, not lost
-    (entry,) = client.xrange(settings.stream_raw, min=pending[0]["message_id"], max=pending[0]["message_id"])
-    assert b'"article_id":"d"' in BinaryMessageFormatV1.parse(entry[1][b"__data__"])[0]
+    for stream in partition_streams(settings.stream_raw, settings):
+        pending = client.xpending_range(stream, "parse", min="-", max="+", count=10)
+        if stream != partition_stream(settings.stream_raw, "d", settings):
+            assert pending == []
+            continue
+        assert len(pending) == 1  # "d" only: left for the retry reader, not acknowledged, not lost
+        (entry,) = client.xrange(stream, min=pending[0]["message_id"], max=pending[0]["message_id"])
+        assert b'"article_id":"d"' in BinaryMessageFormatV1.parse(entry[1][b"__data__"])[0]
+
+
+def test_a_batch_publishes_the_good_dead_letters_the_bad_and_leaves_failures_pending(redis_url, stream_prefix):
+    settings = Settings(redis_url=redis_url, read_batch=10, retry_idle_ms=60_000, **stream_names(stream_prefix))
+    client = sync_client(settings)
+    _run_batches(settings, client)
+    _check_outcome(settings, client)
+
+
+def test_on_a_cluster_each_partitions_batch_goes_to_the_same_partition(redis_cluster: LocalCluster) -> None:
+    prefix = f"test-{uuid.uuid4().hex[:10]}"
+    settings = Settings(redis_url=redis_cluster.url, redis_cluster=True, redis_cluster_nodes=redis_cluster.seed_nodes,
+                        partitions=4, read_batch=10, retry_idle_ms=60_000, **stream_names(prefix))  # fmt: skip
+    assert len({partition_stream(settings.stream_raw, i, settings) for i in "abcde"}) == 4  # every partition used
+    client = sync_client(settings)
+    try:
+        _run_batches(settings, client)
+        _check_outcome(settings, client)
+    finally:
+        client.delete(*client.scan_iter(match=f"{prefix}.*"))
+        client.close()

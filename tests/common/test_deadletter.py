@@ -28,7 +28,7 @@ def run_subscriber(
 
     async def scenario() -> None:
         broker = RedisBroker(redis_url, log_level=10)
-        broker.add_middleware(dead_letter_middleware("parse", f"{prefix}.dlq", redis_url, settings.max_deliveries))
+        broker.add_middleware(dead_letter_middleware("parse", f"{prefix}.dlq", settings.max_deliveries))
 
         @consume(broker, f"{prefix}.in", "parse", settings)
         @broker.publisher(stream=f"{prefix}.out")

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import redis
 
 from newsflow_schemas import ArticleStored
+from services.common.connection import SyncRedis, sync_client
+from services.common.partitions import partition_streams
 from services.common.settings import Settings, stream_names
-from services.common.streamread import group_backlog, read_stream
+from services.common.streamread import backlog_of, read_stream
 from services.local.servers import free_port
 from services.local.workers import STAGES, Workers
 from services.store.repository import Store, database_engine
@@ -26,18 +27,24 @@ API_KEY = "integration-key"
 class Pipeline:
     settings: Settings
     workers: Workers
-    redis: redis.Redis
+    redis: SyncRedis
 
     @property
     def store(self) -> Store:
         return Store(database_engine(self.settings.database_url))
 
     def stored_events(self) -> list[ArticleStored]:
-        binary = redis.Redis.from_url(self.settings.redis_url)  # entries are binary FastStream envelopes
+        """Every ArticleStored event, partition after partition."""
+        binary = sync_client(self.settings)  # entries are binary FastStream envelopes
         try:
-            return list(read_stream(binary, self.settings.stream_stored, ArticleStored))
+            return [
+                e for s in self.partitions(self.settings.stream_stored) for e in read_stream(binary, s, ArticleStored)
+            ]
         finally:
             binary.close()
+
+    def partitions(self, stream: str) -> list[str]:
+        return partition_streams(stream, self.settings)
 
     def submit(self, article: dict, path: str = "/v1/articles") -> httpx.Response:
         url = f"http://{self.settings.ingest_host}:{self.settings.ingest_port}{path}"
@@ -58,9 +65,10 @@ class Pipeline:
         store.engine.dispose()
 
     def group_done(self, stream: str, group: str) -> bool:
-        binary = redis.Redis.from_url(self.settings.redis_url)  # XINFO STREAM holds binary entries
+        """The group has finished every partition of `stream`."""
+        binary = sync_client(self.settings)  # XINFO STREAM holds binary entries
         try:
-            return group_backlog(binary, stream, group) == 0
+            return backlog_of(binary, self.partitions(stream), group) == 0
         finally:
             binary.close()
 
@@ -84,7 +92,7 @@ def run_pipeline(
     stages: tuple[str, ...] = STAGES,
 ) -> Iterator[Pipeline]:
     workers = Workers(settings, log_dir)
-    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    client = sync_client(settings, decode_responses=True)
     try:
         workers.start_all(replicas, stages)
         yield Pipeline(settings, workers, client)

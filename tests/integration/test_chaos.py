@@ -1,4 +1,5 @@
-"""The chaos test in CI's form (2,000 articles; `make chaos ARTICLES=10000` for the long one)."""
+"""The chaos test in CI's form (2,000 articles; `make chaos ARTICLES=10000` for the long one), and its
+Redis Cluster variant (400 articles, six partitions, two masters SIGKILLed and replaced by replicas)."""
 
 from __future__ import annotations
 
@@ -13,18 +14,34 @@ pytestmark = pytest.mark.integration
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 ARTICLES = int(os.environ.get("NEWSFLOW_CHAOS_ARTICLES", "2000"))
+CLUSTER_ARTICLES = int(os.environ.get("NEWSFLOW_CHAOS_CLUSTER_ARTICLES", "400"))
+
+
+def run_chaos(tmp_path: Path, articles: int, *options: str) -> subprocess.CompletedProcess[str]:
+    if not (CORPUS / "extraction-dev" / "html").is_dir():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    result = subprocess.run(
+        [sys.executable, "-m", "services.cli", "chaos", "--articles", str(articles), "--corpus", str(CORPUS),
+         "--timeout", "1200", *options],
+        cwd=tmp_path, capture_output=True, text=True, timeout=1400, env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
+    return result
 
 
 @pytest.mark.timeout(1500)
 def test_nothing_is_lost_or_duplicated_while_workers_redis_and_postgres_fail(tmp_path: Path) -> None:
-    if not (CORPUS / "extraction-dev" / "html").is_dir():
-        pytest.skip(f"corpus not found at {CORPUS}")
-    result = subprocess.run(
-        [sys.executable, "-m", "services.cli", "chaos", "--articles", str(ARTICLES), "--corpus", str(CORPUS),
-         "--timeout", "1200"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=1400, env={**os.environ, "COLUMNS": "200"},
-    )  # fmt: skip
+    result = run_chaos(tmp_path, ARTICLES)
     last = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
     assert last == f"sent={ARTICLES} stored={ARTICLES} lost=0 duplicated=0 dlq=0", last
     assert "SIGKILL Redis" in result.stdout and "stopping PostgreSQL" in result.stdout
+
+
+@pytest.mark.timeout(1500)
+def test_on_a_redis_cluster_nothing_is_lost_or_duplicated_while_masters_fail_over(tmp_path: Path) -> None:
+    result = run_chaos(tmp_path, CLUSTER_ARTICLES, "--cluster-partitions", "6")
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == f"sent={CLUSTER_ARTICLES} stored={CLUSTER_ARTICLES} lost=0 duplicated=0 dlq=0", lines[-1]
+    assert "stored without an event: 0" in result.stdout
+    assert result.stdout.count("promoted") == 2 and result.stdout.count("rejoined as a replica") == 2
+    assert "stopping PostgreSQL" in result.stdout

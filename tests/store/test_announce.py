@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime
 
 import redis
+from redis.crc import key_slot
 
 from newsflow_schemas import ArticleStored
+from services.common.connection import sync_client
+from services.common.partitions import partition_stream
+from services.common.settings import Settings
 from services.common.streamread import read_stream
+from services.local.cluster import LocalCluster
 from services.store.announce import MARKER_TTL_S, Announcer
 
 
-def event(revision: int) -> ArticleStored:
-    return ArticleStored(article_id="a1", trace_id="t1", change="created" if revision == 1 else "updated",
+def event(revision: int, article_id: str = "a1") -> ArticleStored:
+    return ArticleStored(article_id=article_id, trace_id="t1", change="created" if revision == 1 else "updated",
                          revision=revision, title="Seed")  # fmt: skip
 
 
-def announce_all(redis_url: str, stream: str, events: list[ArticleStored]) -> list[bool]:
+def announce_all(redis_url: str, stream: str, events: list[ArticleStored], **settings: object) -> list[bool]:
     async def run() -> list[bool]:
-        announcer = Announcer(redis_url, stream)
+        announcer = Announcer(Settings(redis_url=redis_url, stream_stored=stream, **settings))  # type: ignore[arg-type]
         try:
             return [await announcer.announce(e) for e in events]
         finally:
@@ -47,3 +53,25 @@ def test_the_event_reads_back_as_faststream_wrote_it(redis_url: str, stream_pref
     [read] = read_stream(redis.Redis.from_url(redis_url), stream, ArticleStored)
     assert read == original
     redis.Redis.from_url(redis_url).delete(f"{stream}:announced:a1:1")
+
+
+def test_on_a_cluster_each_event_goes_to_its_partition_once_with_its_marker_in_the_same_slot(
+    redis_cluster: LocalCluster,
+) -> None:
+    stream = f"test-{uuid.uuid4().hex[:10]}.stored"
+    options = {"redis_cluster": True, "redis_cluster_nodes": redis_cluster.seed_nodes, "partitions": 6}
+    settings = Settings(redis_url=redis_cluster.url, stream_stored=stream, **options)  # type: ignore[arg-type]
+    articles = [f"{n:032x}" for n in range(12)]
+    events = [event(revision, article) for article in articles for revision in (1, 1, 2)]
+
+    added = announce_all(redis_cluster.url, stream, events, **options)
+
+    assert added == [True, False, True] * len(articles)
+    client = sync_client(settings)
+    for article in articles:
+        partition = partition_stream(stream, article, settings)
+        assert [e.revision for e in read_stream(client, partition, ArticleStored) if e.article_id == article] == [1, 2]
+        assert key_slot(f"{partition}:announced:{article}:1".encode()) == key_slot(partition.encode())
+        assert client.exists(f"{partition}:announced:{article}:1") == 1
+    assert len({partition_stream(stream, article, settings) for article in articles}) > 3  # spread, not one stream
+    client.close()
