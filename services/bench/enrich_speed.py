@@ -18,7 +18,7 @@ import spacy
 
 from newsflow_schemas import ParsedArticle
 from services.common.settings import get_settings
-from services.enrich.core import enrich, enrich_many
+from services.enrich.core import NLP_BATCH, enrich, enrich_many
 from services.enrich.model import load_nlp
 from services.parse.core import parse
 
@@ -66,7 +66,9 @@ def main() -> None:
     _rate("spaCy, whole pipeline, nlp.pipe", len(texts), lambda: list(full.pipe(texts)))
     _rate("newsflow enrich(), one at a time", len(articles), lambda: [enrich(a, ours, model) for a in articles])
     batched = _rate(
-        "newsflow enrich_many() (nlp.pipe, batch 32)", len(articles), lambda: enrich_many(articles, ours, model)
+        f"newsflow enrich_many() (nlp.pipe, batch {NLP_BATCH})",
+        len(articles),
+        lambda: enrich_many(articles, ours, model),
     )
     verdict = "PASS" if batched >= baseline else "FAIL"
     print(f"{verdict}: enrich core (batched) {batched / baseline:.2f}x the whole spaCy pipeline's rate")
