@@ -97,8 +97,8 @@ def _sort(doc: dict[str, Any]) -> None:
 
 def _generated(broker: RedisBroker) -> dict[str, Any]:
     with warnings.catch_warnings():
-        # consume() subscribes each handler twice to its stream (new entries, then retries); both
-        # have the same description, and FastStream warns that it keeps one of them.
+        # A handler may be subscribed more than once to its stream (new entries, retries, partitions)
+        # with the same description, and FastStream warns that it keeps one of them.
         warnings.filterwarnings("ignore", message="Overwrite channel handler", category=RuntimeWarning)
         spec = AsyncAPI(broker, schema_version=ASYNCAPI_VERSION).to_specification()
     jsonable: dict[str, Any] = spec.to_jsonable()

@@ -29,9 +29,9 @@ from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.message import RedisBatchStreamMessage
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .broker import consumer_name, retry_stream
+from .broker import group_stream, retry_stream
 from .connection import AsyncRedis, async_client
-from .deadletter import make_dead_letter
+from .deadletter import invalid_input_reason, make_dead_letter
 from .envelope import DATA_FIELD, envelope
 from .errors import RejectedInput
 from .metrics import ARTICLES
@@ -59,17 +59,6 @@ def each(handle: Callable[[Any], BaseModel | None]) -> ProcessMany:
         return outcomes
 
     return process
-
-
-def batch_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
-    return StreamSub(
-        stream,
-        group=stage,
-        consumer=consumer_name(settings),
-        polling_interval=settings.polling_interval_ms,
-        max_records=max(1, settings.read_batch // settings.partitions),  # read_batch / P: see group_stream
-        batch=True,
-    )
 
 
 def consume_batches(
@@ -108,7 +97,7 @@ def _consume_partition(
     # The batch reader stays out of the AsyncAPI document: the typed retry reader of the same group
     # describes the stream.
     @broker.subscriber(
-        stream=batch_stream(stream, stage, settings), ack_policy=AckPolicy.MANUAL, include_in_schema=False
+        stream=group_stream(stream, stage, settings, batch=True), ack_policy=AckPolicy.MANUAL, include_in_schema=False
     )
     async def on_batch(bodies: list[Any], message: RedisBatchStreamMessage = Context()) -> None:
         ids: list[bytes] = message.raw_message["message_ids"]
@@ -120,7 +109,7 @@ def _consume_partition(
             try:
                 valid.append((entry_id, adapter.validate_python(body)))
             except ValidationError as error:
-                letters.append(await _letter(stage, _invalid(stage, error), body))
+                letters.append(await _letter(stage, invalid_input_reason(stage, error), body))
                 done.append(entry_id)
         outputs: list[bytes] = []
         outcomes = await process([item for _, item in valid]) if valid else []
@@ -161,11 +150,6 @@ def _consume_partition(
         handler(broker.publisher(stream=StreamSub(out_stream))(on_retry))
     else:
         handler(on_retry)
-
-
-def _invalid(stage: str, error: ValidationError) -> str:
-    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()[:5])
-    return f"message does not match the {stage} input model: {problems}"
 
 
 async def _letter(stage: str, reason: str, body: Any) -> bytes:

@@ -63,8 +63,9 @@ def stage_input(settings: Settings, stage: str) -> str:
     return streams[stage]
 
 
-def group_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
-    """New entries of `stream` in the consumer group named after `stage`, a few at a time.
+def group_stream(stream: str, stage: str, settings: Settings, batch: bool = False) -> StreamSub:
+    """New entries of `stream` in the consumer group named after `stage`, a few at a time (with
+    `batch`, handed to the handler as one list).
 
     With P partitions a worker reads P streams at once, so each read takes read_batch / P entries: the
     entries in hand stay about read_batch, and none waits in a worker past retry_idle_ms to be claimed
@@ -76,6 +77,7 @@ def group_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
         consumer=consumer_name(settings),
         polling_interval=settings.polling_interval_ms,
         max_records=max(1, settings.read_batch // settings.partitions),
+        batch=batch,
     )
 
 

@@ -29,6 +29,11 @@ log = structlog.get_logger()
 MAX_REASON_CHARS = 500
 
 
+def invalid_input_reason(stage: str, error: ValidationError) -> str:
+    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()[:5])
+    return f"message does not match the {stage} input model: {problems}"
+
+
 def make_dead_letter(stage: str, reason: str, payload: bytes) -> DeadLetter:
     text = payload.decode("utf-8", errors="replace")
     try:
@@ -74,11 +79,8 @@ def dead_letter_middleware(stage: str, dlq_stream: str, max_deliveries: int) -> 
     async def on_invalid(
         exc: ValidationError, message: RedisStreamMessage = Context(), broker: RedisBroker = Context()
     ) -> None:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
-        await send(f"message does not match the {stage} input model: {problems}", message, broker)
+        await send(invalid_input_reason(stage, exc), message, broker)
 
-    # The delivery count is read over the broker's own connection (a cluster client on a cluster): the
-    # entry's stream (`channel`, one partition) may live on any node.
     @middleware.add_handler(Exception)
     async def on_failure(
         exc: Exception,
