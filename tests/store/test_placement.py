@@ -19,15 +19,6 @@ from .conftest import WEWORK, dev_page
 NOW = datetime(2026, 9, 8, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    url = f"sqlite:///{tmp_path}/store.db" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    store = Store(database_engine(url))
-    store.create_schema()
-    yield store
-    store.engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def wework(nlp) -> tuple[EnrichedArticle, EnrichedArticle]:
     first, second = (dev_page(page_id, nlp) for page_id in WEWORK)

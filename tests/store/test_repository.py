@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, inspect, select
 
 from newsflow_schemas import EnrichedArticle, Entity
@@ -26,15 +24,6 @@ def article(article_id: str = "a1", trace_id: str = "t1", body: str = "Kazem Gha
         fingerprint="0123456789abcdef",
         entities=[Entity(name=name, type="PERSON", mentions=1, surface_forms=[name]) for name in names],
     )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    url = f"sqlite:///{tmp_path}/store.db" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    store = Store(database_engine(url))
-    store.create_schema()
-    yield store
-    store.engine.dispose()
 
 
 def test_first_save_creates_then_the_same_content_again_is_unchanged(store: Store) -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy import delete
 
 from newsflow_schemas import EnrichedArticle
 from services.api.search import search
 from services.store.core import to_rows
-from services.store.repository import Store, database_engine
+from services.store.repository import Store
 from services.store.tables import articles
 
 NOW = datetime(2024, 9, 8, 12, 0, tzinfo=UTC)
@@ -19,15 +17,6 @@ NOW = datetime(2024, 9, 8, 12, 0, tzinfo=UTC)
 
 def article(body: str, title: str = "A letter", article_id: str = "a1") -> EnrichedArticle:
     return EnrichedArticle(article_id=article_id, trace_id="t1", title=title, body=body, fingerprint="0" * 16)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    url = f"sqlite:///{tmp_path}/store.db" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    store = Store(database_engine(url))
-    store.create_schema()
-    yield store
-    store.engine.dispose()
 
 
 def found(store: Store, query: str) -> list[str]:
