@@ -17,14 +17,12 @@ from rich.console import Console
 
 from services.common.settings import Settings
 from services.dlq.cli import dlq_app
-from services.evaluation.cli import eval_app
 from services.status.cli import status
 from services.store.cli import stories_app
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 articles_app = typer.Typer(help="Read stored articles.", no_args_is_help=True)
 app.add_typer(articles_app, name="articles")
-app.add_typer(eval_app, name="eval")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(stories_app, name="stories")
 app.command()(status)
@@ -291,17 +289,6 @@ def articles_show(article_id: str, as_json: Annotated[bool, typer.Option("--json
 
 
 @app.command()
-def run(
-    paths: Paths,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the pipeline to finish.")] = 900,
-) -> None:
-    """The main job: start what is missing, run the four workers, ingest PATHS, wait until stored, summarise."""
-    from services.local.job import run_job
-
-    sys.exit(run_job(paths, Settings(), Console(), timeout=timeout))
-
-
-@app.command()
 def apikey() -> None:
     """Make a new API key: give the key to the client, put its digest in NEWSFLOW_INGEST_API_KEY_DIGESTS
     (ingest) or NEWSFLOW_API_KEY_DIGESTS (query API)."""
@@ -310,54 +297,6 @@ def apikey() -> None:
     key, digest = new_key()
     typer.echo(f"key:    {key}\ndigest: {digest}")
     err.print("The key is shown once and stored nowhere; to revoke it, remove its digest from the settings.")
-
-
-@app.command()
-def chaos(
-    articles: Annotated[int, typer.Option(help="How many articles to push through.")] = 2_000,
-    corpus: Annotated[Path, typer.Option(help="Folder of article files to cycle.")] = Path("../shared/corpus"),
-    timeout: Annotated[float, typer.Option(help="Seconds before giving up.")] = 1_800,
-    cluster_partitions: Annotated[
-        int, typer.Option(help="Run on a private 3-master Redis Cluster with this many partitions (0: one Redis).")
-    ] = 0,
-) -> None:
-    """Fault test: N articles through private servers while workers, Redis and PostgreSQL are knocked out.
-
-    Prints `sent=N stored=N lost=0 duplicated=0 dlq=K`; exits 1 if anything was lost or duplicated
-    (or stored without its ArticleStored event). On a cluster, the Redis faults are master failovers.
-    """
-    from services.local.chaos import run_chaos
-
-    console = Console()
-    outcome = run_chaos(corpus, articles, Path("data/chaos"), console, timeout, partitions=cluster_partitions)
-    console.log(f"{len(outcome.faults)} faults injected")
-    console.log(f"stored without an event: {outcome.unannounced}; outputs beyond one per article: {outcome.redone}")
-    for article_id, events in outcome.duplicates.items():
-        console.log(f"announced more than once: {article_id}: {events}")
-    typer.echo(outcome.line)
-    raise typer.Exit(1 if outcome.lost or outcome.duplicated or outcome.unannounced else 0)
-
-
-@app.command()
-def bench(
-    articles: Annotated[int, typer.Option(help="Articles for the pipeline run (pages and seeds cycled).")] = 2_000,
-    corpus: Annotated[Path, typer.Option(help="The shared corpus folder.")] = Path("../shared/corpus"),
-    peers: Annotated[bool, typer.Option(help="Also time newspaper4k, news-please, trafilatura.")] = True,
-    soak: Annotated[float, typer.Option(help="Instead: a soak run of this many minutes at 50% load.")] = 0,
-    scaling: Annotated[
-        bool, typer.Option(help="Instead: articles/s and per-replica counts for several replica layouts.")
-    ] = False,
-) -> None:
-    """Throughput, latency, messaging and memory on this machine; prints a table and bench/results.json."""
-    from services.bench.run import run_bench, run_scaling_table, run_soak
-
-    console = Console()
-    if scaling:
-        run_scaling_table(corpus, articles, Path("bench/scaling.json"), console)
-    elif soak:
-        run_soak(corpus, soak, Path("bench/soak.json"), console)
-    else:
-        run_bench(corpus, articles, peers, Path("bench/results.json"), console)
 
 
 @app.command()
@@ -372,7 +311,20 @@ def asyncapi(
     err.print(f"wrote {out}")
 
 
+def _add_plugins() -> None:
+    """Commands of other installed packages (the harness: run, chaos, bench, eval), found by entry point
+    so that the product never imports them."""
+    from importlib.metadata import entry_points
+
+    seen = set()
+    for entry in entry_points(group="newsflow.commands"):
+        if entry.value not in seen:  # one package installed twice (editable and in a wheel) registers once
+            seen.add(entry.value)
+            entry.load()(app)
+
+
 def main() -> None:
+    _add_plugins()
     app()
 
 

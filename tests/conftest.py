@@ -15,12 +15,12 @@ import redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from services.local.cluster import LocalCluster, start_cluster
-from services.local.servers import start_postgres, start_redis
+from newsflow_harness.corpus import CORPUS
+from newsflow_harness.local.cluster import LocalCluster, start_cluster
+from newsflow_harness.local.servers import start_postgres, start_redis
 from services.store.repository import database_engine
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
 SEEDS = CORPUS / "seeds"
 
 

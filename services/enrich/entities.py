@@ -89,7 +89,7 @@ def entities_from_doc(doc: Doc) -> list[Entity]:
     found, aliases = _apply_acronyms(text, found)
     groups: _Groups = {}
     for f in found:
-        key = name_key(text[f.start : f.end])
+        key = spelling_key(text[f.start : f.end])
         groups.setdefault(
             (f.type, aliases.get(key, key) if f.type not in (*_PLACES, "NORP") else _place_key(text, f, key)), []
         ).append(f)
@@ -214,7 +214,7 @@ def _join_nominal_references(text: str, groups: _Groups, taken: list[tuple[int, 
     ]
 
 
-def name_key(name: str) -> str:
+def spelling_key(name: str) -> str:
     """What two spellings of one name have in common: case, dots, apostrophe and dash styles ignored."""
     name = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'")
     name = _DASHES.sub("-", name).replace(".", "")
@@ -254,11 +254,11 @@ def _apply_acronyms(text: str, found: list[_Found]) -> tuple[list[_Found], dict[
     aliases: dict[str, str] = {}
     acronyms: set[str] = set()
     for d in _acronym_definitions(text):
-        long_key = name_key(text[d.long_start : d.long_end])
+        long_key = spelling_key(text[d.long_start : d.long_end])
         acronym = text[d.acronym_start : d.acronym_end]
-        acronym_key = name_key(acronym)
+        acronym_key = spelling_key(acronym)
         inside_long = [f for f in found if f.start < d.long_end and d.long_start < f.end]
-        named_alike = [f for f in found if name_key(text[f.start : f.end]) in (long_key, acronym_key)]
+        named_alike = [f for f in found if spelling_key(text[f.start : f.end]) in (long_key, acronym_key)]
         # The NER's label for the long form wins; the small model often misses such names, and a
         # parenthesised acronym after a name is most often an organisation's.
         type_ = next((f.type for f in inside_long + named_alike), "ORG")

@@ -18,18 +18,18 @@ from __future__ import annotations
 from typing import Literal, NamedTuple
 
 
-class Placement(NamedTuple):
+class TableDistribution(NamedTuple):
     kind: Literal["distributed", "reference"]
     column: str | None = None  # the distribution column
     colocate_with: str | None = None
 
 
-PLAN: dict[str, Placement] = {
-    "articles": Placement("distributed", "article_id"),
-    "mentions": Placement("distributed", "article_id", colocate_with="articles"),
-    "article_bands": Placement("distributed", "article_id", colocate_with="articles"),
-    "entities": Placement("reference"),
-    "stories": Placement("distributed", "story_id"),
+PLAN: dict[str, TableDistribution] = {
+    "articles": TableDistribution("distributed", "article_id"),
+    "mentions": TableDistribution("distributed", "article_id", colocate_with="articles"),
+    "article_bands": TableDistribution("distributed", "article_id", colocate_with="articles"),
+    "entities": TableDistribution("reference"),
+    "stories": TableDistribution("distributed", "story_id"),
 }
 
 

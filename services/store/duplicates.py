@@ -4,7 +4,7 @@ Two texts are near-duplicates when most of the shorter one's word 3-shingles are
 (containment), which holds for a copy that was trimmed, wrapped in page furniture or reordered a
 little. Candidates come from LSH: 64 MinHash values in 32 bands of 2; articles sharing any band key
 are compared. Threshold and band layout were chosen on the pairs of `newsflow eval duplicates`
-(services/evaluation/duplicates.py): there every copy reached 0.63 and every distinct pair stayed
+(harness/newsflow_harness/evaluation/duplicates.py): there every copy reached 0.63 and every distinct pair stayed
 under 0.39, while SimHash distances of the two overlapped (and a Hamming radius of 18 bits cannot be
 looked up by index).
 """

@@ -33,9 +33,9 @@ from .stories import (
     StoryFeatures,
     as_utc,
     choose_story,
+    folded_name,
     joined_span,
     merged_terms,
-    name_key,
     rarity,
     searches,
     started_span,
@@ -57,12 +57,12 @@ Insert = Callable[..., Any]  # postgresql.insert or sqlite.insert
 
 
 @dataclass(frozen=True)
-class Placement:
+class StoryPlacement:
     story_id: str | None
     duplicate_of: str | None
 
 
-def place(conn: Connection, rows: ArticleRows, insert: Insert, threshold: float = THRESHOLD) -> Placement:
+def place(conn: Connection, rows: ArticleRows, insert: Insert, threshold: float = THRESHOLD) -> StoryPlacement:
     """Set the article's duplicate_of and story_id (an article keeps the story it was first put in)."""
     article_id = rows.article["article_id"]
     if conn.dialect.name == "postgresql":
@@ -78,7 +78,7 @@ def place(conn: Connection, rows: ArticleRows, insert: Insert, threshold: float 
     conn.execute(
         update(articles).where(articles.c.article_id == article_id).values(story_id=story_id, duplicate_of=duplicate_of)
     )
-    return Placement(story_id, duplicate_of)
+    return StoryPlacement(story_id, duplicate_of)
 
 
 def _original(conn: Connection, article_id: str, rows: ArticleRows) -> str | None:
@@ -216,7 +216,7 @@ def _profiles(conn: Connection, story_ids: list[str]) -> list[CandidateStory]:
     )
     names: dict[str, dict[str, Named]] = defaultdict(dict)
     for story_id, name, type_, count in conn.execute(named):
-        key = name_key(name)
+        key = folded_name(name)
         weight = TYPE_WEIGHTS.get(type_, DEFAULT_TYPE_WEIGHT)
         before = names[story_id].get(key, Named(0.0, 0))
         names[story_id][key] = Named(max(before.weight, weight), before.mentions + int(count))

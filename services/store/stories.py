@@ -15,7 +15,7 @@ A story made of such articles only is "undated" and a dated article may join it 
 fetched after that date (up to the same year); the story then takes the dated article's date.
 
 THRESHOLD and the weights were chosen with `newsflow eval stories` on the two seeds and the 111 dev
-pages (14 pairs labelled by hand as one story, services/evaluation/annotations): at 0.4 the seeds and
+pages (14 pairs labelled by hand as one story, harness/newsflow_harness/evaluation/annotations): at 0.4 the seeds and
 11 of the 14 pairs share a story and no two unrelated articles do; 0.35 merged two, 0.45 lost a pair.
 """
 
@@ -102,7 +102,7 @@ class Match:
     shared: list[str] = field(default_factory=list)  # name keys both name, strongest first
 
 
-def name_key(name: str) -> str:
+def folded_name(name: str) -> str:
     """How the store compares entity names (the same folding as entity ids)."""
     return " ".join(name.casefold().split())
 
@@ -175,7 +175,7 @@ def joined_span(span: Span, article: StoryFeatures) -> Span:
 def features(article: EnrichedArticle, stored_at: datetime) -> StoryFeatures:
     entities: dict[str, Named] = {}
     for entity in article.entities:
-        key = name_key(entity.name)
+        key = folded_name(entity.name)
         weight = TYPE_WEIGHTS.get(entity.type, DEFAULT_TYPE_WEIGHT)
         if weight == 0.0:
             continue
@@ -187,7 +187,7 @@ def features(article: EnrichedArticle, stored_at: datetime) -> StoryFeatures:
     return StoryFeatures(
         entities=entities,
         title_words=title_words(article.title),
-        keywords=frozenset(name_key(k.text) for k in top),
+        keywords=frozenset(folded_name(k.text) for k in top),
         time=moment,
         dated=dated,
         headline=headline(article),

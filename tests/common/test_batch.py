@@ -10,6 +10,7 @@ from typing import Any
 
 from faststream.redis.parser.binary import BinaryMessageFormatV1
 
+from newsflow_harness.local.cluster import LocalCluster
 from newsflow_schemas import DeadLetter, RawArticle
 from services.common.batch import consume_batches, each
 from services.common.broker import make_broker
@@ -18,7 +19,6 @@ from services.common.envelope import add_all
 from services.common.errors import RejectedInput
 from services.common.partitions import partition_stream, partition_streams
 from services.common.settings import Settings, stream_names
-from services.local.cluster import LocalCluster
 
 
 def _article(article_id: str, content: str) -> RawArticle:

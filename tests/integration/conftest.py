@@ -11,13 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from newsflow_harness.local.servers import free_port
+from newsflow_harness.local.workers import STAGES, Workers
 from newsflow_schemas import ArticleStored
 from services.common.connection import SyncRedis, sync_client
 from services.common.partitions import partition_streams
 from services.common.settings import Settings, stream_names
 from services.common.streamread import backlog_of, read_stream
-from services.local.servers import free_port
-from services.local.workers import STAGES, Workers
 from services.store.repository import Store, database_engine
 
 API_KEY = "integration-key"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from newsflow_harness.corpus import CORPUS
+
 pytestmark = pytest.mark.integration
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 ARTICLES = int(os.environ.get("NEWSFLOW_CHAOS_ARTICLES", "2000"))
 CLUSTER_ARTICLES = int(os.environ.get("NEWSFLOW_CHAOS_CLUSTER_ARTICLES", "400"))
 

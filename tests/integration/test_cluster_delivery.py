@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from newsflow_harness.local.cluster import LocalCluster
 from newsflow_schemas import DeadLetter, ParsedArticle
 from services.common.connection import sync_client
 from services.common.metrics import StreamCollector
@@ -14,7 +15,6 @@ from services.common.partitions import partition_stream
 from services.common.streamread import entries_added, read_stream
 from services.dlq.core import list_letters, replay
 from services.ingest.identity import article_id_for
-from services.local.cluster import LocalCluster
 from services.status.core import pipeline_status
 
 from .conftest import Pipeline, pipeline_settings, run_pipeline

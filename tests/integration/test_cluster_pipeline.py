@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 from redis.crc import key_slot
 
+from newsflow_harness.corpus import CORPUS
+from newsflow_harness.local.cluster import LocalCluster
 from newsflow_schemas import ArticleStored, EnrichedArticle, ParsedArticle
 from services.common.connection import sync_client
 from services.common.partitions import partition_stream
 from services.common.streamread import read_stream
 from services.ingest.client import IngestClient, SubmitReport
-from services.local.cluster import LocalCluster
 
 from .conftest import API_KEY, Pipeline, pipeline_settings, run_pipeline
 
 pytestmark = pytest.mark.integration
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 PARTITIONS = 6
 
 

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 import redis
 
-from services.local.workers import settings_env
+from newsflow_harness.corpus import CORPUS
+from newsflow_harness.local.workers import settings_env
 
 from .conftest import pipeline_settings
 
 pytestmark = pytest.mark.integration
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "seeds"
+SEEDS = CORPUS / "seeds"
 
 
 def test_run_stores_the_seeds_and_summarises(redis_url: str, tmp_path: Path) -> None:

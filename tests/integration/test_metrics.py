@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.local.servers import free_port
+from newsflow_harness.local.servers import free_port
 
 from .conftest import Pipeline, pipeline_settings, run_pipeline
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from newsflow_harness.corpus import CORPUS
 from newsflow_schemas import RawArticle
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 SEEDS = CORPUS / "seeds"
 DEV = CORPUS / "extraction-dev"
 # The day after the seeds' datelines (Sep 07): what a scraper would have recorded.

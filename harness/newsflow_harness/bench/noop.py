@@ -1,6 +1,6 @@
 """A pass-through stage for the messaging-only benchmark: same broker, groups and delivery machinery
 as the real stages (batched reads, pipelined writes, retries), no core.
-`python -m services.bench.noop IN OUT GROUP`."""
+`python -m newsflow_harness.bench.noop IN OUT GROUP`."""
 
 import asyncio
 import sys

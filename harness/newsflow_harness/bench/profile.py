@@ -1,6 +1,6 @@
 """Where each stage's time goes: the cores over the dev pages under cProfile, summed by package.
 
-Run: `python -m services.bench.profile [--articles N]` (or `make profile`). For each stage core it
+Run: `python -m newsflow_harness.bench.profile [--articles N]` (or `make profile`). For each stage core it
 prints the share of its time spent in each package (spacy, trafilatura, lxml, sqlalchemy, our own
 modules ...) and its slowest functions by own time. SQLite in a temporary folder stands in for the
 database, so the store figures are the store core's and the driver's, not a server's.
@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsflow_harness.corpus import CORPUS, bench_submissions
 from services.common.errors import RejectedInput
 from services.common.settings import get_settings
 from services.enrich.core import enrich_many
@@ -28,8 +29,6 @@ from services.ingest.core import admit, submission_from_json
 from services.parse.core import parse
 from services.store.core import to_rows
 from services.store.repository import Store, database_engine
-
-from .inputs import bench_submissions
 
 
 def package_of(filename: str) -> str:
@@ -67,7 +66,7 @@ def profile(label: str, work: Callable[[], Any], top: int) -> Any:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--articles", type=int, default=226)
     parser.add_argument("--top", type=int, default=8)
     args = parser.parse_args()

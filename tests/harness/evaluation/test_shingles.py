@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.evaluation.shingles import PageScore, score_page, shingles, summarise
+from newsflow_harness.evaluation.shingles import PageScore, score_page, shingles, summarise
 
 
 def test_shingles_are_a_multiset_of_four_word_windows():

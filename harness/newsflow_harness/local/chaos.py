@@ -21,8 +21,8 @@ import httpx
 from rich.console import Console
 from sqlalchemy import func, select
 
+from newsflow_harness.corpus import bench_submissions
 from newsflow_schemas import ArticleStored, DeadLetter
-from services.bench.inputs import bench_submissions
 from services.common.broker import stage_input
 from services.common.connection import REDIS_ERRORS, sync_client
 from services.common.partitions import partition_streams

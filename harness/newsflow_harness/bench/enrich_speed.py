@@ -1,6 +1,6 @@
 """Enrich-core throughput on the dev pages, next to the plain spaCy pipeline it started from.
 
-Run: `python -m services.bench.enrich_speed [--rounds N]` (or `make bench-enrich`). Prints articles per
+Run: `python -m newsflow_harness.bench.enrich_speed [--rounds N]` (or `make bench-enrich`). Prints articles per
 second for: the model's whole pipeline (every component, one text at a time, then through
 `nlp.pipe`), and our enrich core (NER only plus roles, quotes, figures, keywords, topics, places,
 tone), one article at a time and batched with `enrich_many`. Not a test: the figures are this machine's.
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import spacy
 
+from newsflow_harness.corpus import CORPUS
 from newsflow_schemas import ParsedArticle
 from services.common.settings import get_settings
 from services.enrich.core import NLP_BATCH, enrich, enrich_many
@@ -48,7 +49,7 @@ def _rate(label: str, count: int, work: Callable[[], object]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--rounds", type=int, default=3, help="How many times to go through the pages.")
     args = parser.parse_args()
     model = get_settings().spacy_model

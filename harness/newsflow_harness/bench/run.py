@@ -11,13 +11,13 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from newsflow_harness.corpus import bench_submissions
+from newsflow_harness.local.servers import LocalServer, start_postgres, start_redis
 from services.common.broker import redis_answers
 from services.common.settings import Settings
-from services.local.servers import LocalServer, start_postgres, start_redis
 from services.store.repository import Store, database_engine
 
 from .compute import run_compute
-from .inputs import bench_submissions
 from .messaging import run_messaging
 from .pipeline import Pipeline, bench_settings, fresh_database
 

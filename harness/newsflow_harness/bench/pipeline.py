@@ -15,9 +15,9 @@ import httpx
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
+from newsflow_harness.local.servers import free_port
+from newsflow_harness.local.workers import Workers
 from services.common.settings import Settings, stream_names
-from services.local.servers import free_port
-from services.local.workers import Workers
 from services.store.repository import Store, database_engine
 from services.store.tables import articles
 

@@ -24,11 +24,12 @@ from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
 
+from newsflow_harness.corpus import CORPUS
+
 # peer_worker.py runs inside each peer's venv, so it is a file next to this one, not an import.
 WORKER = Path(__file__).resolve().parent / "peer_worker.py"
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_PAGES = REPO.parent / "shared" / "corpus" / "extraction-dev" / "html"
-DEFAULT_VENV_DIR = REPO / "bench" / ".venvs"
+DEFAULT_PAGES = CORPUS / "extraction-dev" / "html"
+DEFAULT_VENV_DIR = Path("bench") / ".venvs"  # beside bench/results.json, in the working directory
 DEFAULT_ARTICLES = 300
 RESULT_PREFIX = "PEER_RESULT "
 

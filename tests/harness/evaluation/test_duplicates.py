@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
-from services.evaluation.duplicates import (
+from newsflow_harness.corpus import CORPUS
+from newsflow_harness.evaluation.duplicates import (
     FURNITURE,
     NEGATIVE_KINDS,
     POSITIVE_KINDS,
@@ -24,8 +24,6 @@ from services.evaluation.duplicates import (
     trimmed,
 )
 from services.store.duplicates import THRESHOLD
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,9 @@ from pathlib import Path
 import redis
 from faststream.redis.parser.binary import BinaryMessageFormatV1
 
+from newsflow_harness.local.workers import settings_env
 from services.common.settings import Settings
 from services.common.streamread import as_text
-from services.local.workers import settings_env
 
 HOPS = 3
 # About the size of a small article message: what the transport carries per entry.
@@ -51,7 +51,7 @@ def run_messaging(settings: Settings, messages: int, log_dir: Path) -> Messaging
     for i in range(HOPS):
         with (log_dir / f"noop-{i}.log").open("ab") as out:
             hops.append(subprocess.Popen(
-                [sys.executable, "-m", "services.bench.noop", streams[i], streams[i + 1], f"hop{i}"],
+                [sys.executable, "-m", "newsflow_harness.bench.noop", streams[i], streams[i + 1], f"hop{i}"],
                 env=env, stdout=out, stderr=subprocess.STDOUT,
             ))  # fmt: skip
     try:

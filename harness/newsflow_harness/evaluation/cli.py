@@ -11,13 +11,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from newsflow_harness.corpus import CORPUS
+
 if TYPE_CHECKING:
     from .duplicates import Counts
 
 eval_app = typer.Typer(help="Measure extraction, near-duplicate and story quality on the corpus.", no_args_is_help=True)
 
-DEFAULT_CORPUS = Path("../shared/corpus/extraction-dev")
-DEFAULT_SEEDS = Path("../shared/corpus/seeds")
+DEFAULT_CORPUS = CORPUS / "extraction-dev"
+DEFAULT_SEEDS = CORPUS / "seeds"
 
 
 @eval_app.command("extraction")
@@ -268,7 +270,7 @@ def stories(
 def enrichment(
     seeds: Annotated[
         Path, typer.Option(help="Folder with the seed wires the gold file describes.", exists=True, file_okay=False)
-    ] = Path("../shared/corpus/seeds"),
+    ] = DEFAULT_SEEDS,
     details: Annotated[bool, typer.Option(help="List every miss and every extra.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from services.bench import peers
+from newsflow_harness.bench import peers
 
 ROW_KEYS = {
     "name",
