@@ -22,6 +22,7 @@ from services.common.logging import configure_logging
 from services.common.settings import Settings
 from services.status.core import pipeline_status
 from services.store.repository import Store, database_engine
+from services.store.schema import require_current
 
 from . import models, queries
 from .pages import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, BadParameter, Cursor, as_utc
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        Store(engine).create_schema()  # as the store worker does: tables and search index, when missing
+        require_current(engine)  # reads only: the API may run as a read-only database user
         yield
         redis_client.close()
         engine.dispose()

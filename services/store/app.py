@@ -14,6 +14,7 @@ from services.common.stage import article_context, setup_stage, stage_app, utcno
 from .announce import Announcer
 from .core import stored_event, to_rows
 from .repository import Store, database_engine
+from .schema import require_current
 
 STAGE: Final = "store"
 settings, broker = setup_stage(STAGE)
@@ -29,8 +30,8 @@ async def close_announcer() -> None:
 
 
 @app.on_startup
-async def create_schema() -> None:
-    await asyncio.to_thread(store.create_schema)
+async def check_schema() -> None:
+    await asyncio.to_thread(require_current, store.engine)  # the migration step owns the schema
     log.info("database ready", dialect=store.engine.dialect.name)
 
 

@@ -18,6 +18,8 @@ from pydantic import SecretStr
 
 from services.common.connection import REDIS_ERRORS, sync_client
 from services.common.settings import Settings
+from services.store.repository import database_engine
+from services.store.schema import upgrade
 
 STAGES = ("ingest", "parse", "enrich", "store")
 
@@ -96,6 +98,8 @@ class Workers:
         )
 
     def start_all(self, replicas: dict[str, int] | None = None, stages: tuple[str, ...] = STAGES) -> None:
+        if "store" in stages:
+            migrate(self.settings.database_url)  # the migration step, as a deployment runs it before the workers
         for stage in stages:
             for _ in range((replicas or {}).get(stage, 1)):
                 self.start(stage)
@@ -114,6 +118,15 @@ class Workers:
         for worker in reversed(self.running):
             self.stop(worker)
         self.running.clear()
+
+
+def migrate(database_url: str) -> None:
+    """`newsflow db upgrade` on the database: the store worker refuses a schema behind this release's."""
+    engine = database_engine(database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 def _client_list(settings: Settings) -> list[dict[str, Any]]:
