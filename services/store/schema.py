@@ -71,28 +71,33 @@ def upgrade(engine: Engine) -> Version:
 
 
 def require_current(engine: Engine) -> None:
-    """Raise SchemaNotCurrent, saying what to run, unless the database is at this release's revision.
+    """Raise SchemaNotCurrent, saying what to run, unless this release can run on the database."""
+    if message := obstacle(engine):
+        structlog.get_logger().critical("database schema out of date", detail=message)
+        raise SchemaNotCurrent(message)
+
+
+def obstacle(engine: Engine) -> str | None:
+    """Why this release cannot run on the database (behind its revision, or none recorded), or None.
 
     A revision this release does not know comes from a newer release, whose migration step has already
     run: revisions add before they remove, so this release still runs (with a warning).
     """
     found = version(engine)
     if found.up_to_date:
-        return
-    where = engine.url.render_as_string(hide_password=True)
+        return None
     known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if found.current is not None and found.current not in known:
         structlog.get_logger().warning(
             "database schema is newer than this release", revision=found.current, release_revision=found.head
         )
-        return
+        return None
+    where = engine.url.render_as_string(hide_password=True)
     at = f"at schema revision {found.current}" if found.current else "without a schema revision"
-    message = (
+    return (
         f"the database {where} is {at}; this release needs revision {found.head}: "
         "run `newsflow db upgrade` (the migration step) first"
     )
-    structlog.get_logger().critical("database schema out of date", detail=message)
-    raise SchemaNotCurrent(message)
 
 
 def differences(engine: Engine) -> list[Any]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from typing import Annotated
+
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from services.common.settings import Settings
 
@@ -62,3 +66,26 @@ def check() -> None:
             typer.echo(f"  {difference}", err=True)
         raise typer.Exit(1)
     typer.echo(f"{where}: at revision {found.head}, tables match tables.py")
+
+
+@db_app.command()
+def wait(
+    timeout: Annotated[float, typer.Option(min=0, help="Give up after this many seconds (exit 1).")] = 600,
+) -> None:
+    """Wait until this release can run on the database: the migration step has brought it to this
+    release's revision (or a newer one). For init containers of the store and the API (reads only)."""
+    where, engine = _where()
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            reason = schema.obstacle(engine)
+        except SQLAlchemyError as error:  # not reachable yet: the database may be starting too
+            reason = f"the database {where} does not answer: {error.__class__.__name__}"
+        if reason is None:
+            typer.echo(f"{where}: at a revision this release runs on")
+            break
+        if time.monotonic() >= deadline:
+            typer.echo(f"gave up after {timeout:.0f} s: {reason}", err=True)
+            raise typer.Exit(1)
+        time.sleep(2)
+    engine.dispose()

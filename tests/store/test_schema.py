@@ -204,3 +204,18 @@ def test_db_commands_report_check_and_upgrade(tmp_path: Path) -> None:
     engine.dispose()
     drifted = runner.invoke(cli, ["db", "check"], env=env)
     assert drifted.exit_code == 1 and "terms" in drifted.output
+
+
+def test_db_wait_returns_once_the_migration_step_has_run(tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {"NEWSFLOW_DATABASE_URL": f"sqlite:///{tmp_path}/wait.db"}
+    gave_up = runner.invoke(cli, ["db", "wait", "--timeout", "0"], env=env)
+    assert gave_up.exit_code == 1 and "newsflow db upgrade" in gave_up.output
+
+    engine = database_engine(env["NEWSFLOW_DATABASE_URL"])
+    migration = threading.Timer(1.5, schema.upgrade, args=(engine,))  # the Job, finishing while the pod waits
+    migration.start()
+    waited = runner.invoke(cli, ["db", "wait", "--timeout", "60"], env=env)
+    migration.join()
+    engine.dispose()
+    assert waited.exit_code == 0, waited.output

@@ -1,6 +1,7 @@
-"""The store's schema as it was when migrations began: articles, entities, mentions, stories, article_bands
-and the full-text index (PostgreSQL: a generated tsvector column with a GIN index; SQLite: an FTS5 table
-kept by triggers).
+"""The store's schema when migrations began.
+
+Articles, entities, mentions, stories, article_bands and the full-text index (PostgreSQL: a generated
+tsvector column with a GIN index; SQLite: an FTS5 table kept by triggers).
 
 Revision ID: 0001
 Revises:
