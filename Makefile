@@ -101,9 +101,10 @@ up:
 down:
 	deploy/stack down
 
-# The container test: its own compose project and free ports, then down (run once: a few minutes).
+# Once, a few minutes: a suite on testcontainers, then the stack end to end on its own compose project and
+# free ports (tests/containers/run); skipped, saying why, where no Docker engine can be had.
 test-containers: install
-	$(BIN)/pytest -m containers tests/containers
+	tests/containers/run
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
