@@ -21,11 +21,12 @@ from services.common.connection import sync_client
 from services.common.logging import configure_logging
 from services.common.settings import Settings
 from services.status.core import pipeline_status
+from services.store import queries
+from services.store.paging import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, BadParameter, Cursor, as_utc
 from services.store.repository import Store, database_engine
+from services.store.search import SearchUnavailable, search
 
-from . import models, queries
-from .pages import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, BadParameter, Cursor, as_utc
-from .search import SearchUnavailable, search
+from . import models
 
 STATIC = Path(__file__).parent / "static"
 # The page runs only its own script and style: article text that slipped through as markup could not run.
@@ -207,7 +208,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             state = pipeline_status(redis_client, settings).as_dict()
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             raise HTTPException(503, "Redis does not answer: the pipeline's status is unknown") from exc
-        return {**state, "stored_articles": queries.stored_count(db)}
+        return {**state, "stored_articles": queries.count_articles(db)}
 
     app.include_router(v1)
 

@@ -27,6 +27,7 @@ from typing import Any
 from faststream import BaseMiddleware
 from redis.crc import REDIS_CLUSTER_HASH_SLOTS, key_slot
 
+from .pipeline import stage_streams
 from .settings import Settings
 
 
@@ -65,11 +66,11 @@ def article_id_of(body: Any) -> str:
 
 def partition_router(settings: Settings) -> type[BaseMiddleware]:
     """A broker middleware: a publish to a stage stream's base name goes to its article's partition."""
-    stage_streams = {settings.stream_raw, settings.stream_parsed, settings.stream_enriched, settings.stream_stored}
+    routed = set(stage_streams(settings))
 
     class PartitionRouter(BaseMiddleware):
         async def publish_scope(self, call_next: Callable[[Any], Awaitable[Any]], cmd: Any) -> Any:
-            if cmd.destination in stage_streams:
+            if cmd.destination in routed:
                 cmd.destination = partition_stream(cmd.destination, article_id_of(cmd.body), settings)
             return await call_next(cmd)
 

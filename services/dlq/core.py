@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsflow_schemas import DeadLetter
-from services.common.broker import make_broker, stage_input
+from services.common.broker import make_broker
 from services.common.connection import SyncRedis
+from services.common.pipeline import stage
 from services.common.settings import Settings
 from services.common.streamread import as_text, decode_entry
 
@@ -52,7 +53,7 @@ def replay(client: SyncRedis, settings: Settings, letters: list[Letter]) -> int:
             ready.append((letter, json.loads(letter.letter.payload)))
         except ValueError:
             continue
-    asyncio.run(_publish(settings, [(stage_input(settings, lt.letter.stage), body) for lt, body in ready]))
+    asyncio.run(_publish(settings, [(stage(lt.letter.stage).input_stream(settings), body) for lt, body in ready]))
     # Deleted only after every publish returned: a crash in between replays twice, never loses one.
     drop(client, settings, [letter for letter, _ in ready])
     return len(ready)
