@@ -41,7 +41,7 @@ from .errors import RejectedInput
 from .metrics import ARTICLES
 from .partitions import partition_streams
 from .pipeline import Outcome, ProcessMany, StageSpec
-from .settings import Settings
+from .settings import RedisSettings
 
 log = structlog.get_logger()
 
@@ -117,7 +117,7 @@ def _letter(stage: str, reason: str, body: Any, now: datetime) -> DeadLetter:
     return make_dead_letter(stage, reason, payload, now)
 
 
-def consume_stage(broker: RedisBroker, settings: Settings, spec: StageSpec, process: ProcessMany) -> None:
+def consume_stage(broker: RedisBroker, settings: RedisSettings, spec: StageSpec, process: ProcessMany) -> None:
     """Subscribe a stage's batch handler to its input, as the pipeline table describes it."""
     output = None if spec.writes_output_itself else spec.output
     consume_batches(
@@ -134,7 +134,7 @@ def consume_stage(broker: RedisBroker, settings: Settings, spec: StageSpec, proc
 
 def consume_batches(
     broker: RedisBroker,
-    settings: Settings,
+    settings: RedisSettings,
     *,
     group: str,
     stream: str,
@@ -156,7 +156,7 @@ def consume_batches(
 
 def _consume_partition(
     broker: RedisBroker,
-    settings: Settings,
+    settings: RedisSettings,
     group: str,
     stream: str,
     model: Any,
@@ -205,7 +205,7 @@ def _report(stage: str, verdict: Verdict) -> None:
 
 
 async def _write(
-    client: AsyncRedis, settings: Settings, verdict: Verdict, stream: str, group: str, out_stream: str | None
+    client: AsyncRedis, settings: RedisSettings, verdict: Verdict, stream: str, group: str, out_stream: str | None
 ) -> None:
     """Letters and outputs first, acks last, in one pipeline: a crash in between repeats work, it never
     loses an article."""

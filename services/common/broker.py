@@ -20,12 +20,12 @@ from faststream.redis import RedisBroker, RedisClusterBroker, StreamSub
 
 from .connection import seed_nodes
 from .partitions import partition_router
-from .settings import Settings
+from .settings import RedisSettings
 
 FASTSTREAM_LOGGER = "newsflow.faststream"  # not "faststream": that one has its own handler
 
 
-def make_broker(settings: Settings, stage: str) -> RedisBroker:
+def make_broker(settings: RedisSettings, stage: str) -> RedisBroker:
     # FastStream logs through a stdlib logger that propagates to our structlog handler (one format).
     # Its per-message "Received/Processed" lines go at DEBUG: our own "parsed"/"stored" lines say more.
     # The client name lets `CLIENT LIST` tell which worker holds which connection.
@@ -44,16 +44,16 @@ def make_broker(settings: Settings, stage: str) -> RedisBroker:
     return broker
 
 
-def consumer_name(settings: Settings) -> str:
+def consumer_name(settings: RedisSettings) -> str:
     """Unique per process, so replicas in one group never share a pending list."""
     return settings.consumer_name or f"{socket.gethostname()}-{os.getpid()}"
 
 
-def client_name(settings: Settings, stage: str) -> str:
+def client_name(settings: RedisSettings, stage: str) -> str:
     return f"newsflow-{stage}-{consumer_name(settings)}"
 
 
-def group_stream(stream: str, stage: str, settings: Settings, batch: bool = False) -> StreamSub:
+def group_stream(stream: str, stage: str, settings: RedisSettings, batch: bool = False) -> StreamSub:
     """New entries of `stream` in the consumer group named after `stage`, a few at a time (with
     `batch`, handed to the handler as one list).
 
@@ -71,7 +71,7 @@ def group_stream(stream: str, stage: str, settings: Settings, batch: bool = Fals
     )
 
 
-def retry_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
+def retry_stream(stream: str, stage: str, settings: RedisSettings) -> StreamSub:
     """Entries of the group pending longer than retry_idle_ms, whoever held them (XAUTOCLAIM)."""
     return StreamSub(
         stream,

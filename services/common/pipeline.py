@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from newsflow_schemas import ArticleStored, DeadLetter, EnrichedArticle, ParsedArticle, RawArticle
 
 if TYPE_CHECKING:
-    from .settings import Settings
+    from .settings import RedisSettings, Settings
 
 # What a stage's core made of one input: the output to publish (a model, or a dict as-is), None (done,
 # nothing to publish), or the exception that stopped it. A stage's batch handler returns one per input.
@@ -34,7 +34,7 @@ class Stream:
     key: str
     model: type[BaseModel]
 
-    def name(self, settings: Settings) -> str:
+    def name(self, settings: RedisSettings) -> str:
         return str(getattr(settings, f"stream_{self.key}"))
 
 
@@ -76,12 +76,12 @@ class StageSpec:
     def reads_stream(self) -> bool:
         return self.input is not None
 
-    def input_stream(self, settings: Settings) -> str:
+    def input_stream(self, settings: RedisSettings) -> str:
         if self.input is None:
             raise ValueError(f"stage {self.name!r} reads no stream")
         return self.input.name(settings)
 
-    def output_stream(self, settings: Settings) -> str:
+    def output_stream(self, settings: RedisSettings) -> str:
         return self.output.name(settings)
 
     def builder(self) -> Callable[[Settings], Any]:
@@ -120,7 +120,7 @@ def stage(name: str) -> StageSpec:
     raise ValueError(f"no stage {name!r}: the stages are {', '.join(STAGE_NAMES)}")
 
 
-def stage_streams(settings: Settings) -> list[str]:
+def stage_streams(settings: RedisSettings) -> list[str]:
     """The names of every stage stream (not the DLQ), in pipeline order."""
     names: list[str] = []
     for spec in STAGES:

@@ -25,7 +25,7 @@ from .logging import configure_logging
 from .metrics import ARTICLES, REGISTRY, STAGE_SECONDS, StreamCollector, serve, subscribers_alive
 from .partitions import partition_streams
 from .pipeline import StageRuntime, StageSpec
-from .settings import Settings
+from .settings import RedisSettings, Settings
 from .streamread import as_text
 from .trim import trim_stream
 
@@ -113,7 +113,7 @@ async def remove_consumer(client: AsyncRedis, stream: str, group: str, consumer:
         log.warning("consumer not removed from its group", error=str(error))
 
 
-async def _trim_forever(settings: Settings, streams: tuple[str, ...]) -> None:
+async def _trim_forever(settings: RedisSettings, streams: tuple[str, ...]) -> None:
     client = async_client(settings)
     try:
         while True:

@@ -9,7 +9,7 @@ from spacy.language import Language
 from newsflow_schemas import EnrichedArticle, ParsedArticle
 from services.common.batch import Outcome, ProcessMany, each
 from services.common.pipeline import StageRuntime
-from services.common.settings import Settings
+from services.common.settings import EnrichSettings
 from services.common.stage import article_context, utcnow
 
 from .core import enrich, enrich_many
@@ -20,7 +20,7 @@ from .places import country_code
 log = structlog.get_logger()
 
 
-def build(settings: Settings) -> StageRuntime:
+def build(settings: EnrichSettings) -> StageRuntime:
     models: list[Language] = []  # loaded at start-up, before the first article
 
     def nlp() -> Language:

@@ -22,7 +22,7 @@ from services.common.errors import RejectedInput
 from services.common.logging import configure_logging
 from services.common.partitions import partition_streams
 from services.common.pipeline import stage
-from services.common.settings import Settings
+from services.common.settings import IngestSettings
 from services.common.stage import utcnow
 
 from .auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
@@ -42,7 +42,7 @@ class HttpError(Exception):
 class Ingest:
     """What the endpoints share: settings, keys, the Redis client, the raw stream's partitions."""
 
-    settings: Settings
+    settings: IngestSettings
     keys: KeyRing
     hmac_secret: str | None
     redis: AsyncRedis
@@ -50,7 +50,7 @@ class Ingest:
     backlog: Backlog
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Ingest:
+    def from_settings(cls, settings: IngestSettings) -> Ingest:
         client = async_client(settings)
         raw_streams = partition_streams(stage("ingest").output_stream(settings), settings)
         return cls(
@@ -162,8 +162,8 @@ async def health(service: Service) -> JSONResponse:
     return JSONResponse({"status": "redis unreachable"}, status_code=503)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+def create_app(settings: IngestSettings | None = None) -> FastAPI:
+    settings = settings or IngestSettings()
     configure_logging("ingest", settings.log_format, settings.log_level)
     service = Ingest.from_settings(settings)
 
@@ -190,7 +190,7 @@ async def _http_error(request: Request, exc: HttpError) -> JSONResponse:
     return JSONResponse({"detail": exc.reason}, status_code=exc.status, headers=headers)
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: IngestSettings) -> None:
     """The ingest stage's worker: the HTTP API until SIGINT/SIGTERM (what `newsflow worker ingest` runs)."""
     import uvicorn
 

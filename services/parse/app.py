@@ -5,7 +5,7 @@ import structlog
 from newsflow_schemas import ParsedArticle, RawArticle
 from services.common.batch import each
 from services.common.pipeline import StageRuntime
-from services.common.settings import Settings
+from services.common.settings import RedisSettings
 from services.common.stage import article_context, utcnow
 
 from .core import parse
@@ -20,5 +20,5 @@ def parse_one(raw: RawArticle) -> ParsedArticle:
         return parsed
 
 
-def build(_settings: Settings) -> StageRuntime:
+def build(_settings: RedisSettings) -> StageRuntime:
     return StageRuntime(process=each(parse_one))

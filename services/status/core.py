@@ -11,7 +11,7 @@ import redis
 from services.common.connection import SyncRedis
 from services.common.partitions import partition_streams
 from services.common.pipeline import STREAM_STAGES
-from services.common.settings import Settings
+from services.common.settings import RedisSettings
 from services.common.streamread import as_text, backlog_of
 
 RATE_WINDOW_S = 60
@@ -48,7 +48,7 @@ class Status:
         return asdict(self)
 
 
-def pipeline_status(client: SyncRedis, settings: Settings, now: float | None = None) -> Status:
+def pipeline_status(client: SyncRedis, settings: RedisSettings, now: float | None = None) -> Status:
     """`client` must not decode responses (stream entries are binary)."""
     now = now or time.time()
     stages = []
@@ -92,7 +92,7 @@ def _consumers(client: SyncRedis, streams: list[str], group: str) -> list[Consum
     return list(merged.values())
 
 
-def _added_since(client: SyncRedis, base: str, settings: Settings, since: float) -> int:
+def _added_since(client: SyncRedis, base: str, settings: RedisSettings, since: float) -> int:
     """Entries added to every partition of `base` after `since`: a stage's output rate."""
     return sum(_added_to(client, stream, since) for stream in partition_streams(base, settings))
 

@@ -12,7 +12,7 @@ from newsflow_schemas import ArticleStored, EnrichedArticle
 from services.common.batch import Outcome
 from services.common.metrics import END_TO_END_SECONDS
 from services.common.pipeline import StageRuntime
-from services.common.settings import Settings
+from services.common.settings import StoreSettings
 from services.common.stage import article_context, utcnow
 
 from .announce import Announcer
@@ -31,7 +31,7 @@ class Announces(Protocol):
     async def announce(self, event: ArticleStored) -> bool: ...
 
 
-def build(settings: Settings) -> StageRuntime:
+def build(settings: StoreSettings) -> StageRuntime:
     store = Store(database_engine(settings.database_url))
     announcer = Announcer(settings)
 

@@ -14,7 +14,7 @@ from rich.table import Table
 from sqlalchemy import Connection, inspect
 
 from services.common.console import show_article, with_dateline
-from services.common.settings import Settings
+from services.common.settings import StoreSettings
 
 from . import queries
 from .paging import BadParameter, Cursor
@@ -34,7 +34,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="JSON for scripts: one obje
 @contextmanager
 def reading() -> Iterator[Connection]:
     """A connection to the configured store; a clear exit when it holds no articles table yet."""
-    url = Settings().database_url
+    url = StoreSettings().database_url
     engine = database_engine(url)
     try:
         with engine.connect() as conn:
