@@ -20,16 +20,16 @@ from pathlib import Path
 
 import uvicorn
 
-import services.api.app
+import services
 import services.cli
-import services.enrich.app
-import services.ingest.app
-import services.parse.app
-import services.store.app
 from newsflow_schemas import RawArticle
+from services.api.app import create_app as api_app
+from services.common.pipeline import STREAM_STAGES
 from services.common.settings import Settings
+from services.common.stage import build_app
 from services.enrich.core import enrich
 from services.enrich.model import load_nlp
+from services.ingest.app import create_app as ingest_app
 from services.parse.core import parse
 from services.store import schema
 from services.store.repository import database_engine
@@ -40,6 +40,14 @@ PAGE = (
     "<p>They spoke about trade and energy for an hour, and agreed to meet again in Berlin.</p>"
     "</article></body></html>"
 )
+
+
+def start_up(settings: Settings) -> None:
+    """What each process builds at start (nothing connects yet): the stage workers, ingest, the API."""
+    for spec in STREAM_STAGES:
+        build_app(spec, settings)
+    ingest_app(settings)
+    api_app(settings)
 
 
 def run_once() -> None:
@@ -68,11 +76,14 @@ def compile_used(site: Path) -> int:
 
 
 if __name__ == "__main__":
-    assert uvicorn and services.api.app and services.cli and services.ingest.app  # imported: start-up paths
-    assert services.parse.app and services.enrich.app and services.store.app
+    assert uvicorn and services.cli  # imported: what `newsflow worker` and `newsflow api` run first
+    with tempfile.TemporaryDirectory() as folder:
+        start_up(Settings(database_url=f"sqlite:///{folder}/start.db"))
     run_once()
-    site = Path(services.__file__).resolve().parents[1]
-    count = compile_used(site)
-    for package in (site / "services", site / "newsflow_schemas"):  # all of ours, migrations included
-        compileall.compile_dir(package, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-    print(f"byte code for {count} imported modules and for newsflow")
+    # Only in the image: unchecked byte code in a working copy would hide later edits of its sources.
+    if sys.argv[1:] == ["--compile"]:
+        site = Path(services.__file__).resolve().parents[1]
+        count = compile_used(site)
+        for package in (site / "services", site / "newsflow_schemas"):  # all of ours, migrations included
+            compileall.compile_dir(package, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+        print(f"byte code for {count} imported modules and for newsflow")

@@ -15,7 +15,7 @@ from .core import ArticleRows, Change
 from .placement import place
 from .schema import upgrade
 from .stories import THRESHOLD as STORY_THRESHOLD
-from .tables import articles, entities, mentions, stories
+from .tables import articles, entities, mentions
 
 
 @dataclass(frozen=True)
@@ -154,98 +154,3 @@ class Store:
         with self.engine.connect() as conn:
             query = select(articles.c.article_id).where(articles.c.article_id.in_(article_ids))
             return set(conn.execute(query).scalars())
-
-    def list_articles(self, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
-        query = (
-            select(
-                articles.c.article_id,
-                articles.c.title,
-                articles.c.url,
-                articles.c.language,
-                articles.c.published_at,
-                articles.c.stored_at,
-                articles.c.word_count,
-            )
-            .order_by(articles.c.stored_at.desc(), articles.c.article_id)
-            .limit(limit)
-            .offset(offset)
-        )
-        with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
-
-    def get_article(self, article_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(articles).where(articles.c.article_id == article_id)).first()
-            if row is None:
-                return None
-            linked = conn.execute(
-                select(
-                    entities.c.entity_id,
-                    entities.c.name,
-                    entities.c.type,
-                    mentions.c.count,
-                    mentions.c.surface_forms,
-                )
-                .join(mentions, mentions.c.entity_id == entities.c.entity_id)
-                .where(mentions.c.article_id == article_id)
-                .order_by(mentions.c.count.desc(), entities.c.name)
-            )
-            article = dict(row._mapping)
-            article["entities"] = [dict(r._mapping) for r in linked]
-            return article
-
-    def count_stories(self, min_articles: int = 1) -> int:
-        query = select(func.count()).select_from(stories).where(stories.c.article_count >= min_articles)
-        with self.engine.connect() as conn:
-            return conn.execute(query).scalar_one()
-
-    def list_stories(self, limit: int = 20, offset: int = 0, min_articles: int = 1) -> list[dict[str, Any]]:
-        """The most recently active stories, each with its articles (oldest first)."""
-        query = (
-            select(
-                stories.c.story_id, stories.c.title, stories.c.article_count, stories.c.first_seen, stories.c.last_seen
-            )
-            .where(stories.c.article_count >= min_articles)
-            .order_by(stories.c.last_seen.desc(), stories.c.story_id)
-            .limit(limit)
-            .offset(offset)
-        )
-        with self.engine.connect() as conn:
-            found = [dict(row._mapping) for row in conn.execute(query)]
-            members = self._story_articles(conn, [story["story_id"] for story in found])
-        for story in found:
-            story["articles"] = members.get(story["story_id"], [])
-        return found
-
-    def get_story(self, story_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(stories).where(stories.c.story_id == story_id)).first()
-            if row is None:
-                return None
-            story = dict(row._mapping)
-            story["articles"] = self._story_articles(conn, [story_id]).get(story_id, [])
-            return story
-
-    def _story_articles(self, conn: Connection, story_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-        if not story_ids:
-            return {}
-        query = (
-            select(
-                articles.c.story_id,
-                articles.c.article_id,
-                articles.c.title,
-                func.substr(articles.c.body, 1, 120).label("lede"),  # what a wire without a title shows
-                articles.c.url,
-                articles.c.source,
-                articles.c.published_at,
-                articles.c.stored_at,
-                articles.c.duplicate_of,
-            )
-            .where(articles.c.story_id.in_(story_ids))
-            .order_by(articles.c.stored_at, articles.c.article_id)
-        )
-        members: dict[str, list[dict[str, Any]]] = {}
-        for row in conn.execute(query):
-            member = dict(row._mapping)
-            members.setdefault(member.pop("story_id"), []).append(member)
-        return members

@@ -16,12 +16,14 @@ import httpx
 import redis
 from pydantic import SecretStr
 
+from services.common import pipeline
 from services.common.connection import REDIS_ERRORS, sync_client
+from services.common.pipeline import STAGE_NAMES
 from services.common.settings import Settings
 from services.store.repository import database_engine
 from services.store.schema import upgrade
 
-STAGES = ("ingest", "parse", "enrich", "store")
+STAGES = STAGE_NAMES  # in pipeline order
 
 
 class WorkerFailed(RuntimeError):
@@ -78,7 +80,7 @@ class Workers:
 
     def _is_ready(self, worker: Worker) -> bool:
         settings = self.settings
-        if worker.stage == "ingest":
+        if not pipeline.stage(worker.stage).reads_stream:  # the HTTP front door
             try:
                 url = f"http://{settings.ingest_host}:{settings.ingest_port}/healthz"
                 return httpx.get(url, timeout=1).status_code == 200
