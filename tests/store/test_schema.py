@@ -17,11 +17,11 @@ from sqlalchemy import Engine, func, inspect, select, text
 from typer.testing import CliRunner
 
 from newsflow_schemas import EnrichedArticle
-from services.api.search import search
 from services.cli import app as cli
-from services.store import schema
+from services.store import queries, schema
 from services.store.core import to_rows
 from services.store.repository import Store, database_engine
+from services.store.search import search
 from services.store.tables import metadata
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -121,7 +121,8 @@ def test_an_adopted_database_keeps_what_was_announced_and_stores_on(legacy_url: 
     engine = database_engine(legacy_url)
     schema.upgrade(engine)
     store = Store(engine)
-    stored = store.get_article("seed-003")
+    with engine.connect() as conn:
+        stored = queries.article(conn, "seed-003")
     assert stored is not None
     again = EnrichedArticle.model_validate(stored["document"])
     assert store.save_revision(to_rows(again, NOW)).change == "unchanged"  # no second ArticleStored event
