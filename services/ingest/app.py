@@ -12,7 +12,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from newsflow_schemas import Accepted, AcceptedArticle, ArticleSubmission, RawArticle
+from newsflow_schemas import Accepted, AcceptedArticle, ArticleSubmission, RawArticle, RejectedLine
 from services.common.apikeys import KeyRing, presented_key
 from services.common.broker import make_broker
 from services.common.connection import async_client
@@ -26,6 +26,7 @@ from services.common.stage import utcnow
 from .auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
 from .backlog import Backlog
 from .core import admit, submission_from_json
+from .ndjson import admit_lines, is_ndjson
 
 MAX_BATCH = 1000
 
@@ -75,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not keys.accepts(presented_key(request.headers)):
             raise HttpError(401, "missing or wrong API key: send it in the X-API-Key header")
 
-    async def read_json(request: Request) -> Any:
+    async def read_body(request: Request) -> bytes:
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > settings.ingest_max_bytes:
             raise HttpError(413, f"the request body is over the {settings.ingest_max_bytes:,}-byte limit")
@@ -90,6 +91,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         ):
             raise HttpError(401, problem)
+        return bytes(body)
+
+    async def read_json(request: Request) -> Any:
+        body = await read_body(request)
         try:
             return json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -105,17 +110,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 raise HttpError(422, where + exc.reason) from exc
         return admitted
 
-    async def publish(articles: list[RawArticle]) -> Accepted:
+    async def publish(articles: list[RawArticle], rejected: list[RejectedLine] | None = None) -> Accepted:
         await add_all(redis_client, raw_streams, articles)  # one round trip per partition for a whole batch
         for raw in articles:
             log.info("accepted", article_id=raw.article_id, trace_id=raw.trace_id, content_type=raw.content_type)
-        return Accepted(accepted=[AcceptedArticle(article_id=a.article_id, trace_id=a.trace_id) for a in articles])
+        accepted = [AcceptedArticle(article_id=a.article_id, trace_id=a.trace_id) for a in articles]
+        return Accepted(accepted=accepted, rejected=rejected or [])
 
     body_doc = {"requestBody": {"required": True, "content": {"application/json": {"schema": submission_schema}}}}
     batch_doc = {
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": {"type": "array", "items": submission_schema}}},
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": submission_schema}},
+                "application/x-ndjson": {"schema": submission_schema},
+            },
         }
     }
 
@@ -128,9 +137,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post("/v1/articles:batch", status_code=202, response_model=Accepted, openapi_extra=batch_doc)
     async def submit_batch(request: Request) -> Accepted:
-        """Many articles: a JSON array (or {"articles": [...]}). All are accepted or none."""
+        """Many articles: a JSON array (or {"articles": [...]}), all accepted or none; or JSON Lines
+        (`Content-Type: application/x-ndjson`), where a bad line is refused alone (`rejected`, by line
+        number) and the others go on (422 only when no line is accepted)."""
         authorise(request)
         await check_backlog()
+        if is_ndjson(request.headers.get("content-type")):
+            admitted, refused = admit_lines(await read_body(request), utcnow(), settings.ingest_max_bytes)
+            if len(admitted) + len(refused) > MAX_BATCH:
+                raise HttpError(
+                    422, f"a batch holds at most {MAX_BATCH} articles, this one has {len(admitted) + len(refused)}"
+                )
+            if not admitted:
+                lines = "; ".join(f"line {r.line}: {r.reason}" for r in refused[:20])
+                raise HttpError(422, f"no line was accepted: {lines}" if refused else "the batch has no lines")
+            return await publish(admitted, refused)
         data = await read_json(request)
         items = data.get("articles") if isinstance(data, dict) else data
         if not isinstance(items, list) or not items:
