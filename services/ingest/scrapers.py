@@ -25,7 +25,7 @@ KEYS: dict[str, tuple[str, ...]] = {
                      "pubDate", "published"),
     "fetched_at": ("fetched_at", "date_download", "crawl_date", "download_date", "crawled_at"),
     "authors": ("authors", "author", "byline"),
-    "source": ("source", "source_domain", "sitename", "meta_site_name", "hostname", "publisher"),
+    "source": ("source", "source_domain", "sitename", "meta_site_name", "hostname", "source-hostname", "publisher"),
     "language": ("language", "lang", "meta_lang"),
     "description": ("description", "excerpt", "meta_description", "summary"),
     "image_url": ("image_url", "image", "top_image", "meta_img"),

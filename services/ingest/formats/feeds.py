@@ -27,6 +27,7 @@ NS = {
 LONG_DESCRIPTION_WORDS = 150
 NEEDS_FETCHING = "needs fetching: only a summary and a link (newsflow does not fetch pages)"
 _TAG = re.compile(r"<[^>]{0,2000}>")
+_EMAIL_NAME = re.compile(r"^[^\s@()]{1,200}@[^\s()]{1,200}\s*\(([^()]{1,200})\)$")
 
 
 class FeedError(ValueError):
@@ -80,7 +81,7 @@ def _rss_item(item: Any) -> dict[str, Any]:
     description = first("description", "rss1:description")
     content = first("content:encoded")
     _put(found, url=link, title=title, published_at=first("pubDate", "dc:date"))
-    authors = [a for p in ("author", "dc:creator") for a in _all_text(item, p)]
+    authors = [_rss_author(a) for p in ("author", "dc:creator") for a in _all_text(item, p)]
     if authors:
         found["authors"] = authors
     image = _image(item)
@@ -146,6 +147,12 @@ def _permalink(item: Any) -> str | None:
         value = (guid.text or "").strip()
         return value if value.startswith(("http://", "https://")) else None
     return None
+
+
+def _rss_author(value: str) -> str:
+    """RSS 2.0's author is an e-mail address, usually followed by the name: "news@x.org (Jane Roe)"."""
+    found = _EMAIL_NAME.match(value)
+    return found.group(1).strip() if found else value
 
 
 def _all_text(element: Any, path: str) -> list[str]:
