@@ -10,6 +10,7 @@ from services.common.errors import RejectedInput
 from .html import extract_html
 from .metadata import one_line
 from .parts import ArticleParts
+from .sanity import body_problem
 from .text import looks_binary, truncate
 from .wire import parse_wire
 
@@ -38,6 +39,8 @@ def parse(raw: RawArticle) -> ParsedArticle:
         found = parse_wire(truncate(raw.content, MAX_TEXT_CHARS), fetched_at)
     if not found.body:
         raise RejectedInput("no body text: the content is only a dateline, licence or reference")
+    if problem := body_problem(raw.content, found.body):
+        raise RejectedInput(problem)
     if len(found.body) < MIN_BODY_CHARS:
         warnings.append(f"body is short: {len(found.body)} characters")
     return _parsed(raw, found, content_type, [*warnings, *found.warnings])
