@@ -15,7 +15,7 @@ def print_report(report: SubmitReport, console: Console) -> None:
         if file.refused:
             continue
         if _worth_a_line(file):
-            console.print(describe_file(file))
+            console.print(describe_file(file), soft_wrap=True, highlight=False)
         for where, reason in file.rejected[:20]:
             console.print(f"  [yellow]rejected[/] {where or file.path.name}: {reason}")
         if len(file.rejected) > 20:
@@ -23,7 +23,7 @@ def print_report(report: SubmitReport, console: Console) -> None:
     skipped_files = report.skipped_files()
     for file in report.files:
         if file.refused:
-            console.print(f"[yellow]skipped[/] {file.refused}")
+            console.print(f"[yellow]skipped[/] {file.refused}", soft_wrap=True, highlight=False)
     read = sum(1 for f in report.files if not f.refused)
     summary = f"accepted {len(report.accepted)} articles from {read} files"
     if skipped_files:
@@ -31,7 +31,7 @@ def print_report(report: SubmitReport, console: Console) -> None:
         summary += f"; skipped {sum(skipped_files.values())} files ({reasons})"
     rejected = sum(len(f.rejected) for f in report.files)
     summary += f"; rejected {rejected} articles" if rejected else ""
-    console.print(summary)
+    console.print(summary, soft_wrap=True, highlight=False)
 
 
 def _worth_a_line(file: FileReport) -> bool:
