@@ -48,8 +48,10 @@ class _ArchiveIterator(ArchiveIterator):  # type: ignore[misc]
         self.reader = _CappedLineReader(self.fh, block_size=kwargs.get("block_size", 16384))
 
 
-# warcio raises these (and zlib.error from inside a damaged member) for a file it cannot go on reading.
+# warcio raises these (and zlib.error from inside a damaged member) for a file it cannot go on reading;
+# on a header cut short it fails inside its own parser (AttributeError, TypeError, IndexError, KeyError).
 _BROKEN = (ArchiveLoadFailed, StatusAndHeadersParserException, HeaderLineTooLong, zlib.error, EOFError, ValueError)
+_BROKEN_HEADERS = (*_BROKEN, AttributeError, TypeError, IndexError, KeyError)
 
 
 def read_warc(handle: BinaryIO, source: str, max_payload: int, start_offset: int = 0) -> Iterator[Article | Skip]:
@@ -60,18 +62,27 @@ def read_warc(handle: BinaryIO, source: str, max_payload: int, start_offset: int
     while True:
         try:
             record = next(records)
-            found = _from_record(record, source, max_payload)
-            offset = records.get_record_offset()
         except StopIteration:
             return
+        except _BROKEN_HEADERS as exc:
+            yield _stopped(offset, exc)
+            return
+        try:
+            found = _from_record(record, source, max_payload)
+            offset = records.get_record_offset()
         except _BROKEN as exc:
-            yield Skip("malformed WARC: reading stopped", f"after offset {offset}", str(exc)[:200], fatal=True)
+            yield _stopped(offset, exc)
             return
         where = f"record at offset {offset}"
         if isinstance(found, Skip):
             yield Skip(found.reason, where, found.detail)
         else:
             yield Article(found, where, offset)
+
+
+def _stopped(offset: int, exc: Exception) -> Skip:
+    detail = f"{type(exc).__name__}: {exc}"[:200]
+    return Skip("malformed WARC: reading stopped", f"after offset {offset}", detail, fatal=True)
 
 
 def _from_record(record: ArcWarcRecord, source: str, max_payload: int) -> dict[str, Any] | Skip:
