@@ -7,6 +7,7 @@ truncated members, wrong Content-Lengths, giant header lines, a gzip member that
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import tracemalloc
 import zlib
@@ -40,10 +41,8 @@ def read_all(path: Path) -> list[Article | Skip]:
     for item in items:
         assert isinstance(item, Article | Skip)
         if isinstance(item, Article):
-            try:
+            with contextlib.suppress(RejectedInput):
                 submission_from_json(item.submission)
-            except RejectedInput:
-                pass
     return items
 
 
