@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from newsflow_schemas import ArticleSubmission, RawArticle
-from services.common.errors import RejectedInput
+from services.common.errors import MAX_PROBLEMS, RejectedInput
 
 from .identity import article_id_for, find_canonical_url
 from .scrapers import MappedSubmission, ScraperFieldError, map_scraper_json
@@ -26,15 +26,16 @@ def submission_from_json(data: Any) -> ArticleSubmission:
     try:
         return ArticleSubmission.model_validate(mapped.fields)
     except ValidationError as exc:
-        raise RejectedInput(describe_validation_error(exc, mapped)) from exc
+        raise RejectedInput(describe_scraper_error(exc, mapped)) from exc
 
 
-def describe_validation_error(exc: ValidationError, mapped: MappedSubmission | None = None) -> str:
-    """Each problem under the key the sender used (`date_publish`, not our `published_at`)."""
+def describe_scraper_error(exc: ValidationError, mapped: MappedSubmission) -> str:
+    """describe_validation_error's wording, each problem under the key the sender used (`date_publish`,
+    not our `published_at`)."""
     problems = []
-    for error in exc.errors()[:5]:
+    for error in exc.errors()[:MAX_PROBLEMS]:
         loc = [str(part) for part in error["loc"]]
-        if mapped and loc:
+        if loc:
             loc[0] = mapped.key_for(loc[0])
         problems.append(f"{'.'.join(loc) or 'body'}: {error['msg']}")
     return "; ".join(problems)

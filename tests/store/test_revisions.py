@@ -75,7 +75,7 @@ def enriched(parsed_from: str, body: str, **extra: Any) -> EnrichedArticle:
     )
 
 
-def test_the_store_keeps_the_html_revision_when_newspaper_text_comes_again(store: Store) -> None:
+def test_the_store_keeps_the_html_revision_when_newspaper_text_comes_again(article_row, store: Store) -> None:
     assert store.save_revision(to_rows(enriched("html", BODY), NOW)).change == "created"
     store.mark_announced("a1")
 
@@ -83,7 +83,7 @@ def test_the_store_keeps_the_html_revision_when_newspaper_text_comes_again(store
 
     assert saved.change == "unchanged" and saved.revision == 1
     assert saved.kept is not None and "HTML" in saved.kept
-    stored = store.get_article("a1")
+    stored = article_row(store, "a1")
     assert stored is not None and stored["body"] == BODY and stored["document"]["parsed_from"] == "html"
 
 
