@@ -9,7 +9,7 @@ A pure function of the two documents; the store calls it in its upsert path.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 # Metadata a richer revision has: losing any of them makes a resubmission poorer.
@@ -25,6 +25,9 @@ METADATA_FIELDS = (
 )
 # A body shorter than this share of the stored one is poorer; a small edit is not.
 SHORTER_BODY = 0.9
+# A date without an offset (news-please writes "2026-03-04 09:30:00") may be off by up to 14 hours, so
+# against one the newcomer must be later by more than that to count as newer.
+NAIVE_DATE_SLACK = timedelta(hours=14)
 
 
 @dataclass(frozen=True)
@@ -32,22 +35,34 @@ class Richness:
     parsed_from: str | None  # "html" or "text"; None for revisions stored before schema 1.3
     body_chars: int
     fields: frozenset[str]
-    dated: datetime | None  # its own date: when it says it was updated, else published
+    dated: datetime | None  # its own date: when it says it was updated, else published (UTC)
+    dated_naive: bool = False  # that date had no offset
 
 
 def richness(document: dict[str, Any]) -> Richness:
+    dated = _date(document.get("updated_at")) or _date(document.get("published_at"))
     return Richness(
         parsed_from=document.get("parsed_from"),
         body_chars=len(document.get("body") or ""),
         fields=frozenset(f for f in METADATA_FIELDS if document.get(f) not in (None, "", [])),
-        dated=_date(document.get("updated_at")) or _date(document.get("published_at")),
+        dated=dated[0] if dated else None,
+        dated_naive=dated[1] if dated else False,
     )
+
+
+def is_newer(new: Richness, old: Richness) -> bool:
+    """Newer by its own date: later than the stored revision's date (by more than a time zone can explain
+    when either date has no offset)."""
+    if new.dated is None or old.dated is None:
+        return False
+    slack = NAIVE_DATE_SLACK if new.dated_naive or old.dated_naive else timedelta(0)
+    return new.dated > old.dated + slack
 
 
 def kept_reason(current: dict[str, Any], incoming: dict[str, Any]) -> str | None:
     """Why the stored revision `current` stays instead of `incoming`, or None when `incoming` replaces it."""
     old, new = richness(current), richness(incoming)
-    if old.dated and new.dated and new.dated > old.dated:
+    if is_newer(new, old):
         return None
     if old.parsed_from == "html" and new.parsed_from == "text":
         return "the stored revision was parsed from the page's HTML, this one from text only"
@@ -58,7 +73,8 @@ def kept_reason(current: dict[str, Any], incoming: dict[str, Any]) -> str | None
     return None
 
 
-def _date(value: Any) -> datetime | None:
+def _date(value: Any) -> tuple[datetime, bool] | None:
+    """The date in UTC and whether it had no offset (then read as UTC)."""
     if isinstance(value, datetime):
         found = value
     elif isinstance(value, str):
@@ -68,4 +84,4 @@ def _date(value: Any) -> datetime | None:
             return None
     else:
         return None
-    return found if found.tzinfo else found.replace(tzinfo=UTC)
+    return (found.astimezone(UTC), False) if found.tzinfo else (found.replace(tzinfo=UTC), True)

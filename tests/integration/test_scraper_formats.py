@@ -26,9 +26,10 @@ from .conftest import API_KEY, Pipeline, pipeline_settings, run_pipeline
 pytestmark = pytest.mark.integration
 FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures"
 SITE = "http://127.0.0.1:21810"
-# In the order `newsflow ingest` reads them (sorted names); the WARCs bring the pages first.
+# In the order `newsflow ingest` reads them (sorted names): the WARCs bring the pages first, the text-only
+# scrapers (news-please, newspaper4k) come last, after every HTML-parsed revision.
 FILES = ("a-wget-site.warc.gz", "b-warcio-mixed.warc.gz", "feed-atom.xml", "feed-rss.xml", "fundus.json",
-         "logo.png", "news-please.json", "newspaper4k.json", "scrapy-items.jsonl", "trafilatura.json")  # fmt: skip
+         "logo.png", "scrapy-items.jsonl", "trafilatura.json", "z-news-please.json", "z-newspaper4k.json")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +42,8 @@ def pipeline(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 def ingested(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
     folder = tmp_path_factory.mktemp("scraped")
     for name in FILES:
-        source = FIXTURES / (
-            "site/logo.png" if name == "logo.png" else name.split("-", 1)[1] if "warc" in name else name
-        )
+        plain = name.split("-", 1)[1] if name.startswith(("a-", "b-", "z-")) else name
+        source = FIXTURES / ("site/logo.png" if name == "logo.png" else plain)
         shutil.copy(source, folder / name)
     settings = pipeline.settings
     result = subprocess.run(
@@ -92,7 +92,7 @@ def test_text_only_resubmissions_do_not_replace_the_html_parsed_page(
     stored = article_row(pipeline.store, article_id_for(f"{SITE}/tram-line.html", ""))
     assert stored is not None
     document = stored["document"]
-    assert document["parsed_from"] == "html"  # news-please's and newspaper4k's text came later and stayed out
+    assert document["parsed_from"] == "html"  # news-please's and newspaper4k's text came last and stayed out
     assert document["authors"] == ["Maria Lindqvist"]
     assert document["title"] == "Northbridge council approves a tram line to the harbour"
     assert "The vote passed by 31 votes to 18." in document["body"]

@@ -56,6 +56,14 @@ def test_an_equal_richer_or_newer_resubmission_replaces_it(incoming: dict[str, A
     assert kept_reason(document(), incoming) is None
 
 
+def test_a_date_without_an_offset_is_not_newer_by_a_time_zone() -> None:
+    # news-please writes the page's 09:30+01:00 as "2026-03-04 09:30:00": an hour "later" read as UTC.
+    news_please = document(parsed_from="text", published_at="2026-03-04T09:30:00")
+    assert kept_reason(document(), news_please) is not None
+    next_day = document(parsed_from="text", published_at="2026-03-05T12:00:00")
+    assert kept_reason(document(), next_day) is None
+
+
 def test_a_revision_from_before_schema_1_3_is_judged_on_body_and_fields() -> None:
     old = document(parsed_from=None)
     assert kept_reason(old, document(parsed_from="text")) is None
