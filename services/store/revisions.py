@@ -25,9 +25,11 @@ METADATA_FIELDS = (
 )
 # A body shorter than this share of the stored one is poorer; a small edit is not.
 SHORTER_BODY = 0.9
-# A date without an offset (news-please writes "2026-03-04 09:30:00") may be off by up to 14 hours, so
-# against one the newcomer must be later by more than that to count as newer.
-NAIVE_DATE_SLACK = timedelta(hours=14)
+# Newer by its own date: both revisions say when they were updated (with an offset) and the newcomer's is
+# later. Otherwise the dates are publication dates, read with more or less precision by different tools
+# (a date alone, a time without its offset: news-please writes the page's 09:30+01:00 as "09:30:00"), so
+# the newcomer must be later by more than that imprecision: a day.
+IMPRECISE_DATE_SLACK = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -36,26 +38,26 @@ class Richness:
     body_chars: int
     fields: frozenset[str]
     dated: datetime | None  # its own date: when it says it was updated, else published (UTC)
-    dated_naive: bool = False  # that date had no offset
+    precise: bool = False  # that date is an update time with an offset
 
 
 def richness(document: dict[str, Any]) -> Richness:
-    dated = _date(document.get("updated_at")) or _date(document.get("published_at"))
+    updated = _date(document.get("updated_at"))
+    dated = updated or _date(document.get("published_at"))
     return Richness(
         parsed_from=document.get("parsed_from"),
         body_chars=len(document.get("body") or ""),
         fields=frozenset(f for f in METADATA_FIELDS if document.get(f) not in (None, "", [])),
         dated=dated[0] if dated else None,
-        dated_naive=dated[1] if dated else False,
+        precise=updated is not None and not updated[1],
     )
 
 
 def is_newer(new: Richness, old: Richness) -> bool:
-    """Newer by its own date: later than the stored revision's date (by more than a time zone can explain
-    when either date has no offset)."""
+    """Newer by its own date (IMPRECISE_DATE_SLACK says when the dates are only publication dates)."""
     if new.dated is None or old.dated is None:
         return False
-    slack = NAIVE_DATE_SLACK if new.dated_naive or old.dated_naive else timedelta(0)
+    slack = timedelta(0) if new.precise and old.precise else IMPRECISE_DATE_SLACK
     return new.dated > old.dated + slack
 
 

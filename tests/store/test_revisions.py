@@ -48,7 +48,7 @@ def test_a_poorer_resubmission_is_refused_with_why(incoming: dict[str, Any], rea
         document(),  # the same again
         document(body=BODY + " A correction was added."),  # longer
         document(body=BODY[: int(len(BODY) * 0.95)]),  # a small cut is an edit, not a poorer text
-        document(parsed_from="text", updated_at="2026-03-05T10:00:00+00:00", authors=[]),  # newer by its own date
+        document(parsed_from="text", updated_at="2026-03-06T10:00:00+00:00", authors=[]),  # newer by its own date
         document(description=None, published_at="2026-03-06T00:00:00Z"),
     ],
 )
@@ -56,12 +56,20 @@ def test_an_equal_richer_or_newer_resubmission_replaces_it(incoming: dict[str, A
     assert kept_reason(document(), incoming) is None
 
 
-def test_a_date_without_an_offset_is_not_newer_by_a_time_zone() -> None:
+def test_publication_dates_read_with_less_precision_are_not_newer() -> None:
     # news-please writes the page's 09:30+01:00 as "2026-03-04 09:30:00": an hour "later" read as UTC.
     news_please = document(parsed_from="text", published_at="2026-03-04T09:30:00")
     assert kept_reason(document(), news_please) is not None
-    next_day = document(parsed_from="text", published_at="2026-03-05T12:00:00")
-    assert kept_reason(document(), next_day) is None
+    # The stored revision's parser found only the day; newspaper4k gives the time.
+    day_only = document(published_at="2026-03-04T00:00:00+00:00")
+    assert kept_reason(day_only, document(parsed_from="text", published_at="2026-03-04T09:30:00+01:00")) is not None
+    next_week = document(parsed_from="text", published_at="2026-03-11T12:00:00")
+    assert kept_reason(document(), next_week) is None
+
+
+def test_an_update_time_an_hour_later_is_newer() -> None:
+    old = document(updated_at="2026-03-04T10:00:00+01:00")
+    assert kept_reason(old, document(parsed_from="text", updated_at="2026-03-04T11:00:00+01:00")) is None
 
 
 def test_a_revision_from_before_schema_1_3_is_judged_on_body_and_fields() -> None:
