@@ -7,6 +7,7 @@ newsflow does not fetch pages, so the scraper must fetch the link and send the p
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..scrapers import ScraperFieldError, parse_date
 from .items import Article, Skip
 
 NS = {
@@ -88,10 +90,10 @@ def _rss_item(item: Any) -> dict[str, Any]:
     if image:
         found["image_url"] = image
     if content:
-        found["html"] = _page(title, content)
+        found["html"] = _page(found, content)
         _put(found, description=_plain(description) if description else None)
     elif description and _words(description) >= LONG_DESCRIPTION_WORDS:
-        found["html"] = _page(title, description)
+        found["html"] = _page(found, description)
     elif description:
         found["description"] = _plain(description)
     return found
@@ -118,10 +120,10 @@ def _atom_entry(entry: Any) -> dict[str, Any]:
     body = _atom_content(content) if content is not None else None
     if body is not None:
         kind, value = body
-        found[kind] = _page(title, value) if kind == "html" else value
+        found[kind] = _page(found, value) if kind == "html" else value
         _put(found, description=_plain(summary) if summary else None)
     elif summary and _words(summary) >= LONG_DESCRIPTION_WORDS:
-        found["html"] = _page(title, summary)
+        found["html"] = _page(found, summary)
     elif summary:
         found["description"] = _plain(summary)
     return found
@@ -182,8 +184,19 @@ def _words(markup: str) -> int:
     return len(_plain(markup).split())
 
 
-def _page(title: str | None, body_html: str) -> str:
-    """An item's content as a small page, so the parser sees its title and body as on the site."""
-    head = f"<title>{html.escape(title)}</title>" if title else ""
+def _page(found: dict[str, Any], body_html: str) -> str:
+    """An item's content as a small page, with the item's own metadata where the parser looks for it
+    (title, author and date meta tags, the canonical link), so the parsed article keeps the feed's."""
+    title = found.get("title")
+    head = [f"<title>{html.escape(title)}</title>"] if title else []
+    if found.get("url"):
+        head.append(f'<link rel="canonical" href="{html.escape(found["url"])}">')
+    if found.get("published_at"):
+        with contextlib.suppress(ScraperFieldError):
+            when = parse_date(found["published_at"], "pubDate").isoformat()
+            head.append(f'<meta property="article:published_time" content="{html.escape(when)}">')
+    head += [f'<meta name="author" content="{html.escape(a)}">' for a in found.get("authors", [])]
+    if found.get("image_url"):
+        head.append(f'<meta property="og:image" content="{html.escape(found["image_url"])}">')
     heading = f"<h1>{html.escape(title)}</h1>" if title else ""
-    return f"<html><head>{head}</head><body><article>{heading}{body_html}</article></body></html>"
+    return f"<html><head>{''.join(head)}</head><body><article>{heading}{body_html}</article></body></html>"
