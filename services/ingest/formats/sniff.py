@@ -65,6 +65,8 @@ def sniff(head: bytes, complete: bool = False) -> Sniffed:
         return refused("empty file" if not head else "only whitespace")
     if stripped.startswith(b"WARC/"):
         return Sniffed(FileKind.WARC)
+    if stripped.startswith(b"filedesc://"):
+        return refused("an ARC file (the format before WARC): convert it to WARC (warcio recompress) first")
     if head.startswith(GZIP_MAGIC):
         return refused("gzip inside gzip")  # the caller inflated one layer already
     for magic, name in _MAGIC:

@@ -45,6 +45,7 @@ def test_each_format_is_told_by_its_content(head: bytes, kind: FileKind) -> None
         (b'<?xml version="1.0"?><urlset xmlns="x"><url/></urlset>', "a sitemap"),
         (b"<?xml version='1.0'?><invoice><total>3</total></invoice>", "root element is <invoice>"),
         (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>", "an HTTP response dump"),
+        (b"filedesc://crawl.arc 0.0.0.0 20260304 text/plain 76\n1 0 Crawler\n", "an ARC file"),
     ],
 )
 def test_what_is_no_article_format_is_refused_with_its_reason(head: bytes, reason: str) -> None:
