@@ -1,0 +1,65 @@
+"""The parse stage's word lists, in one place: the rule modules hold logic and read their words from here.
+
+Lists are lower case and matched case-insensitively; where a language is named it is the one the words
+come from, not a limit on where the rule applies. Add words here, not in the rules.
+"""
+
+from __future__ import annotations
+
+# --- Notices: short blocks between and after the paragraphs that are not the story (boilerplate.py) ---
+
+# Openings of a promotion, a link to another article, a credit line, a licence, a media player.
+NOTICE_OPENINGS: tuple[str, ...] = (
+    # English
+    "read more", "related", "see more", "see also", "also on", "also read", "more:", "click here", "follow us",
+    "get the latest", "like this story", "share this", "reporting by", "editing by", "copyright",
+    "©", "source:", "filed under", "popular on", "most read", "you may also like", "don't miss", "dont miss",
+    "tell us what you think", "recommended", "trending", "watch:", "listen:", "download:", "photo:", "image:",
+    "picture:", "credit:", "sign up", "subscribe", "story continues below", "with files from", "- advertisement",
+    "with reporting by", "we independently select", "reviews and recommendations are unbiased",
+    "this is a modal window", "thanks for signing up", "keep an eye on your inbox",
+    # German
+    "lesen sie auch", "lesen sie mehr", "lies auch", "mehr zum thema", "mehr dazu", "auch interessant",
+    "das könnte sie auch interessieren", "das könnte dich auch interessieren", "zum artikel", "zum thema:",
+    "weitere artikel", "weiterlesen", "fehler gefunden", "mit agenturmaterial", "folgen sie uns", "folgst du",
+    "abonnieren sie", "abonniere", "jetzt abonnieren", "ihre meinung ist uns wichtig", "zur startseite", "bild:", "foto:", "fotos:", "quelle:", "video:", "audio:", "hinweis der redaktion",
+    "lest den originalartikel", "dies ist eine maschinelle übersetzung",
+    # French
+    "lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "lire la suite", "abonnez-vous", "inscrivez-vous",
+    "suivez-nous", "crédit photo", "crédits photo", "à voir aussi",
+    # Spanish, Portuguese, Italian
+    "lee también", "lea también", "te puede interesar", "le puede interesar", "leer más", "ver más",
+    "suscríbete", "síguenos", "leia também", "leia mais", "veja também", "saiba mais", "assine",
+    "leggi anche", "potrebbe interessarti", "iscriviti", "seguici",
+    # Dutch, Scandinavian
+    "lees ook", "lees meer", "volg ons", "les også", "läs också", "læs også",
+)  # fmt: skip
+# Labels that are a notice when they are the whole block ("Advertisement", "Anzeige", "Comments").
+NOTICE_LABELS: tuple[str, ...] = (
+    "more:", "advertisement", "comments", "article content", "anzeige", "werbung", "hinweis:", "bitte beachten:",
+    "publicité", "publicidad", "publicidade", "pubblicità", "advertentie", "annonse", "annons", "reklame",
+)  # fmt: skip
+# Phrases that mark a short block as a notice wherever they stand in it.
+NOTICE_PHRASES: tuple[str, ...] = (
+    "newsletter", "contributed to this report", "contributed reporting", "all rights reserved",
+    "follow us on", "follow him on", "follow her on", "follow me on", "click here", "copyright", "©",
+    "may earn an affiliate commission", "may earn a commission", "may get a share of the sale",
+    "alle rechte vorbehalten", "tous droits réservés", "todos los derechos reservados", "jetzt melden",
+    "whatsapp-kanal", "telegram-kanal",
+)  # fmt: skip
+# Labels of a publication or update date, in any language seen on news pages; a short block that opens
+# with one and holds a digit is the page's date line, not story text. Also read by dates.py.
+DATE_LABELS: tuple[str, ...] = (
+    "published", "updated", "last updated", "posted", "posted on", "first published", "modified",
+    "veröffentlicht", "veröffentlicht am", "aktualisiert", "aktualisiert am", "zuletzt aktualisiert", "stand:",
+    "datum:", "erschienen am", "publié le", "publié", "mis à jour le", "mis à jour", "publicado el", "publicado",
+    "actualizado", "publicado em", "atualizado em", "atualizado", "pubblicato il", "pubblicato", "aggiornato",
+    "gepubliceerd", "bijgewerkt", "publisert", "oppdatert", "publicerad", "uppdaterad", "publiceret",
+    "opdateret", "opublikowano", "zveřejněno", "aktualizováno", "yayınlanma", "güncelleme", "опубликовано",
+    "обновлено", "기사입력", "입력", "수정", "更新", "公開", "发布时间",
+)  # fmt: skip
+# "4 min read", "Lesedauer: 4 Minuten", "3 Minuten Lesezeit", "Tempo de leitura: 2 minutos".
+READING_TIME_WORDS: tuple[str, ...] = (
+    "min read", "minute read", "minutes read", "lesedauer", "lesezeit", "tempo de leitura", "tiempo de lectura",
+    "temps de lecture", "tempo di lettura", "leestijd", "lesetid", "läsningstid", "okuma süresi",
+)  # fmt: skip
