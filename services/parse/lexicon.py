@@ -22,7 +22,8 @@ NOTICE_OPENINGS: tuple[str, ...] = (
     "lesen sie auch", "lesen sie mehr", "lies auch", "mehr zum thema", "mehr dazu", "auch interessant",
     "das könnte sie auch interessieren", "das könnte dich auch interessieren", "zum artikel", "zum thema:",
     "weitere artikel", "weiterlesen", "fehler gefunden", "mit agenturmaterial", "folgen sie uns", "folgst du",
-    "abonnieren sie", "abonniere", "jetzt abonnieren", "ihre meinung ist uns wichtig", "zur startseite", "bild:", "foto:", "fotos:", "quelle:", "video:", "audio:", "hinweis der redaktion",
+    "abonnieren sie", "abonniere", "jetzt abonnieren", "ihre meinung ist uns wichtig", "zur startseite",
+    "bild:", "foto:", "fotos:", "quelle:", "video:", "audio:", "hinweis der redaktion",
     "lest den originalartikel", "dies ist eine maschinelle übersetzung",
     # French
     "lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "lire la suite", "abonnez-vous", "inscrivez-vous",
@@ -62,4 +63,42 @@ DATE_LABELS: tuple[str, ...] = (
 READING_TIME_WORDS: tuple[str, ...] = (
     "min read", "minute read", "minutes read", "lesedauer", "lesezeit", "tempo de leitura", "tiempo de lectura",
     "temps de lecture", "tempo di lettura", "leestijd", "lesetid", "läsningstid", "okuma süresi",
+)  # fmt: skip
+
+# --- Dates (dates.py) ---
+
+# Month names and their usual abbreviations, by month number; English, German, French, Spanish, Italian,
+# Portuguese, Dutch, Danish/Norwegian/Swedish, Polish, Czech and Turkish genitive or nominative forms.
+MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen", "janeiro",
+        "januari", "stycznia", "styczeń", "ledna", "leden", "ocak"),
+    2: ("february", "feb", "februar", "février", "févr", "fevrier", "febrero", "febbraio", "fevereiro", "fev",
+        "februari", "lutego", "luty", "února", "únor", "şubat", "subat"),
+    3: ("march", "mar", "märz", "maerz", "mars", "marzo", "março", "marco", "maart", "mrt", "marts", "mars",
+        "marca", "marzec", "března", "březen", "mart"),
+    4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile", "kwietnia", "kwiecień", "dubna", "duben",
+        "nisan"),
+    5: ("may", "mai", "mayo", "maggio", "mag", "maio", "mei", "maj", "maja", "května", "květen", "mayıs",
+        "mayis"),
+    6: ("june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "czerwca", "czerwiec", "června",
+        "červen", "haziran"),
+    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "lipca", "lipiec",
+        "července", "červenec", "temmuz"),
+    8: ("august", "aug", "août", "aout", "agosto", "ago", "augustus", "augusti", "sierpnia", "sierpień", "srpna",
+        "srpen", "ağustos", "agustos"),
+    9: ("september", "sep", "sept", "septembre", "septiembre", "settembre", "set", "setembro", "september",
+        "września", "wrzesień", "září", "eylül", "eylul"),
+    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out",
+         "października", "październik", "října", "říjen", "ekim"),
+    11: ("november", "nov", "novembre", "noviembre", "novembro", "listopada", "listopad", "listopadu", "kasım",
+         "kasim"),
+    12: ("december", "dec", "dezember", "dez", "décembre", "déc", "diciembre", "dic", "dicembre", "dezembro",
+         "desember", "grudnia", "grudzień", "prosince", "prosinec", "aralık", "aralik"),
+}  # fmt: skip
+# Labels that mark the displayed date as the publication's rather than the last change's (DATE_LABELS
+# holds both kinds; these are the update ones).
+UPDATE_LABELS: tuple[str, ...] = (
+    "updated", "last updated", "modified", "aktualisiert", "aktualisiert am", "zuletzt aktualisiert", "mis à jour",
+    "mis à jour le", "actualizado", "atualizado", "atualizado em", "aggiornato", "bijgewerkt", "oppdatert",
+    "uppdaterad", "opdateret", "aktualizováno", "güncelleme", "обновлено", "수정", "更新",
 )  # fmt: skip

@@ -14,7 +14,9 @@ def page(**fields: object) -> DevPage:
 
 
 def test_titles_compare_without_soft_hyphens_case_or_quote_style() -> None:
-    assert same_title(page(title="Trump plant Helikopter\xadlandeplatz"), "fundus-dev", "trump plant helikopterlandeplatz")
+    assert same_title(
+        page(title="Trump plant Helikopter\xadlandeplatz"), "fundus-dev", "trump plant helikopterlandeplatz"
+    )
     assert same_title(page(title="“Quoted” title"), "fundus-dev", '"Quoted" title')
     assert not same_title(page(title="Title"), "fundus-dev", "Kicker: Title")
 
@@ -27,7 +29,9 @@ def test_readability_titles_accept_the_title_without_the_site_name() -> None:
 
 def test_agencies_count_as_codes_and_the_site_desks_and_handles_are_not_authors() -> None:
     spiegel = page(site="SpiegelOnline")
-    assert credits(["DER SPIEGEL", "Redaktion Politik", "ssi", "Paula Steiger", "Deutsche Presse-Agentur"], spiegel) == (
+    assert credits(
+        ["DER SPIEGEL", "Redaktion Politik", "ssi", "Paula Steiger", "Deutsche Presse-Agentur"], spiegel
+    ) == (
         frozenset({"paula steiger"}),
         frozenset({"dpa"}),
     )
