@@ -102,3 +102,44 @@ UPDATE_LABELS: tuple[str, ...] = (
     "mis à jour le", "actualizado", "atualizado", "atualizado em", "aggiornato", "bijgewerkt", "oppdatert",
     "uppdaterad", "opdateret", "aktualizováno", "güncelleme", "обновлено", "수정", "更新",
 )  # fmt: skip
+
+# --- Bylines (byline.py) ---
+
+# Words that introduce a byline rather than belong to a name: "By", "Text:", "Von", "Por"...
+BYLINE_LEADS: tuple[str, ...] = (
+    "by", "von", "por", "par", "door", "di", "da", "av", "af", "oleh", "text", "texto", "texte", "текст", "автор",
+    "author", "autor", "autorin", "auteur", "autore", "skrevet av", "written by", "posted by", "reported by",
+)  # fmt: skip
+# Words before the lead: "Written by", "Story by", "Text und Fotos: ".
+BYLINE_LEAD_PREFIXES: tuple[str, ...] = (
+    "written", "posted", "reported", "published", "story", "words", "text", "photos", "photo", "reporting",
+    "edited", "updated",
+)  # fmt: skip
+# Conjunctions between co-authors (not one-letter ones such as Italian 'e', which names hold).
+BYLINE_CONJUNCTIONS: tuple[str, ...] = ("and", "und", "et", "y", "og", "och", "en", "и", "ve")
+# Link labels around a name: "View all posts by", "Alle Beiträge von", "Mehr von", "More from".
+BYLINE_LINK_LABELS: tuple[str, ...] = (
+    "view all posts by", "all posts by", "more posts by", "more from", "more by", "articles by",
+    "alle beiträge von", "alle artikel von", "mehr von", "weitere artikel von", "tous les articles de",
+    "todos los artículos de", "tutti gli articoli di", "profile of", "profil von",
+)  # fmt: skip
+# Words that make a byline part a role, a desk, an organisation or a placeholder rather than a person.
+NOT_A_PERSON: frozenset[str] = frozenset({
+    "writer", "editor", "editors", "staff", "correspondent", "reporter", "contributor", "columnist",
+    "media", "news", "press", "bureau", "desk", "team", "agency", "international", "newsroom", "service",
+    "magazine", "online", "digital", "group", "network", "radio", "tv", "television", "times", "post",
+    "daily", "weekly", "journal", "herald", "tribune", "admin", "administrator", "webmaster", "guest",
+    "redaksi", "redacción", "redaction", "rédaction", "redazione", "redaktion", "editorial", "sponsored",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "updated",
+    "published", "posted",
+    "inc", "ltd", "llc", "gmbh", "co", "com", "org", "net", "partner", "partners", "wire",
+    # placeholders and labels that CMSs put where a name belongs
+    "username", "name", "follow", "anonymous", "unknown", "agenturen", "agentur", "nachrichten", "image",
+    "images", "photo", "photos", "getty", "shutterstock", "gast", "invité", "invitado", "gastautor",
+})  # fmt: skip
+# Lower-case words a name may hold: "Marcus de Guzman", "Ludwig van Beethoven", "Osama bin Laden".
+NAME_PARTICLES: frozenset[str] = frozenset({
+    "de", "da", "do", "dos", "das", "di", "del", "della", "der", "den", "van", "von", "ter", "bin", "al", "el",
+    "la", "le", "du", "y", "e", "ibn", "zu", "st",
+})  # fmt: skip
