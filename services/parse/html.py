@@ -118,17 +118,14 @@ def _with_metadata(
     stated_titles = [*meta_values(tree, TITLE_META), linked.headline, _title_tag(tree)]
     parts.title = headline(tree, stated_titles, parts.site_name, host)
     # The first source that names people wins; mixing them brings in publishers and duplicates.
-    # The first visible byline that names people: later ones belong to teasers, comments, related stories.
-    in_page = next(([b] for b in bylines_in_page(tree) if author_names([b], parts.site_name, host)), [])
-    sources = [
-        linked.authors,
-        meta_values(tree, AUTHOR_META),
-        _written_in_page(document.author, tree),
-        in_page,
-    ]
-    parts.authors = next((names for s in sources if (names := author_names(s, parts.site_name, host))), [])
+    stated = [linked.authors, meta_values(tree, AUTHOR_META), _written_in_page(document.author, tree)]
+    parts.authors = next((names for s in stated if (names := author_names(s, parts.site_name, host))), [])
     # An agency credited beside the people ("Paula Steiger, SDA", "Von X mit dpa") is the agency too.
-    parts.agency = agency_in_byline([byline for s in sources for byline in s[:2]])
+    parts.agency = agency_in_byline([byline for s in stated for byline in s[:2]])
+    if not parts.authors and not parts.agency:
+        # The first visible byline that names people: later ones belong to teasers, comments, related stories.
+        visible = (names for b in bylines_in_page(tree) if (names := author_names([b], parts.site_name, host)))
+        parts.authors = next(visible, [])
     parts.agency_name = agency_name(parts.agency) if parts.agency else None
     latest = fetched_at + timedelta(days=1) if fetched_at else None
     parts.language = declared_language(tree)
