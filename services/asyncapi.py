@@ -1,38 +1,36 @@
 """One AsyncAPI 3.0.0 document for the whole pipeline: the contract a subscriber codes against.
 
 FastStream 0.7.8 generates AsyncAPI 3.0.0 by default (2.6.0 on request); this module uses 3.0.0.
-Each stage app (`services.{parse,enrich,store}.app:app`) describes its own subscribers and
-publishers through the API `faststream docs gen` uses (`AsyncAPI(broker).to_specification()`,
-then `.to_jsonable()`); the documents are merged into one. Payload schemas are the
-`newsflow_schemas` Pydantic models the handlers are typed with.
+Every stream stage of the pipeline table (common/pipeline.py) is wired on a broker that is never
+connected, exactly as its worker wires it (consume_stage), and described through the API `faststream
+docs gen` uses (`AsyncAPI(broker).to_specification()`, then `.to_jsonable()`); the documents are
+merged into one. Payload schemas are the `newsflow_schemas` models of the table's streams. Nothing is
+built but the brokers: no model is loaded and no database opened.
 
-Three streams are written where no stage app's typed publisher can describe them; a broker that is
-never connected declares them, so they come out in exactly the same shape as the generated channels:
+Streams no typed publisher can describe are declared on one more broker, in the same shape as the
+generated channels: each stage output the handler writes itself or that comes from HTTP (the
+ingest API's `articles.raw`, the store's once-per-revision `articles.stored`), and `articles.dlq`
+(DeadLetter), which every stage's dead-letter middleware writes.
 
-- `articles.raw` (RawArticle): the ingest HTTP API, whose broker exists only inside create_app()
-  and whose publisher is untyped (services/ingest/app.py);
-- `articles.stored` (ArticleStored): the store adds it with a Lua script, once per revision
-  (services/store/announce.py);
-- `articles.dlq` (DeadLetter): every stage's dead-letter middleware (services/common/deadletter.py).
-
-Importing the stage apps builds their brokers from the NEWSFLOW_* settings but connects nothing;
-stream names and the server therefore follow the same settings the workers would use.
+Stream names and the server follow the NEWSFLOW_* settings, as the workers' would.
 """
 
 from __future__ import annotations
 
 import warnings
-from importlib import import_module
 from importlib.metadata import version
 from typing import Any
 
 from faststream.redis import RedisBroker
 from faststream.specification import AsyncAPI
 
-from newsflow_schemas import SCHEMA_VERSION, ArticleStored, DeadLetter, RawArticle
+from newsflow_schemas import SCHEMA_VERSION
+from services.common.batch import Outcome, consume_stage
+from services.common.broker import make_broker
+from services.common.pipeline import DLQ, STAGES, STREAM_STAGES, stage_streams
+from services.common.settings import Settings
 
 ASYNCAPI_VERSION = "3.0.0"
-STAGE_APPS = ("services.parse.app", "services.enrich.app", "services.store.app")
 TITLE = "newsflow"
 DESCRIPTION = (
     "News pipeline over Redis Streams: ingest -> articles.raw -> parse -> articles.parsed -> enrich -> "
@@ -43,10 +41,11 @@ DESCRIPTION = (
 )
 
 
-def asyncapi_document() -> dict[str, Any]:
+def asyncapi_document(settings: Settings | None = None) -> dict[str, Any]:
     """The merged AsyncAPI document as JSON-ready data (channels in pipeline order)."""
-    parts = [_generated(import_module(name).app.broker) for name in STAGE_APPS]
-    parts.append(_generated(_side_publications()))
+    settings = settings or Settings()
+    parts = [_generated(_stage_broker(spec.name, settings)) for spec in STREAM_STAGES]
+    parts.append(_generated(_side_publications(settings)))
     doc: dict[str, Any] = {
         "asyncapi": ASYNCAPI_VERSION,
         "info": {"title": TITLE, "version": version("newsflow"), "description": DESCRIPTION},
@@ -65,15 +64,24 @@ def asyncapi_document() -> dict[str, Any]:
         # host-pid of whichever process generated the file: not part of the contract, and it would
         # make every regeneration differ.
         channel.get("bindings", {}).get("redis", {}).pop("consumerName", None)
-    _sort(doc)
+    _sort(doc, [*stage_streams(settings), DLQ.name(settings)])
     return doc
 
 
-def _sort(doc: dict[str, Any]) -> None:
+def _stage_broker(name: str, settings: Settings) -> RedisBroker:
+    """A broker with the stage's subscriptions, as its worker has them (never connected)."""
+    broker = make_broker(settings, name)
+    spec = next(s for s in STREAM_STAGES if s.name == name)
+    consume_stage(broker, settings, spec, _never_called)
+    return broker
+
+
+async def _never_called(items: list[Any]) -> list[Outcome]:
+    raise AssertionError("the AsyncAPI brokers are never started")
+
+
+def _sort(doc: dict[str, Any], streams: list[str]) -> None:
     """Pipeline order, then by name: FastStream keeps publishers in a WeakSet, whose order varies per run."""
-    settings = import_module("services.store.app").settings
-    streams = [settings.stream_raw, settings.stream_parsed, settings.stream_enriched]
-    streams += [settings.stream_stored, settings.stream_dlq]
 
     def stream_position(channel: str) -> tuple[int, str]:
         address = doc["channels"][channel]["address"]
@@ -105,23 +113,15 @@ def _generated(broker: RedisBroker) -> dict[str, Any]:
     return jsonable
 
 
-def _side_publications() -> RedisBroker:
-    """A broker, never started, declaring the streams the stage apps cannot describe."""
-    settings = import_module("services.store.app").settings  # the same settings the stages use
+def _side_publications(settings: Settings) -> RedisBroker:
+    """A broker, never started, declaring the streams no stage's typed publisher describes."""
     broker = RedisBroker(settings.redis_url)
+    for spec in STAGES:
+        if not spec.reads_stream or spec.writes_output_itself:
+            broker.publisher(stream=spec.output_stream(settings), schema=spec.output.model, description=spec.about)
     broker.publisher(
-        stream=settings.stream_raw,
-        schema=RawArticle,
-        description="Every article the ingest HTTP API accepted.",
-    )
-    broker.publisher(
-        stream=settings.stream_stored,
-        schema=ArticleStored,
-        description="Once per new or changed article revision, added by the store's Lua script.",
-    )
-    broker.publisher(
-        stream=settings.stream_dlq,
-        schema=DeadLetter,
+        stream=DLQ.name(settings),
+        schema=DLQ.model,
         description="Entries a stage rejected or failed max_deliveries times, with the reason and payload.",
     )
     return broker

@@ -15,13 +15,15 @@ import structlog
 import typer
 from rich.console import Console
 
+from services.common import pipeline
+from services.common.console import show_article, with_dateline
+from services.common.pipeline import STAGE_NAMES
 from services.common.settings import Settings
 from services.dlq.cli import dlq_app
 from services.status.cli import status
-from services.store.cli import stories_app
+from services.store.cli import articles_app, stories_app
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
-articles_app = typer.Typer(help="Read stored articles.", no_args_is_help=True)
 app.add_typer(articles_app, name="articles")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(stories_app, name="stories")
@@ -31,31 +33,25 @@ err = Console(stderr=True)
 Paths = Annotated[list[Path], typer.Argument(help="Files or folders (.html .htm .html.gz .txt .json).")]
 
 
-class Stage(StrEnum):
-    ingest = "ingest"
-    parse = "parse"
-    enrich = "enrich"
-    store = "store"
+Stage = StrEnum("Stage", {name: name for name in STAGE_NAMES})  # type: ignore[misc]  # the pipeline's stages
 
 
 @app.command()
 def worker(stage: Annotated[Stage, typer.Argument(help="Which stage this process runs.")]) -> None:
     """Run one stage's worker in this process until SIGINT/SIGTERM (settings from NEWSFLOW_* variables)."""
-    if stage is Stage.ingest:
-        import uvicorn
-
-        from services.ingest.app import create_app
-
-        settings = Settings()
-        uvicorn.run(create_app(settings), host=settings.ingest_host, port=settings.ingest_port, log_config=None)
+    spec = pipeline.stage(stage.value)
+    settings = Settings()
+    if not spec.reads_stream:
+        spec.builder()(settings)  # the HTTP front door serves until stopped
         return
-    module = __import__(f"services.{stage.value}.app", fromlist=["app"])
-    asyncio.run(module.app.run())
-    if not _input_group_exists(stage.value):
+    from services.common.stage import build_app
+
+    asyncio.run(build_app(spec, settings).run())
+    if not _input_group_exists(spec.name):
         # FastStream stops a subscriber whose group vanished (Redis restarted without persistence, or
         # someone deleted it). Start afresh in this process: start-up recreates the group.
         structlog.get_logger().critical("consumer group vanished: restarting the worker to recreate it")
-        os.execv(sys.executable, [sys.executable, "-m", "services.cli", "worker", stage.value])
+        os.execv(sys.executable, [sys.executable, "-m", "services.cli", "worker", spec.name])
 
 
 @app.command()
@@ -80,7 +76,6 @@ def _input_group_exists(stage: str, attempts: int = 10) -> bool:
     stays unreachable (restart anyway)."""
     import redis
 
-    from services.common.broker import stage_input
     from services.common.connection import REDIS_ERRORS, sync_client
     from services.common.partitions import partition_streams
 
@@ -91,7 +86,7 @@ def _input_group_exists(stage: str, attempts: int = 10) -> bool:
             try:
                 return all(
                     any(g["name"] == stage for g in client.xinfo_groups(stream))
-                    for stream in partition_streams(stage_input(settings, stage), settings)
+                    for stream in partition_streams(pipeline.stage(stage).input_stream(settings), settings)
                 )
             finally:
                 client.close()
@@ -161,13 +156,7 @@ def _raw_articles(paths: list[Path]) -> list[tuple[Path, Any]]:
 
 
 def _parsed_json(parsed: Any) -> dict[str, Any]:
-    return _with_dateline(parsed.model_dump(mode="json"))
-
-
-def _with_dateline(data: dict[str, Any]) -> dict[str, Any]:
-    """`dateline` is always an object in JSON output, so readers need not test for null."""
-    data["dateline"] = data.get("dateline") or {"city": None, "date": None}
-    return data
+    return with_dateline(parsed.model_dump(mode="json"))
 
 
 @app.command()
@@ -184,7 +173,7 @@ def parse(
         except RejectedInput as exc:
             err.print(f"[yellow]rejected[/] {path}: {exc.reason}")
             continue
-        _emit(path, _parsed_json(parsed), as_json)
+        show_article(str(path), _parsed_json(parsed), as_json)
 
 
 @app.command()
@@ -205,87 +194,7 @@ def process(
         except RejectedInput as exc:
             err.print(f"[yellow]rejected[/] {path}: {exc.reason}")
             continue
-        _emit(path, _parsed_json(enriched), as_json)
-
-
-def _emit(path: Path, data: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        typer.echo(json.dumps({"path": str(path), **data}, ensure_ascii=False))
-        return
-    console = Console()
-    console.rule(str(path))
-    for key in (
-        "title",
-        "story_id",
-        "duplicate_of",
-        "url",
-        "authors",
-        "published_at",
-        "language",
-        "dateline",
-        "agency",
-        "reference",
-        "license",
-    ):
-        if data.get(key):
-            console.print(f"[bold]{key}[/]: {data[key]}")
-    if data.get("entities"):
-        console.print("[bold]entities[/]: " + ", ".join(f"{e['name']} ({e['type']})" for e in data["entities"][:20]))
-    console.print(data["body"][:600])
-
-
-def _store() -> Any:
-    from services.store.repository import Store, database_engine
-
-    store = Store(database_engine(Settings().database_url))
-    store.create_schema()
-    return store
-
-
-@articles_app.command("list")
-def articles_list(
-    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
-    offset: Annotated[int, typer.Option(min=0)] = 0,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-) -> None:
-    """The most recently stored articles."""
-    rows = _store().list_articles(limit=limit, offset=offset)
-    if as_json:
-        for row in rows:
-            typer.echo(json.dumps(row, default=str, ensure_ascii=False))
-        return
-    from rich.table import Table
-
-    table = Table("article_id", "stored_at", "language", "words", "title")
-    for row in rows:
-        table.add_row(
-            row["article_id"],
-            str(row["stored_at"])[:19],
-            row["language"] or "-",
-            str(row["word_count"]),
-            (row["title"] or "")[:70],
-        )
-    Console().print(table)
-
-
-@articles_app.command("show")
-def articles_show(article_id: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """One stored article with its entities."""
-    article = _store().get_article(article_id)
-    if article is None:
-        err.print(f"no article {article_id}")
-        raise typer.Exit(1)
-    data = {
-        **article["document"],
-        "stored_at": article["stored_at"],
-        "revision": article["revision"],
-        "story_id": article["story_id"],
-        "duplicate_of": article["duplicate_of"],
-    }
-    if as_json:
-        typer.echo(json.dumps(data, default=str, ensure_ascii=False, indent=2))
-        return
-    _emit(Path(article_id), _with_dateline(data), as_json=False)
+        show_article(str(path), _parsed_json(enriched), as_json)
 
 
 @app.command()

@@ -9,16 +9,19 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from newsflow_harness.corpus import CORPUS
 from newsflow_harness.local.cluster import LocalCluster, start_cluster
 from newsflow_harness.local.servers import start_postgres, start_redis
-from services.store.repository import database_engine
+from services.store import queries
+from services.store.repository import Store, database_engine
+from services.store.tables import articles, entities, mentions
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = CORPUS / "seeds"
@@ -130,3 +133,39 @@ def seeds() -> dict[str, str]:
     if not SEEDS.is_dir():
         pytest.skip(f"seed corpus not found at {SEEDS}")
     return {path.name[:3]: path.read_text() for path in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def article_row() -> Callable[[Store, str], dict[str, Any] | None]:
+    return read_article_row
+
+
+@pytest.fixture(scope="session")
+def story_with_articles() -> Callable[[Store, str], dict[str, Any] | None]:
+    return read_story
+
+
+def read_article_row(store: Store, article_id: str) -> dict[str, Any] | None:
+    """The stored row of an article, with `entities` (name, type, count) from the mentions: what the
+    write side's tests check."""
+    with store.engine.connect() as conn:
+        row = conn.execute(select(articles).where(articles.c.article_id == article_id)).first()
+        if row is None:
+            return None
+        linked = conn.execute(
+            select(entities.c.name, entities.c.type, mentions.c.count, mentions.c.surface_forms)
+            .join(mentions, mentions.c.entity_id == entities.c.entity_id)
+            .where(mentions.c.article_id == article_id)
+        )
+        return {**row._mapping, "entities": [dict(r._mapping) for r in linked]}
+
+
+def read_story(store: Store, story_id: str) -> dict[str, Any] | None:
+    """A story as the read side gives it, with all its articles (newest first, ties by id)."""
+    with store.engine.connect() as conn:
+        story = queries.story(conn, story_id)
+        if story is not None:
+            story["articles"], _ = queries.list_articles(
+                conn, queries.ArticleFilter(story_id=story_id), "stored", 1000, None
+            )
+        return story

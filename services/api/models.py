@@ -19,6 +19,7 @@ class ArticleSummary(BaseModel):
     published_at: datetime | None
     stored_at: datetime
     story_id: str | None = Field(description="None until story clustering has placed the article.")
+    duplicate_of: str | None = Field(default=None, description="The first stored copy, when this is a near-duplicate.")
     word_count: int
     lead: str = Field(description="The body's first 200 characters: something to show when there is no title.")
 

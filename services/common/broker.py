@@ -13,21 +13,19 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import redis
 from faststream.redis import RedisBroker, RedisClusterBroker, StreamSub
 
 from .connection import seed_nodes
-from .partitions import partition_router, partition_streams
-from .settings import Settings
+from .partitions import partition_router
+from .settings import RedisSettings
 
-Handler = TypeVar("Handler", bound=Callable[..., Any])
 FASTSTREAM_LOGGER = "newsflow.faststream"  # not "faststream": that one has its own handler
 
 
-def make_broker(settings: Settings, stage: str) -> RedisBroker:
+def make_broker(settings: RedisSettings, stage: str) -> RedisBroker:
     # FastStream logs through a stdlib logger that propagates to our structlog handler (one format).
     # Its per-message "Received/Processed" lines go at DEBUG: our own "parsed"/"stored" lines say more.
     # The client name lets `CLIENT LIST` tell which worker holds which connection.
@@ -46,24 +44,16 @@ def make_broker(settings: Settings, stage: str) -> RedisBroker:
     return broker
 
 
-def consumer_name(settings: Settings) -> str:
+def consumer_name(settings: RedisSettings) -> str:
     """Unique per process, so replicas in one group never share a pending list."""
     return settings.consumer_name or f"{socket.gethostname()}-{os.getpid()}"
 
 
-def client_name(settings: Settings, stage: str) -> str:
+def client_name(settings: RedisSettings, stage: str) -> str:
     return f"newsflow-{stage}-{consumer_name(settings)}"
 
 
-def stage_input(settings: Settings, stage: str) -> str:
-    """The stream a stage reads (and where a dead letter of that stage is replayed to)."""
-    streams = {"parse": settings.stream_raw, "enrich": settings.stream_parsed, "store": settings.stream_enriched}
-    if stage not in streams:
-        raise ValueError(f"stage {stage!r} reads no stream")
-    return streams[stage]
-
-
-def group_stream(stream: str, stage: str, settings: Settings, batch: bool = False) -> StreamSub:
+def group_stream(stream: str, stage: str, settings: RedisSettings, batch: bool = False) -> StreamSub:
     """New entries of `stream` in the consumer group named after `stage`, a few at a time (with
     `batch`, handed to the handler as one list).
 
@@ -81,7 +71,7 @@ def group_stream(stream: str, stage: str, settings: Settings, batch: bool = Fals
     )
 
 
-def retry_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
+def retry_stream(stream: str, stage: str, settings: RedisSettings) -> StreamSub:
     """Entries of the group pending longer than retry_idle_ms, whoever held them (XAUTOCLAIM)."""
     return StreamSub(
         stream,
@@ -90,24 +80,6 @@ def retry_stream(stream: str, stage: str, settings: Settings) -> StreamSub:
         polling_interval=settings.polling_interval_ms,
         min_idle_time=settings.retry_idle_ms,
     )
-
-
-def consume(broker: RedisBroker, stream: str, stage: str, settings: Settings) -> Callable[[Handler], Handler]:
-    """Subscribe a handler to its stage's group twice: new entries, and entries due for a retry;
-    on every partition of `stream` (each its own stream and group)."""
-
-    def register(handler: Handler) -> Handler:
-        wrapped: Any = handler
-        for partition in partition_streams(stream, settings):
-            wrapped = broker.subscriber(stream=retry_stream(partition, stage, settings))(wrapped)
-            wrapped = broker.subscriber(stream=group_stream(partition, stage, settings))(wrapped)
-        return wrapped  # type: ignore[no-any-return]
-
-    return register
-
-
-def out_stream(stream: str, settings: Settings) -> StreamSub:
-    return StreamSub(stream)
 
 
 def redis_answers(url: str) -> bool:

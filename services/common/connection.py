@@ -16,7 +16,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.cluster import ClusterNode as AsyncClusterNode
 from redis.cluster import ClusterNode
 
-from .settings import Settings
+from .settings import RedisSettings
 
 SyncRedis: TypeAlias = redis.Redis | redis.RedisCluster
 AsyncRedis: TypeAlias = aioredis.Redis | aioredis.RedisCluster
@@ -25,7 +25,7 @@ AsyncRedis: TypeAlias = aioredis.Redis | aioredis.RedisCluster
 REDIS_ERRORS = (redis.RedisError, redis.exceptions.RedisClusterException)
 
 
-def seed_nodes(settings: Settings) -> list[tuple[str, int]]:
+def seed_nodes(settings: RedisSettings) -> list[tuple[str, int]]:
     """The extra cluster seed nodes of NEWSFLOW_REDIS_CLUSTER_NODES, as (host, port)."""
     nodes = []
     for address in settings.redis_cluster_nodes:
@@ -39,7 +39,7 @@ def _cluster_url(url: str) -> str:
     return urlsplit(url)._replace(path="").geturl()
 
 
-def sync_client(settings: Settings, **options: Any) -> SyncRedis:
+def sync_client(settings: RedisSettings, **options: Any) -> SyncRedis:
     """A client that does not decode responses (stream entries are binary); `options` go to redis-py."""
     if settings.redis_cluster:
         nodes = [ClusterNode(host, port) for host, port in seed_nodes(settings)]
@@ -47,14 +47,14 @@ def sync_client(settings: Settings, **options: Any) -> SyncRedis:
     return redis.Redis.from_url(settings.redis_url, **options)
 
 
-def async_client(settings: Settings, **options: Any) -> AsyncRedis:
+def async_client(settings: RedisSettings, **options: Any) -> AsyncRedis:
     if settings.redis_cluster:
         nodes = [AsyncClusterNode(host, port) for host, port in seed_nodes(settings)]
         return aioredis.RedisCluster.from_url(_cluster_url(settings.redis_url), startup_nodes=nodes or None, **options)
     return aioredis.Redis.from_url(settings.redis_url, **options)
 
 
-def redis_reachable(settings: Settings) -> bool:
+def redis_reachable(settings: RedisSettings) -> bool:
     """Whether Redis (every master, on a cluster) answers PING within a second or two."""
     try:
         client = sync_client(settings, socket_connect_timeout=1, socket_timeout=2)

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from newsflow_schemas import DeadLetter
 
 from .connection import AsyncRedis
-from .errors import RejectedInput
+from .errors import RejectedInput, describe_validation_error
 from .metrics import ARTICLES
 
 log = structlog.get_logger()
@@ -30,11 +30,10 @@ MAX_REASON_CHARS = 500
 
 
 def invalid_input_reason(stage: str, error: ValidationError) -> str:
-    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()[:5])
-    return f"message does not match the {stage} input model: {problems}"
+    return f"message does not match the {stage} input model: {describe_validation_error(error)}"
 
 
-def make_dead_letter(stage: str, reason: str, payload: bytes) -> DeadLetter:
+def make_dead_letter(stage: str, reason: str, payload: bytes, now: datetime | None = None) -> DeadLetter:
     text = payload.decode("utf-8", errors="replace")
     try:
         fields = json.loads(text)
@@ -47,7 +46,7 @@ def make_dead_letter(stage: str, reason: str, payload: bytes) -> DeadLetter:
         reason=reason[:MAX_REASON_CHARS],
         article_id=article_id if isinstance(article_id, str) else None,
         trace_id=trace_id if isinstance(trace_id, str) else None,
-        failed_at=datetime.now(UTC),
+        failed_at=now or datetime.now(UTC),
         payload=text,
     )
 

@@ -1,5 +1,5 @@
-"""Messages written to streams without going through a FastStream publisher, in FastStream's own
-binary envelope, so every FastStream subscriber reads them like any other publish."""
+"""FastStream's binary envelope, written and opened in one place: messages written to streams without a
+FastStream publisher get the same envelope, so every FastStream subscriber reads them like any other."""
 
 import json
 import uuid
@@ -16,6 +16,12 @@ from .partitions import article_id_of, partition_of
 DATA_FIELD = "__data__"  # the stream entry field FastStream reads
 
 Message = BaseModel | dict[str, Any]
+
+
+def opened(data: bytes) -> bytes:
+    """The JSON body inside a stream entry's FastStream envelope."""
+    body, _headers = BinaryMessageFormatV1.parse(data)
+    return body
 
 
 async def envelope(message: Message) -> bytes:

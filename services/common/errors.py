@@ -1,4 +1,9 @@
-"""The one exception a stage core raises for input that no retry can fix."""
+"""The one exception a stage core raises for input that no retry can fix, and the one wording of a
+model's validation errors (ingest's 422, a stage's dead letter)."""
+
+from pydantic import ValidationError
+
+MAX_PROBLEMS = 5
 
 
 class RejectedInput(ValueError):
@@ -11,3 +16,8 @@ class RejectedInput(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """The first few problems, each as `field.path: message` (`body` when the whole value is wrong)."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()[:MAX_PROBLEMS])

@@ -19,7 +19,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from .connection import REDIS_ERRORS, sync_client
-from .settings import Settings
+from .settings import RedisSettings
 from .streamread import as_text, group_backlog
 
 REGISTRY = CollectorRegistry()
@@ -42,7 +42,7 @@ class StreamCollector(Collector):
     """Stream length, pending and backlog of the stage's input (each partition), and the DLQ size,
     read when scraped."""
 
-    def __init__(self, settings: Settings, streams: list[str], group: str) -> None:
+    def __init__(self, settings: RedisSettings, streams: list[str], group: str) -> None:
         self.settings, self.streams, self.group = settings, streams, group
 
     def collect(self) -> Iterator[GaugeMetricFamily]:

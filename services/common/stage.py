@@ -1,98 +1,99 @@
-"""What each stage's app.py needs: settings, logging and a broker with dead-lettering, in one call."""
+"""A stream stage's worker built from its entry in the pipeline table (build_app), and what its
+handlers share: the article's log context and metrics, the clock."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import structlog
 from faststream import FastStream
-from faststream.redis import RedisBroker
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from redis.exceptions import ResponseError
 
 from newsflow_schemas import Envelope
 
-from .broker import FASTSTREAM_LOGGER, consumer_name, make_broker, stage_input
+from .batch import consume_stage
+from .broker import FASTSTREAM_LOGGER, consumer_name, make_broker
 from .connection import REDIS_ERRORS, AsyncRedis, async_client, redis_reachable
 from .deadletter import dead_letter_middleware
 from .logging import configure_logging
 from .metrics import ARTICLES, REGISTRY, STAGE_SECONDS, StreamCollector, serve, subscribers_alive
 from .partitions import partition_streams
-from .settings import Settings
+from .pipeline import StageRuntime, StageSpec
+from .settings import RedisSettings, Settings
 from .streamread import as_text
 from .trim import trim_stream
 
 log = structlog.get_logger()
 
 
-def setup_stage(stage: str) -> tuple[Settings, RedisBroker]:
-    settings = Settings()
-    configure_logging(stage, settings.log_format, settings.log_level)
-    broker = make_broker(settings, stage)
-    broker.add_middleware(dead_letter_middleware(stage, settings.stream_dlq, settings.max_deliveries))
-    broker.add_middleware(RedisPrometheusMiddleware(registry=REGISTRY, app_name=stage))
-    return settings, broker
+def build_app(spec: StageSpec, settings: Settings) -> FastStream:
+    """A stream stage's worker: its broker (dead-lettering, metrics) with the stage's handlers
+    subscribed, and its life cycle, all from the pipeline table's entry and the settings.
 
-
-def stage_app(
-    broker: RedisBroker,
-    settings: Settings,
-    stage: str,
-    also_trim: tuple[str, ...] = (),
-    ready: Callable[[], bool] = lambda: True,
-) -> FastStream:
-    """The FastStream app around `broker`, logging through our handler like everything else.
-
-    At start it creates the stage's group (on every partition of its input) and, with
-    NEWSFLOW_METRICS_PORT, serves /metrics, /live and /ready (`ready`: the stage's own dependencies
-    beyond Redis); while it runs it trims the input stream (and `also_trim`), every partition.
+    At start it creates the stage's group (on every partition of its input), runs the stage's own
+    start-up hooks and, with NEWSFLOW_METRICS_PORT, serves /metrics, /live and /ready; while it runs
+    it trims its input stream (and its output, for the last stage), every partition.
     """
+    configure_logging(spec.name, settings.log_format, settings.log_level)
+    broker = make_broker(settings, spec.name)
+    broker.add_middleware(dead_letter_middleware(spec.name, settings.stream_dlq, settings.max_deliveries))
+    broker.add_middleware(RedisPrometheusMiddleware(registry=REGISTRY, app_name=spec.name))
+    runtime: StageRuntime = spec.builder()(settings)
+    consume_stage(broker, settings, spec, runtime.process)
+
     app = FastStream(broker, logger=logging.getLogger(FASTSTREAM_LOGGER))
     trimming: list[asyncio.Task[None]] = []
-    inputs = partition_streams(stage_input(settings, stage), settings)
+    inputs = partition_streams(spec.input_stream(settings), settings)
+    trimmed = inputs + (partition_streams(spec.output_stream(settings), settings) if spec.trims_output else [])
 
     @app.on_startup
     async def create_group() -> None:
         client = async_client(settings)
         try:
             for stream in inputs:
-                await ensure_group(client, stream, stage)
+                await ensure_group(client, stream, spec.name)
         finally:
             await client.aclose()
+
+    for hook in runtime.on_startup:
+        app.on_startup(hook)
 
     @app.after_startup
     async def serve_metrics() -> None:
         if settings.metrics_port:
-            REGISTRY.register(StreamCollector(settings, inputs, stage))
+            REGISTRY.register(StreamCollector(settings, inputs, spec.name))
             serve(
                 settings.metrics_port,
                 lambda: subscribers_alive(broker),
-                lambda: redis_reachable(settings) and ready(),
+                lambda: redis_reachable(settings) and runtime.ready(),
             )
             log.info("metrics and probes served", port=settings.metrics_port)
 
     @app.after_startup
     async def start_trimming() -> None:
         if settings.stream_retention_s:
-            streams = (*inputs, *(p for stream in also_trim for p in partition_streams(stream, settings)))
-            trimming.append(asyncio.create_task(_trim_forever(settings, streams)))
+            trimming.append(asyncio.create_task(_trim_forever(settings, tuple(trimmed))))
 
     @app.on_shutdown
     async def stop_trimming() -> None:
         for task in trimming:
             task.cancel()
 
+    for hook in runtime.on_shutdown:
+        app.on_shutdown(hook)
+
     @app.after_shutdown
     async def leave_group() -> None:
         client = async_client(settings)
         try:
             for stream in inputs:
-                await remove_consumer(client, stream, stage, consumer_name(settings))
+                await remove_consumer(client, stream, spec.name, consumer_name(settings))
         finally:
             await client.aclose()
 
@@ -112,7 +113,7 @@ async def remove_consumer(client: AsyncRedis, stream: str, group: str, consumer:
         log.warning("consumer not removed from its group", error=str(error))
 
 
-async def _trim_forever(settings: Settings, streams: tuple[str, ...]) -> None:
+async def _trim_forever(settings: RedisSettings, streams: tuple[str, ...]) -> None:
     client = async_client(settings)
     try:
         while True:

@@ -6,19 +6,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import redis
-from faststream.redis.parser.binary import BinaryMessageFormatV1
 from pydantic import BaseModel
 
 from .connection import SyncRedis
+from .envelope import DATA_FIELD, opened
 
 Model = TypeVar("Model", bound=BaseModel)
 
-DATA_FIELD = b"__data__"  # where FastStream keeps the encoded message in a stream entry
-
 
 def decode_entry(fields: Mapping[Any, Any], model: type[Model]) -> Model:
-    body, _headers = BinaryMessageFormatV1.parse(fields[DATA_FIELD])
-    return model.model_validate_json(body)
+    return model.model_validate_json(opened(fields[DATA_FIELD.encode()]))
 
 
 def read_stream(client: SyncRedis, stream: str, model: type[Model], after: str = "-") -> Iterator[Model]:

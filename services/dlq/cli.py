@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.common.connection import SyncRedis, sync_client
-from services.common.settings import Settings
+from services.common.settings import RedisSettings
 
 from .core import Letter, UnknownLetter, drop, get_letter, list_letters, replay
 
@@ -22,7 +22,7 @@ AllOption = Annotated[bool, typer.Option("--all", help="Every dead letter (of --
 StageOption = Annotated[str | None, typer.Option(help="Only letters of this stage (parse, enrich, store).")]
 
 
-def _client(settings: Settings) -> SyncRedis:
+def _client(settings: RedisSettings) -> SyncRedis:
     return sync_client(settings)
 
 
@@ -33,7 +33,7 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Dead letters, oldest first: entry id, stage, article and reason."""
-    settings = Settings()
+    settings = RedisSettings()
     letters = list_letters(_client(settings), settings, stage, limit)
     if as_json:
         for item in letters:
@@ -52,7 +52,7 @@ def list_command(
 @dlq_app.command("show")
 def show_command(entry_id: str) -> None:
     """One dead letter with its original payload, as JSON."""
-    settings = Settings()
+    settings = RedisSettings()
     try:
         item = get_letter(_client(settings), settings, entry_id)
     except UnknownLetter as exc:
@@ -64,7 +64,7 @@ def show_command(entry_id: str) -> None:
 @dlq_app.command("replay")
 def replay_command(entry_ids: EntryIds = None, all_letters: AllOption = False, stage: StageOption = None) -> None:
     """Send letters back to the input of the stage that failed them, then remove them from the DLQ."""
-    settings = Settings()
+    settings = RedisSettings()
     client = _client(settings)
     letters = _chosen(client, settings, entry_ids, all_letters, stage)
     replayed = replay(client, settings, letters)
@@ -76,7 +76,7 @@ def replay_command(entry_ids: EntryIds = None, all_letters: AllOption = False, s
 @dlq_app.command("drop")
 def drop_command(entry_ids: EntryIds = None, all_letters: AllOption = False, stage: StageOption = None) -> None:
     """Delete dead letters for good."""
-    settings = Settings()
+    settings = RedisSettings()
     client = _client(settings)
     err.print(
         f"dropped {drop(client, settings, _chosen(client, settings, entry_ids, all_letters, stage))} dead letters"
@@ -84,7 +84,7 @@ def drop_command(entry_ids: EntryIds = None, all_letters: AllOption = False, sta
 
 
 def _chosen(
-    client: SyncRedis, settings: Settings, entry_ids: list[str] | None, all_letters: bool, stage: str | None
+    client: SyncRedis, settings: RedisSettings, entry_ids: list[str] | None, all_letters: bool, stage: str | None
 ) -> list[Letter]:
     if bool(entry_ids) == all_letters:
         raise typer.BadParameter("give entry ids or --all (not both)")

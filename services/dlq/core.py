@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsflow_schemas import DeadLetter
-from services.common.broker import make_broker, stage_input
+from services.common.broker import make_broker
 from services.common.connection import SyncRedis
-from services.common.settings import Settings
+from services.common.pipeline import stage
+from services.common.settings import RedisSettings
 from services.common.streamread import as_text, decode_entry
 
 
@@ -24,7 +25,9 @@ class Letter:
     letter: DeadLetter
 
 
-def list_letters(client: SyncRedis, settings: Settings, stage: str | None = None, limit: int = 100) -> list[Letter]:
+def list_letters(
+    client: SyncRedis, settings: RedisSettings, stage: str | None = None, limit: int = 100
+) -> list[Letter]:
     letters = []
     entries = client.xrange(settings.stream_dlq, count=limit if stage is None else None) or []
     for entry_id, fields in entries:
@@ -34,14 +37,14 @@ def list_letters(client: SyncRedis, settings: Settings, stage: str | None = None
     return letters[:limit]
 
 
-def get_letter(client: SyncRedis, settings: Settings, entry_id: str) -> Letter:
+def get_letter(client: SyncRedis, settings: RedisSettings, entry_id: str) -> Letter:
     entries = client.xrange(settings.stream_dlq, min=entry_id, max=entry_id)
     if not entries:
         raise UnknownLetter(f"no dead letter {entry_id} on {settings.stream_dlq}")
     return Letter(entry_id, decode_entry(entries[0][1] or {}, DeadLetter))
 
 
-def replay(client: SyncRedis, settings: Settings, letters: list[Letter]) -> int:
+def replay(client: SyncRedis, settings: RedisSettings, letters: list[Letter]) -> int:
     """Publish each letter's original message to its stage's input again, then delete the letter.
 
     A letter whose payload is not JSON cannot be what the stage reads; it is left in place.
@@ -52,19 +55,19 @@ def replay(client: SyncRedis, settings: Settings, letters: list[Letter]) -> int:
             ready.append((letter, json.loads(letter.letter.payload)))
         except ValueError:
             continue
-    asyncio.run(_publish(settings, [(stage_input(settings, lt.letter.stage), body) for lt, body in ready]))
+    asyncio.run(_publish(settings, [(stage(lt.letter.stage).input_stream(settings), body) for lt, body in ready]))
     # Deleted only after every publish returned: a crash in between replays twice, never loses one.
     drop(client, settings, [letter for letter, _ in ready])
     return len(ready)
 
 
-def drop(client: SyncRedis, settings: Settings, letters: list[Letter]) -> int:
+def drop(client: SyncRedis, settings: RedisSettings, letters: list[Letter]) -> int:
     if not letters:
         return 0
     return int(client.xdel(settings.stream_dlq, *(letter.entry_id for letter in letters)))
 
 
-async def _publish(settings: Settings, messages: list[tuple[str, Any]]) -> None:
+async def _publish(settings: RedisSettings, messages: list[tuple[str, Any]]) -> None:
     # Through FastStream, so the entry has the same binary envelope the workers read (and goes to
     # its article's partition of the stage's input).
     async with make_broker(settings, "dlq") as broker:

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from newsflow_schemas import Accepted, AcceptedArticle, ArticleSubmission, RawArticle
 from services.common.apikeys import KeyRing, presented_key
-from services.common.broker import make_broker
-from services.common.connection import async_client
+from services.common.connection import REDIS_ERRORS, AsyncRedis, async_client
 from services.common.envelope import add_all
 from services.common.errors import RejectedInput
 from services.common.logging import configure_logging
 from services.common.partitions import partition_streams
-from services.common.settings import Settings
+from services.common.pipeline import stage
+from services.common.settings import IngestSettings
 from services.common.stage import utcnow
 
 from .auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
@@ -28,6 +30,7 @@ from .backlog import Backlog
 from .core import admit, submission_from_json
 
 MAX_BATCH = 1000
+log = structlog.get_logger()
 
 
 class HttpError(Exception):
@@ -35,58 +38,56 @@ class HttpError(Exception):
         self.status, self.reason = status, reason
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    configure_logging("ingest", settings.log_format, settings.log_level)
-    log = structlog.get_logger()
-    broker = make_broker(settings, "ingest")
-    keys = KeyRing.from_settings(settings.ingest_api_key_digests, settings.ingest_api_keys)
-    hmac_secret = settings.ingest_hmac_secret.get_secret_value() if settings.ingest_hmac_secret else None
-    redis_client = async_client(settings)
-    raw_streams = partition_streams(settings.stream_raw, settings)
-    backlog = Backlog(redis_client, raw_streams, group="parse")
-    submission_schema = ArticleSubmission.model_json_schema(ref_template="#/components/schemas/{model}")
+@dataclass
+class Ingest:
+    """What the endpoints share: settings, keys, the Redis client, the raw stream's partitions."""
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await broker.start()
-        yield
-        await broker.stop()
-        await redis_client.aclose()
+    settings: IngestSettings
+    keys: KeyRing
+    hmac_secret: str | None
+    redis: AsyncRedis
+    raw_streams: list[str]
+    backlog: Backlog
 
-    app = FastAPI(
-        title="newsflow ingest",
-        description="Submit news articles (HTML or plain text) to the newsflow pipeline.",
-        version="1",
-        lifespan=lifespan,
-    )
+    @classmethod
+    def from_settings(cls, settings: IngestSettings) -> Ingest:
+        client = async_client(settings)
+        raw_streams = partition_streams(stage("ingest").output_stream(settings), settings)
+        return cls(
+            settings=settings,
+            keys=KeyRing.from_settings(settings.ingest_api_key_digests, settings.ingest_api_keys),
+            hmac_secret=settings.ingest_hmac_secret.get_secret_value() if settings.ingest_hmac_secret else None,
+            redis=client,
+            raw_streams=raw_streams,
+            backlog=Backlog(client, raw_streams, group=stage("parse").name),
+        )
 
-    @app.exception_handler(HttpError)
-    async def http_error(_request: Request, exc: HttpError) -> JSONResponse:
-        headers = {"Retry-After": str(settings.ingest_retry_after_s)} if exc.status == 503 else None
-        return JSONResponse({"detail": exc.reason}, status_code=exc.status, headers=headers)
-
-    async def check_backlog() -> None:
-        if settings.ingest_max_backlog and (waiting := await backlog.size()) >= settings.ingest_max_backlog:
-            log.warning("back-pressure", waiting=waiting, limit=settings.ingest_max_backlog)
-            raise HttpError(503, f"{waiting:,} articles are waiting to be parsed; retry later")
-
-    def authorise(request: Request) -> None:
-        if not keys.accepts(presented_key(request.headers)):
+    def authorise(self, request: Request) -> None:
+        if not self.keys.accepts(presented_key(request.headers)):
             raise HttpError(401, "missing or wrong API key: send it in the X-API-Key header")
 
-    async def read_json(request: Request) -> Any:
+    async def check_backlog(self) -> None:
+        limit = self.settings.ingest_max_backlog
+        if limit and (waiting := await self.backlog.size()) >= limit:
+            log.warning("back-pressure", waiting=waiting, limit=limit)
+            raise HttpError(503, f"{waiting:,} articles are waiting to be parsed; retry later")
+
+    async def read_json(self, request: Request) -> Any:
+        limit = self.settings.ingest_max_bytes
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > settings.ingest_max_bytes:
-            raise HttpError(413, f"the request body is over the {settings.ingest_max_bytes:,}-byte limit")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise HttpError(413, f"the request body is over the {limit:,}-byte limit")
         body = bytearray()
         async for chunk in request.stream():
             body += chunk
-            if len(body) > settings.ingest_max_bytes:
-                raise HttpError(413, f"the request body is over the {settings.ingest_max_bytes:,}-byte limit")
-        if hmac_secret and (
+            if len(body) > limit:
+                raise HttpError(413, f"the request body is over the {limit:,}-byte limit")
+        if self.hmac_secret and (
             problem := signature_problem(
-                hmac_secret, request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER), bytes(body)
+                self.hmac_secret,
+                request.headers.get(TIMESTAMP_HEADER),
+                request.headers.get(SIGNATURE_HEADER),
+                bytes(body),
             )
         ):
             raise HttpError(401, problem)
@@ -95,54 +96,102 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except (ValueError, UnicodeDecodeError) as exc:
             raise HttpError(422, f"the body is not valid JSON: {exc}") from exc
 
-    def admit_all(items: list[Any]) -> list[RawArticle]:
+    def admit_all(self, items: list[Any]) -> list[RawArticle]:
         now, admitted = utcnow(), []
         for index, item in enumerate(items):
             try:
-                admitted.append(admit(submission_from_json(item), uuid.uuid4().hex, now, settings.ingest_max_bytes))
+                submission = submission_from_json(item)
+                admitted.append(admit(submission, uuid.uuid4().hex, now, self.settings.ingest_max_bytes))
             except RejectedInput as exc:
                 where = f"article {index}: " if len(items) > 1 else ""
                 raise HttpError(422, where + exc.reason) from exc
         return admitted
 
-    async def publish(articles: list[RawArticle]) -> Accepted:
-        await add_all(redis_client, raw_streams, articles)  # one round trip per partition for a whole batch
+    async def publish(self, articles: list[RawArticle]) -> Accepted:
+        await add_all(self.redis, self.raw_streams, articles)  # one round trip per partition for a whole batch
         for raw in articles:
             log.info("accepted", article_id=raw.article_id, trace_id=raw.trace_id, content_type=raw.content_type)
         return Accepted(accepted=[AcceptedArticle(article_id=a.article_id, trace_id=a.trace_id) for a in articles])
 
-    body_doc = {"requestBody": {"required": True, "content": {"application/json": {"schema": submission_schema}}}}
-    batch_doc = {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"type": "array", "items": submission_schema}}},
-        }
+
+def ingest(request: Request) -> Ingest:
+    return request.app.state.ingest  # type: ignore[no-any-return]
+
+
+Service = Annotated[Ingest, Depends(ingest)]
+router = APIRouter()
+_SUBMISSION = ArticleSubmission.model_json_schema(ref_template="#/components/schemas/{model}")
+_ONE = {"requestBody": {"required": True, "content": {"application/json": {"schema": _SUBMISSION}}}}
+_MANY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "array", "items": _SUBMISSION}}},
     }
+}
 
-    @app.post("/v1/articles", status_code=202, response_model=Accepted, openapi_extra=body_doc)
-    async def submit_article(request: Request) -> Accepted:
-        """One article. Any JSON object with `html` or `text` (scraper keys like `maintext` work too)."""
-        authorise(request)
-        await check_backlog()
-        return await publish(admit_all([await read_json(request)]))
 
-    @app.post("/v1/articles:batch", status_code=202, response_model=Accepted, openapi_extra=batch_doc)
-    async def submit_batch(request: Request) -> Accepted:
-        """Many articles: a JSON array (or {"articles": [...]}). All are accepted or none."""
-        authorise(request)
-        await check_backlog()
-        data = await read_json(request)
-        items = data.get("articles") if isinstance(data, dict) else data
-        if not isinstance(items, list) or not items:
-            raise HttpError(422, "a batch must be a non-empty JSON array of articles")
-        if len(items) > MAX_BATCH:
-            raise HttpError(422, f"a batch holds at most {MAX_BATCH} articles, this one has {len(items)}")
-        return await publish(admit_all(items))
+@router.post("/v1/articles", status_code=202, response_model=Accepted, openapi_extra=_ONE)
+async def submit_article(request: Request, service: Service) -> Accepted:
+    """One article. Any JSON object with `html` or `text` (scraper keys like `maintext` work too)."""
+    service.authorise(request)
+    await service.check_backlog()
+    return await service.publish(service.admit_all([await service.read_json(request)]))
 
-    @app.get("/healthz")
-    async def health() -> JSONResponse:
-        if await broker.ping(timeout=2):
+
+@router.post("/v1/articles:batch", status_code=202, response_model=Accepted, openapi_extra=_MANY)
+async def submit_batch(request: Request, service: Service) -> Accepted:
+    """Many articles: a JSON array (or {"articles": [...]}). All are accepted or none."""
+    service.authorise(request)
+    await service.check_backlog()
+    data = await service.read_json(request)
+    items = data.get("articles") if isinstance(data, dict) else data
+    if not isinstance(items, list) or not items:
+        raise HttpError(422, "a batch must be a non-empty JSON array of articles")
+    if len(items) > MAX_BATCH:
+        raise HttpError(422, f"a batch holds at most {MAX_BATCH} articles, this one has {len(items)}")
+    return await service.publish(service.admit_all(items))
+
+
+@router.get("/healthz")
+async def health(service: Service) -> JSONResponse:
+    try:
+        if await asyncio.wait_for(service.redis.ping(), timeout=2):
             return JSONResponse({"status": "ok"})
-        return JSONResponse({"status": "redis unreachable"}, status_code=503)
+    except (*REDIS_ERRORS, OSError, TimeoutError):
+        pass
+    return JSONResponse({"status": "redis unreachable"}, status_code=503)
 
+
+def create_app(settings: IngestSettings | None = None) -> FastAPI:
+    settings = settings or IngestSettings()
+    configure_logging("ingest", settings.log_format, settings.log_level)
+    service = Ingest.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await service.redis.aclose()
+
+    app = FastAPI(
+        title="newsflow ingest",
+        description="Submit news articles (HTML or plain text) to the newsflow pipeline.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.ingest = service
+    app.add_exception_handler(HttpError, _http_error)  # type: ignore[arg-type]
+    app.include_router(router)
     return app
+
+
+async def _http_error(request: Request, exc: HttpError) -> JSONResponse:
+    retry_after = request.app.state.ingest.settings.ingest_retry_after_s
+    headers = {"Retry-After": str(retry_after)} if exc.status == 503 else None
+    return JSONResponse({"detail": exc.reason}, status_code=exc.status, headers=headers)
+
+
+def serve(settings: IngestSettings) -> None:
+    """The ingest stage's worker: the HTTP API until SIGINT/SIGTERM (what `newsflow worker ingest` runs)."""
+    import uvicorn
+
+    uvicorn.run(create_app(settings), host=settings.ingest_host, port=settings.ingest_port, log_config=None)

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from newsflow_schemas import ArticleSubmission, RawArticle
-from services.common.errors import RejectedInput
+from services.common.errors import RejectedInput, describe_validation_error
 
 from .identity import article_id_for, find_canonical_url
 
@@ -41,10 +41,6 @@ def submission_from_json(data: Any) -> ArticleSubmission:
         return ArticleSubmission.model_validate(fields)
     except ValidationError as exc:
         raise RejectedInput(describe_validation_error(exc)) from exc
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()[:5])
 
 
 def admit(submission: ArticleSubmission, trace_id: str, now: datetime, max_chars: int) -> RawArticle:

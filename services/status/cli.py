@@ -13,7 +13,7 @@ from rich.live import Live
 from rich.table import Table
 
 from services.common.connection import sync_client
-from services.common.settings import Settings
+from services.common.settings import RedisSettings
 
 from .core import Consumer, Status, pipeline_status
 
@@ -24,7 +24,7 @@ def status(
 ) -> None:
     """Per stage: stream length, pending, backlog, consumers and their idle time, done in the last
     minute; the DLQ size."""
-    settings = Settings()
+    settings = RedisSettings()
     try:
         client = sync_client(settings)
         if as_json:

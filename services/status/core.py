@@ -8,13 +8,12 @@ from typing import Any
 
 import redis
 
-from services.common.broker import stage_input
 from services.common.connection import SyncRedis
 from services.common.partitions import partition_streams
-from services.common.settings import Settings
+from services.common.pipeline import STREAM_STAGES
+from services.common.settings import RedisSettings
 from services.common.streamread import as_text, backlog_of
 
-STAGES = ("parse", "enrich", "store")
 RATE_WINDOW_S = 60
 
 
@@ -49,13 +48,12 @@ class Status:
         return asdict(self)
 
 
-def pipeline_status(client: SyncRedis, settings: Settings, now: float | None = None) -> Status:
+def pipeline_status(client: SyncRedis, settings: RedisSettings, now: float | None = None) -> Status:
     """`client` must not decode responses (stream entries are binary)."""
     now = now or time.time()
-    outputs = {"parse": settings.stream_parsed, "enrich": settings.stream_enriched, "store": settings.stream_stored}
     stages = []
-    for stage in STAGES:
-        base = stage_input(settings, stage)
+    for spec in STREAM_STAGES:
+        stage, base = spec.name, spec.input_stream(settings)
         streams = partition_streams(base, settings)
         groups = [_groups(client, stream).get(stage, {}) for stream in streams]
         stages.append(
@@ -65,7 +63,7 @@ def pipeline_status(client: SyncRedis, settings: Settings, now: float | None = N
                 length=sum(int(client.xlen(stream)) for stream in streams),
                 pending=sum(int(info.get("pending", 0)) for info in groups),
                 backlog=backlog_of(client, streams, stage),
-                done_last_minute=_added_since(client, outputs[stage], settings, now - RATE_WINDOW_S),
+                done_last_minute=_added_since(client, spec.output_stream(settings), settings, now - RATE_WINDOW_S),
                 consumers=_consumers(client, [s for s, info in zip(streams, groups, strict=True) if info], stage),
                 partitions=len(streams),
             )
@@ -94,7 +92,7 @@ def _consumers(client: SyncRedis, streams: list[str], group: str) -> list[Consum
     return list(merged.values())
 
 
-def _added_since(client: SyncRedis, base: str, settings: Settings, since: float) -> int:
+def _added_since(client: SyncRedis, base: str, settings: RedisSettings, since: float) -> int:
     """Entries added to every partition of `base` after `since`: a stage's output rate."""
     return sum(_added_to(client, stream, since) for stream in partition_streams(base, settings))
 

@@ -14,14 +14,11 @@ partition of articles.stored, and the marker key starts with that stream's name,
 
 from __future__ import annotations
 
-import uuid
-
-from faststream.redis.parser.binary import BinaryMessageFormatV1
-
 from newsflow_schemas import ArticleStored
 from services.common.connection import async_client
+from services.common.envelope import envelope
 from services.common.partitions import partition_stream
-from services.common.settings import Settings
+from services.common.settings import RedisSettings
 
 # A retry comes minutes after the first attempt at most; a week is ample and keeps Redis small.
 MARKER_TTL_S = 7 * 24 * 3600
@@ -36,7 +33,7 @@ return false
 class Announcer:
     """Publishes ArticleStored to settings.stream_stored (the event's partition of it)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: RedisSettings) -> None:
         self.client = async_client(settings)
         self.settings = settings
         self.script = self.client.register_script(_ANNOUNCE_ONCE)
@@ -49,13 +46,8 @@ class Announcer:
 
     async def announce(self, event: ArticleStored) -> bool:
         """Add the event to the stream unless this revision was announced before; whether it was added."""
-        envelope = await BinaryMessageFormatV1.encode(
-            message=event.model_dump_json().encode(),
-            reply_to=None,
-            headers={"content-type": "application/json"},
-            correlation_id=str(uuid.uuid4()),
-        )
-        added = await self.script(keys=[self.marker(event), self.stream(event)], args=[envelope, MARKER_TTL_S])
+        entry = await envelope(event)
+        added = await self.script(keys=[self.marker(event), self.stream(event)], args=[entry, MARKER_TTL_S])
         return added is not None
 
     async def close(self) -> None:

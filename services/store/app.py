@@ -1,46 +1,62 @@
-"""FastStream wiring of the store stage: articles.enriched -> database -> articles.stored."""
+"""The store stage's worker: articles.enriched -> database -> articles.stored (see common/pipeline.py)."""
 
 import asyncio
 import time
-from typing import Final
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
 
 import structlog
 
-from newsflow_schemas import EnrichedArticle
-from services.common.batch import Outcome, consume_batches
+from newsflow_schemas import ArticleStored, EnrichedArticle
+from services.common.batch import Outcome
 from services.common.metrics import END_TO_END_SECONDS
-from services.common.stage import article_context, setup_stage, stage_app, utcnow
+from services.common.pipeline import StageRuntime
+from services.common.settings import StoreSettings
+from services.common.stage import article_context, utcnow
 
 from .announce import Announcer
-from .core import stored_event, to_rows
-from .repository import Store, database_engine
+from .core import ArticleRows, stored_event, to_rows
+from .repository import Saved, Store, database_engine
 
-STAGE: Final = "store"
-settings, broker = setup_stage(STAGE)
-store = Store(database_engine(settings.database_url))
-app = stage_app(broker, settings, STAGE, also_trim=(settings.stream_stored,), ready=store.reachable)
 log = structlog.get_logger()
-announcer = Announcer(settings)
 
 
-@app.on_shutdown
-async def close_announcer() -> None:
-    await announcer.close()
+class Writer(Protocol):
+    def save_many(self, batch: list[ArticleRows]) -> Sequence[Saved | Exception]: ...
+    def mark_announced(self, *article_ids: str) -> None: ...
 
 
-@app.on_startup
-async def create_schema() -> None:
-    await asyncio.to_thread(store.create_schema)
-    log.info("database ready", dialect=store.engine.dialect.name)
+class Announces(Protocol):
+    async def announce(self, event: ArticleStored) -> bool: ...
 
 
-async def store_batch(articles: list[EnrichedArticle]) -> list[Outcome]:
-    """The batch in one transaction, then its events, then one update marking them announced.
+def build(settings: StoreSettings) -> StageRuntime:
+    store = Store(database_engine(settings.database_url))
+    announcer = Announcer(settings)
 
-    Commit, announce (once per revision), mark announced, then ack: a crash anywhere in between
-    repeats the steps without a second row or a second event.
+    async def create_schema() -> None:
+        await asyncio.to_thread(store.create_schema)
+        log.info("database ready", dialect=store.engine.dialect.name)
+
+    async def process(articles: list[EnrichedArticle]) -> list[Outcome]:
+        return await store_batch(articles, store, announcer, utcnow())
+
+    return StageRuntime(
+        process=process, on_startup=[create_schema], on_shutdown=[announcer.close], ready=store.reachable
+    )
+
+
+async def store_batch(
+    articles: list[EnrichedArticle], store: Writer, announcer: Announces, now: datetime
+) -> list[Outcome]:
+    """The batch in one transaction, then its events, then one update marking them announced; the
+    batch reader acknowledges the entries after this returns.
+
+    Commit, announce (once per revision), mark announced, then ack: a failure at any step raises, so
+    the entries stay pending and the steps run again later without a second row or a second event
+    (the row is unchanged, the announcer's marker says the event went out, or the mark repeats).
     """
-    now = utcnow()
     started = time.perf_counter()
     saved = await asyncio.to_thread(store.save_many, [to_rows(article, now) for article in articles])
     share = (time.perf_counter() - started) / len(articles)
@@ -62,6 +78,3 @@ async def store_batch(articles: list[EnrichedArticle]) -> list[Outcome]:
     if announced:
         await asyncio.to_thread(store.mark_announced, *announced)
     return outcomes
-
-
-consume_batches(broker, settings, STAGE, settings.stream_enriched, EnrichedArticle, None, store_batch)

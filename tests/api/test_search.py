@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from services.api.pages import BadParameter
-from services.api.search import fts5_query, marked
+from services.store.paging import BadParameter
+from services.store.search import fts5_query, marked
 
 from .conftest import KEY
 

@@ -62,7 +62,13 @@ def _run_batches(settings: Settings, client: SyncRedis) -> None:
         await writer.aclose()
         broker = make_broker(settings, "parse")
         consume_batches(
-            broker, settings, "parse", settings.stream_raw, RawArticle, settings.stream_parsed, each(_handle)
+            broker,
+            settings,
+            group="parse",
+            stream=settings.stream_raw,
+            model=RawArticle,
+            out_stream=settings.stream_parsed,
+            process=each(_handle),
         )
         async with broker:
             await broker.start()

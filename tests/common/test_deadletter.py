@@ -10,7 +10,7 @@ import redis
 from faststream.redis import RedisBroker
 
 from newsflow_schemas import DeadLetter, RawArticle
-from services.common.broker import consume
+from services.common.broker import group_stream, retry_stream
 from services.common.deadletter import dead_letter_middleware
 from services.common.errors import RejectedInput
 from services.common.settings import Settings
@@ -30,7 +30,9 @@ def run_subscriber(
         broker = RedisBroker(redis_url, log_level=10)
         broker.add_middleware(dead_letter_middleware("parse", f"{prefix}.dlq", settings.max_deliveries))
 
-        @consume(broker, f"{prefix}.in", "parse", settings)
+        # New entries, and entries pending past retry_idle_ms (XAUTOCLAIM), as a stage's retry reader has them.
+        @broker.subscriber(stream=group_stream(f"{prefix}.in", "parse", settings))
+        @broker.subscriber(stream=retry_stream(f"{prefix}.in", "parse", settings))
         @broker.publisher(stream=f"{prefix}.out")
         async def handler(raw: RawArticle) -> RawArticle:
             nonlocal calls

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.integration
 FETCHED = "2024-09-08T06:00:00Z"
 
 
-def test_seeds_are_stored_with_entities_and_announced(pipeline: Pipeline, seeds: dict[str, str]) -> None:
+def test_seeds_are_stored_with_entities_and_announced(article_row, pipeline: Pipeline, seeds: dict[str, str]) -> None:
     accepted = {}
     for key, text in seeds.items():
         response = pipeline.submit({"text": text, "source": "mehrnews", "fetched_at": FETCHED})
@@ -23,7 +23,7 @@ def test_seeds_are_stored_with_entities_and_announced(pipeline: Pipeline, seeds:
     pipeline.wait_stored(ids)
 
     store = pipeline.store
-    wire = store.get_article(accepted["003"]["article_id"])
+    wire = article_row(store, accepted["003"]["article_id"])
     assert wire is not None
     assert wire["dateline_city"] == "Tehran"
     assert str(wire["dateline_date"]) == "2024-09-07"
@@ -32,7 +32,7 @@ def test_seeds_are_stored_with_entities_and_announced(pipeline: Pipeline, seeds:
     names = {e["name"] for e in wire["entities"]}
     assert "Kazem Gharibabadi" in names
 
-    letter = store.get_article(accepted["000"]["article_id"])
+    letter = article_row(store, accepted["000"]["article_id"])
     assert letter is not None
     assert "Creative Commons" not in letter["body"]
     assert "Creative Commons" in letter["license"]
@@ -58,7 +58,9 @@ def test_seeds_are_stored_with_entities_and_announced(pipeline: Pipeline, seeds:
     store.engine.dispose()
 
 
-def test_a_duplicate_submission_is_one_row_and_no_second_event(pipeline: Pipeline, seeds: dict[str, str]) -> None:
+def test_a_duplicate_submission_is_one_row_and_no_second_event(
+    article_row, pipeline: Pipeline, seeds: dict[str, str]
+) -> None:
     text = seeds["003"] + "\n\nA paragraph only this test adds."
     first = pipeline.submit({"text": text, "fetched_at": FETCHED}).json()["accepted"][0]
     pipeline.wait_stored({first["article_id"]})
@@ -70,5 +72,5 @@ def test_a_duplicate_submission_is_one_row_and_no_second_event(pipeline: Pipelin
                       and pipeline.group_done(settings.stream_parsed, "enrich"), "the duplicate to pass")  # fmt: skip
     events = [e for e in pipeline.stored_events() if e.article_id == first["article_id"]]
     assert [e.trace_id for e in events] == [first["trace_id"]]
-    stored = pipeline.store.get_article(first["article_id"])
+    stored = article_row(pipeline.store, first["article_id"])
     assert stored is not None and stored["revision"] == 1

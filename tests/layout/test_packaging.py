@@ -4,6 +4,7 @@ holds the evaluation's annotations, and `newsflow eval` works from it installed 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,11 +15,24 @@ import pytest
 from newsflow_harness.corpus import CORPUS
 
 REPO = Path(__file__).resolve().parents[2]
+PRODUCT = ("pyproject.toml", "README.md", "services")
+HARNESS = ("pyproject.toml", "newsflow_harness")
 
 
-def build_wheel(project: Path, out: Path) -> Path:
+SKIP = shutil.ignore_patterns("__pycache__", "build", "*.egg-info", "node_modules")
+
+
+def build_wheel(project: Path, out: Path, parts: tuple[str, ...]) -> Path:
+    """Build from a copy of the project's `parts`: setuptools writes build/ and egg-info where it builds."""
+    source = out / "source"
+    for part in parts:
+        if (project / part).is_dir():
+            shutil.copytree(project / part, source / part, ignore=SKIP)
+        else:
+            source.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(project / part, source / part)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(project)],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(source)],
         check=True,
         capture_output=True,
         timeout=300,
@@ -28,7 +42,7 @@ def build_wheel(project: Path, out: Path) -> Path:
 
 
 def test_product_wheel_holds_no_harness_code(tmp_path: Path) -> None:
-    names = zipfile.ZipFile(build_wheel(REPO, tmp_path)).namelist()
+    names = zipfile.ZipFile(build_wheel(REPO, tmp_path, PRODUCT)).namelist()
     assert any(n.startswith("services/parse/") for n in names)
     assert any(n.startswith("services/api/static/") for n in names)
     measuring = [n for n in names if n.split("/")[1:2] in (["bench"], ["local"], ["evaluation"])]
@@ -39,7 +53,7 @@ def test_product_wheel_holds_no_harness_code(tmp_path: Path) -> None:
 def test_installed_harness_evaluates_outside_the_checkout(tmp_path: Path) -> None:
     if not (CORPUS / "seeds").is_dir():
         pytest.skip(f"seed corpus not found at {CORPUS}")
-    wheel = build_wheel(REPO / "harness", tmp_path / "wheel")
+    wheel = build_wheel(REPO / "harness", tmp_path / "wheel", HARNESS)
     names = zipfile.ZipFile(wheel).namelist()
     assert "newsflow_harness/evaluation/annotations/seeds-enrichment.json" in names
     assert not any(n.startswith("services/") for n in names)

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from services.cli import app
+from services.store import queries
 from services.store.core import to_rows
 from services.store.repository import Store, database_engine
 
@@ -49,9 +50,10 @@ def test_stories_list_json_is_one_story_per_line_newest_first(stored) -> None:
     assert story["articles"][0]["duplicate_of"] == "seed-000"
     empty = CliRunner().invoke(app, ["stories", "list", "--json", "--min-articles", "4"])
     assert empty.output == ""
-    store = Store(database_engine(os.environ["NEWSFLOW_DATABASE_URL"]))
-    assert (store.count_stories(), store.count_stories(min_articles=4)) == (1, 0)
-    store.engine.dispose()
+    engine = database_engine(os.environ["NEWSFLOW_DATABASE_URL"])
+    with engine.connect() as conn:
+        assert (queries.count_stories(conn), queries.count_stories(conn, min_articles=4)) == (1, 0)
+    engine.dispose()
 
 
 def test_stories_show_lists_the_articles_and_an_unknown_story_fails(stored) -> None:

@@ -36,14 +36,14 @@ def on(article: EnrichedArticle, moment: datetime) -> EnrichedArticle:
     return article.model_copy(update={"published_at": moment})
 
 
-def test_the_two_seeds_land_in_one_story(store: Store, seed_000, seed_003) -> None:
+def test_the_two_seeds_land_in_one_story(article_row, story_with_articles, store: Store, seed_000, seed_003) -> None:
     first = store.save_revision(to_rows(seed_000, NOW))
     second = store.save_revision(to_rows(seed_003, NOW))
 
     assert first.story_id is not None
     assert second.story_id == first.story_id
     assert (first.duplicate_of, second.duplicate_of) == (None, None)  # one story, not one text
-    story = store.get_story(first.story_id)
+    story = story_with_articles(store, first.story_id)
     assert story is not None
     assert story["article_count"] == 2
     assert [a["article_id"] for a in story["articles"]] == ["seed-000", "seed-003"]
@@ -51,14 +51,14 @@ def test_the_two_seeds_land_in_one_story(store: Store, seed_000, seed_003) -> No
     # The letter has no date of its own (fetched 5 September); the interview's dateline dates the story.
     assert str(story["first_seen"])[:16] == str(story["last_seen"])[:16] == "2026-09-07 12:00"
     assert story["dated"]
-    assert store.get_article("seed-003")["story_id"] == first.story_id
+    assert article_row(store, "seed-003")["story_id"] == first.story_id
     event = stored_event(seed_003, "created", NOW, second.revision, second.story_id, second.duplicate_of)
     assert event.story_id == first.story_id
 
 
 @pytest.mark.parametrize("letter_first", [True, False], ids=["letter-first", "interview-first"])
 def test_an_undated_letter_fetched_months_later_joins_the_dated_interview(
-    store: Store, seed_000, seed_003, letter_first: bool
+    story_with_articles, store: Store, seed_000, seed_003, letter_first: bool
 ) -> None:
     # What `make run` does with the seed files: nothing dates the letter but its ingestion, today.
     letter = seed_000.model_copy(update={"fetched_at": datetime(2026, 11, 26, 6, 0, tzinfo=UTC)})
@@ -66,18 +66,20 @@ def test_an_undated_letter_fetched_months_later_joins_the_dated_interview(
     first, second = (store.save_revision(to_rows(article, NOW)) for article in order)
 
     assert second.story_id == first.story_id
-    story = store.get_story(first.story_id)
+    story = story_with_articles(store, first.story_id)
     assert str(story["first_seen"])[:10] == str(story["last_seen"])[:10] == "2026-09-07"
 
 
-def test_an_unrelated_dev_page_of_the_same_days_starts_a_story_of_its_own(store: Store, seed_000, seed_003, wework):
+def test_an_unrelated_dev_page_of_the_same_days_starts_a_story_of_its_own(
+    story_with_articles, store: Store, seed_000, seed_003, wework
+):
     moment = datetime(2026, 9, 6, tzinfo=UTC)  # inside the seeds' window, so only the content can tell
     seeds = [store.save_revision(to_rows(seed, NOW)) for seed in (seed_000, seed_003)]
     page = store.save_revision(to_rows(on(wework[0], moment), NOW))
 
     assert page.story_id not in {s.story_id for s in seeds}
-    assert store.get_story(page.story_id)["article_count"] == 1
-    assert store.get_story(seeds[0].story_id)["article_count"] == 2
+    assert story_with_articles(store, page.story_id)["article_count"] == 1
+    assert story_with_articles(store, seeds[0].story_id)["article_count"] == 2
 
 
 def test_two_sites_reporting_one_event_share_a_story(store: Store, wework) -> None:
@@ -86,7 +88,9 @@ def test_two_sites_reporting_one_event_share_a_story(store: Store, wework) -> No
     assert second.duplicate_of is None  # two write-ups, not one text
 
 
-def test_a_near_duplicate_points_at_its_original_and_joins_its_story(store: Store, seed_000, seed_003) -> None:
+def test_a_near_duplicate_points_at_its_original_and_joins_its_story(
+    article_row, story_with_articles, store: Store, seed_000, seed_003
+) -> None:
     original = store.save_revision(to_rows(seed_000, NOW))
     store.save_revision(to_rows(seed_003, NOW))
     copy = store.save_revision(to_rows(copy_of(seed_000, "copy-1"), NOW))
@@ -95,14 +99,14 @@ def test_a_near_duplicate_points_at_its_original_and_joins_its_story(store: Stor
     assert copy.duplicate_of == "seed-000"
     assert copy_of_copy.duplicate_of == "seed-000"  # the original, not the copy it was made from
     assert copy.story_id == copy_of_copy.story_id == original.story_id
-    assert store.get_story(original.story_id)["article_count"] == 4
-    assert store.get_article("copy-1")["duplicate_of"] == "seed-000"
+    assert story_with_articles(store, original.story_id)["article_count"] == 4
+    assert article_row(store, "copy-1")["duplicate_of"] == "seed-000"
     with store.engine.connect() as conn:
         keys = conn.execute(select(func.count()).select_from(article_bands)).scalar_one()
     assert keys == 4 * 32
 
 
-def test_a_redelivery_or_an_update_is_not_counted_twice(store: Store, seed_000) -> None:
+def test_a_redelivery_or_an_update_is_not_counted_twice(story_with_articles, store: Store, seed_000) -> None:
     created = store.save_revision(to_rows(seed_000, NOW))
     again = store.save_revision(to_rows(seed_000, NOW))  # crash before the event: announced again
     store.mark_announced("seed-000")
@@ -113,12 +117,14 @@ def test_a_redelivery_or_an_update_is_not_counted_twice(store: Store, seed_000) 
     assert [s.change for s in (created, again, redelivered, updated)] == ["created", "created", "unchanged", "updated"]
     assert {s.story_id for s in (created, again, redelivered, updated)} == {created.story_id}
     assert updated.duplicate_of is None  # not a copy of itself
-    assert store.get_story(created.story_id)["article_count"] == 1
+    assert story_with_articles(store, created.story_id)["article_count"] == 1
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(stories)).scalar_one() == 1
 
 
-def test_replicas_placing_at_the_same_moment_make_one_story(new_postgres_database, seed_000, seed_003) -> None:
+def test_replicas_placing_at_the_same_moment_make_one_story(
+    story_with_articles, new_postgres_database, seed_000, seed_003
+) -> None:
     # Two replicas (engines) store the two seeds at once, a barrier lining their transactions up.
     # The seeds' entity rows exist beforehand (from an article of 2020, outside the window), so
     # nothing but the placement lock orders the two transactions: without it both see no story yet
@@ -155,12 +161,14 @@ def test_replicas_placing_at_the_same_moment_make_one_story(new_postgres_databas
             thread.join()
         assert len(placed) == 2
         assert placed[0] == placed[1]
-        assert setup.get_story(placed[0])["article_count"] == 2
+        assert story_with_articles(setup, placed[0])["article_count"] == 2
         for store in [setup, *replicas]:
             store.engine.dispose()
 
 
-def test_a_database_from_before_stories_gets_them(tmp_path: Path, seed_000, seed_003) -> None:
+def test_a_database_from_before_stories_gets_them(
+    article_row, story_with_articles, tmp_path: Path, seed_000, seed_003
+) -> None:
     engine = database_engine(f"sqlite:///{tmp_path}/old.db")
     Store(engine).create_schema()
     Store(engine).save(to_rows(seed_000, NOW))
@@ -178,12 +186,12 @@ def test_a_database_from_before_stories_gets_them(tmp_path: Path, seed_000, seed
 
     assert {"terms", "dated"} <= {c["name"] for c in inspect(engine).get_columns("stories")}
     assert "article_bands" in inspect(engine).get_table_names()
-    assert store.get_article("seed-000")["story_id"] is None  # stored before stories existed
+    assert article_row(store, "seed-000")["story_id"] is None  # stored before stories existed
     new = store.save_revision(to_rows(seed_003, NOW))
     assert new.story_id is not None
     corrected = seed_000.model_copy(update={"body": seed_000.body + "\n\nCorrected."})
     old = store.save_revision(to_rows(corrected, NOW))  # its next revision places it
     assert old.change == "updated"
     assert old.story_id == new.story_id
-    assert store.get_story(new.story_id)["article_count"] == 2
+    assert story_with_articles(store, new.story_id)["article_count"] == 2
     engine.dispose()

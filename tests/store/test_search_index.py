@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy import delete
 
 from newsflow_schemas import EnrichedArticle
-from services.api.search import search
 from services.store.core import to_rows
 from services.store.repository import Store
+from services.store.search import search
 from services.store.tables import articles
 
 NOW = datetime(2024, 9, 8, 12, 0, tzinfo=UTC)

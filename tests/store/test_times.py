@@ -16,7 +16,7 @@ TEHRAN = timezone(timedelta(hours=3, minutes=30))
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_publication_time_with_an_offset_is_stored_as_the_same_instant(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+    article_row, backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path}/store.db" if backend == "sqlite" else request.getfixturevalue("postgres_url")
     store = Store(database_engine(url))
@@ -26,7 +26,7 @@ def test_a_publication_time_with_an_offset_is_stored_as_the_same_instant(
 
     store.save(to_rows(article, datetime.now(UTC)))
 
-    stored = store.get_article("a1")
+    stored = article_row(store, "a1")
     assert stored is not None
     as_read = stored["published_at"]
     assert (as_read if as_read.tzinfo else as_read.replace(tzinfo=UTC)) == published  # 08:30 UTC

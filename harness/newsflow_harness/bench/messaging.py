@@ -4,7 +4,6 @@ the same Redis (the transport's physical limit)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import shutil
@@ -16,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
-from faststream.redis.parser.binary import BinaryMessageFormatV1
 
 from newsflow_harness.local.workers import settings_env
+from services.common.envelope import envelope
 from services.common.settings import Settings
 from services.common.streamread import as_text
 
@@ -80,12 +79,7 @@ def run_messaging(settings: Settings, messages: int, log_dir: Path) -> Messaging
 
 
 async def _encoded() -> bytes:
-    return await BinaryMessageFormatV1.encode(
-        message=json.dumps(PAYLOAD).encode(),
-        reply_to=None,
-        headers={"content-type": "application/json"},
-        correlation_id=uuid.uuid4().hex,
-    )
+    return await envelope(PAYLOAD)
 
 
 def _wait_groups(client: redis.Redis, streams: list[str], groups: list[str], timeout: float = 60) -> None:

@@ -18,7 +18,9 @@ async def pass_through(messages: list[dict[str, Any]]) -> list[Outcome]:
 def main(source: str, target: str, group: str) -> None:
     settings = Settings()
     broker = make_broker(settings, group)
-    consume_batches(broker, settings, group, source, dict[str, Any], target, pass_through)
+    consume_batches(
+        broker, settings, group=group, stream=source, model=dict[str, Any], out_stream=target, process=pass_through
+    )
 
     async def run() -> None:
         async with broker:

@@ -23,9 +23,9 @@ from sqlalchemy import func, select
 
 from newsflow_harness.corpus import bench_submissions
 from newsflow_schemas import ArticleStored, DeadLetter
-from services.common.broker import stage_input
 from services.common.connection import REDIS_ERRORS, sync_client
 from services.common.partitions import partition_streams
+from services.common.pipeline import STAGE_NAMES, STREAM_STAGES
 from services.common.settings import Settings
 from services.common.streamread import backlog_of, entries_added, read_stream
 from services.store.repository import Store, database_engine
@@ -37,8 +37,6 @@ from .workers import Worker, Workers
 
 BATCH = 25
 BATCH_CHARS = 1_500_000
-STAGES_TO_KILL = ("ingest", "parse", "enrich", "store")
-STAGE_GROUPS = ("parse", "enrich", "store")
 
 
 @dataclass
@@ -202,8 +200,8 @@ class Chaos:
         except REDIS_ERRORS:
             return False
         try:
-            return all(backlog_of(client, self._partitions(stage_input(self.settings, stage)), stage) == 0
-                       for stage in STAGE_GROUPS)  # fmt: skip
+            return all(backlog_of(client, self._partitions(spec.input_stream(self.settings)), spec.name) == 0
+                       for spec in STREAM_STAGES)  # fmt: skip
         except REDIS_ERRORS:
             return False
         finally:
@@ -217,7 +215,7 @@ class Chaos:
         self.console.log(fault)
 
     def _kill_a_worker(self) -> None:
-        candidates = [w for w in self.workers.running if w.stage in STAGES_TO_KILL]
+        candidates = [w for w in self.workers.running if w.stage in STAGE_NAMES]
         victim: Worker = self.random.choice(candidates)
         victim.process.kill()
         victim.process.wait()
@@ -261,7 +259,10 @@ class Chaos:
             e for s in self._partitions(self.settings.stream_stored) for e in read_stream(client, s, ArticleStored)
         ]
         letters = list(read_stream(client, self.settings.stream_dlq, DeadLetter))
-        outputs = {"parse": self.settings.stream_parsed, "enrich": self.settings.stream_enriched}
+        # Stages whose output is one entry per article (the last one announces only changes).
+        outputs = {
+            spec.name: spec.output_stream(self.settings) for spec in STREAM_STAGES if not spec.writes_output_itself
+        }
         added = {stage: sum(entries_added(client, s) for s in self._partitions(stream))
                  for stage, stream in outputs.items()}  # fmt: skip
         client.close()

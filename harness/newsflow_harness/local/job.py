@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,14 +17,18 @@ from newsflow_schemas import ArticleStored, DeadLetter
 from services.common.broker import redis_answers
 from services.common.connection import SyncRedis, sync_client
 from services.common.partitions import partition_streams
+from services.common.pipeline import STREAM_STAGES
 from services.common.settings import Settings
 from services.common.streamread import Model, backlog_of, entries_added, last_entry_id, read_stream
 from services.ingest.client import IngestClient, SubmitReport
 from services.ingest.files import find_files
-from services.store.repository import Store, database_engine
+from services.store import queries
+from services.store.repository import database_engine
 
 from .servers import LocalServer, free_port, start_redis
 from .workers import Workers
+
+FIRST, BEFORE_LAST, LAST = STREAM_STAGES[0], STREAM_STAGES[-2], STREAM_STAGES[-1]
 
 
 class JobTimeout(RuntimeError):
@@ -39,12 +44,9 @@ class Marks:
 
 
 def _streams(settings: Settings) -> dict[str, list[str]]:
-    return {
-        "parse": partition_streams(settings.stream_parsed, settings),
-        "enrich": partition_streams(settings.stream_enriched, settings),
-        "store": partition_streams(settings.stream_stored, settings),
-        "dlq": [settings.stream_dlq],
-    }
+    """Each stream stage's output (every partition), by stage name; and the dead letters."""
+    outputs = {spec.name: partition_streams(spec.output_stream(settings), settings) for spec in STREAM_STAGES}
+    return {**outputs, "dlq": [settings.stream_dlq]}
 
 
 def _mark(client: SyncRedis, settings: Settings) -> Marks:
@@ -137,11 +139,12 @@ def _wait_until_done(
         task = progress.add_task("Parse, enrich, store", total=accepted)
         while True:
             dead = _since(client, settings, marks, "dlq")
-            through = min(accepted, _since(client, settings, marks, "enrich") + dead)
+            # The last stage's output counts only what changed, so progress is read one stage earlier.
+            through = min(accepted, _since(client, settings, marks, BEFORE_LAST.name) + dead)
             progress.update(task, completed=through)
-            parsed_all = _since(client, settings, marks, "parse") + dead >= accepted
-            enriched = _streams(settings)["enrich"]
-            if parsed_all and through >= accepted and _group_idle(client, enriched, "store"):
+            first_done = _since(client, settings, marks, FIRST.name) + dead >= accepted
+            last_input = partition_streams(LAST.input_stream(settings), settings)
+            if first_done and through >= accepted and _group_idle(client, last_input, LAST.name):
                 progress.update(task, completed=accepted)
                 return
             if time.monotonic() > deadline:
@@ -150,11 +153,10 @@ def _wait_until_done(
 
 
 def _summarise(client: SyncRedis, settings: Settings, marks: Marks, report: SubmitReport, console: Console) -> None:
-    events = _read_since(client, settings, marks, "store", ArticleStored)
+    events = _read_since(client, settings, marks, LAST.name, ArticleStored)
     letters = _read_since(client, settings, marks, "dlq", DeadLetter)
     changes = Counter(e.change for e in events)
     dead_by_stage = Counter(letter.stage for letter in letters)
-    enriched = _since(client, settings, marks, "enrich")
 
     table = Table(title="newsflow run")
     table.add_column("stage")
@@ -163,12 +165,17 @@ def _summarise(client: SyncRedis, settings: Settings, marks: Marks, report: Subm
     table.add_column("dead-lettered", justify="right")
     submitted = len(report.accepted) + len(report.rejected)
     table.add_row("ingest", str(submitted), str(len(report.accepted)), f"{len(report.rejected)} rejected")
-    parsed = _since(client, settings, marks, "parse")
-    table.add_row("parse", str(len(report.accepted)), str(parsed), str(dead_by_stage["parse"]))
-    table.add_row("enrich", str(parsed), str(enriched), str(dead_by_stage["enrich"]))
-    unchanged = max(0, enriched - len(events) - dead_by_stage["store"])
-    stored = f"{changes['created']} new, {changes['updated']} updated, {unchanged} unchanged"
-    table.add_row("store", str(enriched), stored, str(dead_by_stage["store"]))
+    came_in = len(report.accepted)
+    for spec in STREAM_STAGES:
+        dead = dead_by_stage[spec.name]
+        if spec is LAST:  # its output is an event per new or changed article
+            unchanged = max(0, came_in - len(events) - dead)
+            out = f"{changes['created']} new, {changes['updated']} updated, {unchanged} unchanged"
+            table.add_row(spec.name, str(came_in), out, str(dead))
+            break
+        went_out = _since(client, settings, marks, spec.name)
+        table.add_row(spec.name, str(came_in), str(went_out), str(dead))
+        came_in = went_out
     console.print(table)
 
     for path, reason in report.rejected[:10]:
@@ -176,27 +183,34 @@ def _summarise(client: SyncRedis, settings: Settings, marks: Marks, report: Subm
     for letter in letters[:10]:
         console.print(f"[yellow]dead letter[/] ({letter.stage}) {letter.article_id}: {letter.reason}")
 
-    store = Store(database_engine(settings.database_url))
-    console.print(
-        f"Store: {store.count()} articles in {settings.database_url}; stories: {store.count_stories()} "
-        f"({store.count_stories(min_articles=2)} with several articles: newsflow stories list --min-articles 2)"
-    )
-    _show_sample(store, [article_id for _p, article_id, _t in report.accepted], console)
+    engine = database_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            stories, several = queries.count_stories(conn), queries.count_stories(conn, min_articles=2)
+            console.print(
+                f"Store: {queries.count_articles(conn)} articles in {settings.database_url}; stories: {stories} "
+                f"({several} with several articles: newsflow stories list --min-articles 2)"
+            )
+            accepted = [article_id for _p, article_id, _t in report.accepted][:20]
+            sample = next((a for a in (queries.article(conn, i) for i in accepted) if a is not None), None)
+    finally:
+        engine.dispose()
+    if sample is not None:
+        _show_sample(sample, console)
 
 
-def _show_sample(store: Store, article_ids: list[str], console: Console) -> None:
+def _show_sample(article: dict[str, Any], console: Console) -> None:
     """The first stored article of this run (from the first path given), as a reader would see it."""
-    best = next((a for a in map(store.get_article, article_ids[:20]) if a is not None), None)
-    if best is None:
-        return
-    console.rule(f"Sample: {best['title'] or best['article_id']}")
-    dateline = f"{best['dateline_city'] or ''} {best['dateline_date'] or ''}".strip()
+    doc = article["document"]
+    console.rule(f"Sample: {doc.get('title') or article['article_id']}")
+    dateline = " ".join(str(v) for v in (doc.get("dateline") or {}).values() if v)
     console.print(
-        f"id {best['article_id']}  language {best['language']}  agency {best['agency']}  "
-        f"dateline {dateline or '-'}  reference {best['reference'] or '-'}  story {best['story_id'] or '-'}"
+        f"id {article['article_id']}  language {doc.get('language') or doc.get('detected_language')}  "
+        f"agency {doc.get('agency')}  dateline {dateline or '-'}  reference {doc.get('reference') or '-'}  "
+        f"story {article['story_id'] or '-'}"
     )
-    console.print(best["body"][:400] + ("..." if len(best["body"]) > 400 else ""))
+    console.print(doc["body"][:400] + ("..." if len(doc["body"]) > 400 else ""))
     entities = Table("entity", "type", "mentions")
-    for entity in best["entities"][:15]:
-        entities.add_row(entity["name"], entity["type"], str(entity["count"]))
+    for entity in sorted(doc.get("entities", []), key=lambda e: (-e["mentions"], e["name"]))[:15]:
+        entities.add_row(entity["name"], entity["type"], str(entity["mentions"]))
     console.print(entities)

@@ -16,10 +16,12 @@ import httpx
 import redis
 from pydantic import SecretStr
 
+from services.common import pipeline
 from services.common.connection import REDIS_ERRORS, sync_client
+from services.common.pipeline import STAGE_NAMES
 from services.common.settings import Settings
 
-STAGES = ("ingest", "parse", "enrich", "store")
+STAGES = STAGE_NAMES  # in pipeline order
 
 
 class WorkerFailed(RuntimeError):
@@ -76,7 +78,7 @@ class Workers:
 
     def _is_ready(self, worker: Worker) -> bool:
         settings = self.settings
-        if worker.stage == "ingest":
+        if not pipeline.stage(worker.stage).reads_stream:  # the HTTP front door
             try:
                 url = f"http://{settings.ingest_host}:{settings.ingest_port}/healthz"
                 return httpx.get(url, timeout=1).status_code == 200

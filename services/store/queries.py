@@ -1,4 +1,7 @@
-"""The query API's reads: articles, entities and stories, with SQLAlchemy Core on either database."""
+"""The store's read side: articles, entities and stories, with SQLAlchemy Core on either database.
+
+The query API and the `newsflow articles|stories` commands both read through these functions.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,10 @@ from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from newsflow_schemas import Entity
 from newsflow_schemas.articles import EntityType
-from services.store.core import entity_id
-from services.store.tables import articles, entities, mentions, stories
 
-from .pages import Cursor, as_utc
+from .core import entity_id
+from .paging import Cursor, as_utc
+from .tables import articles, entities, mentions, stories
 
 Order = Literal["stored", "published"]
 LEAD_CHARS = 200
@@ -30,6 +33,7 @@ SUMMARY_COLUMNS = (
     articles.c.published_at,
     articles.c.stored_at,
     articles.c.story_id,
+    articles.c.duplicate_of,
     articles.c.word_count,
     func.substr(articles.c.body, 1, LEAD_CHARS).label("lead"),
 )
@@ -134,9 +138,11 @@ def entities_by_id(conn: Connection, entity_ids: tuple[str, ...]) -> list[dict[s
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
-def list_stories(conn: Connection, limit: int, after: Cursor | None) -> tuple[list[dict[str, Any]], Cursor | None]:
-    """Stories most recently added to first; the cursor's id is the story's."""
-    query = select(stories)
+def list_stories(
+    conn: Connection, limit: int, after: Cursor | None, min_articles: int = 1
+) -> tuple[list[dict[str, Any]], Cursor | None]:
+    """Stories most recently added to first (of at least `min_articles`); the cursor's id is the story's."""
+    query = select(stories).where(stories.c.article_count >= min_articles)
     if after is not None:
         at = _bindable(conn, after.at)
         query = query.where(
@@ -161,5 +167,10 @@ def _story(row: Any) -> dict[str, Any]:
     return data
 
 
-def stored_count(conn: Connection) -> int:
+def count_articles(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(articles)).scalar_one()
+
+
+def count_stories(conn: Connection, min_articles: int = 1) -> int:
+    query = select(func.count()).select_from(stories).where(stories.c.article_count >= min_articles)
+    return conn.execute(query).scalar_one()

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from services.store.search_index import POSTGRES_COLUMN, POSTGRES_CONFIG, SQLITE_TABLE
 from services.store.tables import articles
 
-from .pages import BadParameter
+from .paging import BadParameter
 from .queries import SUMMARY_COLUMNS, summary
 
 # Control characters no article text keeps (parse drops them): they mark matches inside snippets.

@@ -1,0 +1,119 @@
+"""The store handler's order, on a real SQLite store with a recording announcer: commit, announce,
+mark announced, and only then hand the entries back for acknowledgement; and what each failing step
+leaves behind (no event without a row, no lost event, no second row)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from newsflow_schemas import ArticleStored, EnrichedArticle
+from services.store.app import store_batch
+from services.store.core import ArticleRows
+from services.store.repository import Saved, Store, database_engine
+from services.store.tables import articles
+
+from .test_repository import NOW, article
+
+
+class Recorder:
+    """A store and an announcer writing what they did to one log; a step can be made to fail."""
+
+    def __init__(self, store: Store, fail: str | None = None) -> None:
+        self.store, self.fail, self.log = store, fail, []
+        self.events: list[ArticleStored] = []
+
+    def save_many(self, batch: list[ArticleRows]) -> Sequence[Saved | Exception]:
+        if self.fail == "commit":
+            raise ConnectionError("database away")
+        saved = self.store.save_many(batch)  # returns after the commit
+        self.log.append(("commit", [rows.article["article_id"] for rows in batch]))
+        return saved
+
+    async def announce(self, event: ArticleStored) -> bool:
+        if self.fail == "announce":
+            raise ConnectionError("redis away")
+        self.events.append(event)
+        self.log.append(("announce", event.article_id))
+        return True
+
+    def mark_announced(self, *article_ids: str) -> None:
+        if self.fail == "mark":
+            raise ConnectionError("database away")
+        self.store.mark_announced(*article_ids)
+        self.log.append(("mark", list(article_ids)))
+
+
+@pytest.fixture()
+def sqlite_store(tmp_path: Path) -> Store:
+    store = Store(database_engine(f"sqlite:///{tmp_path}/store.db"))
+    store.create_schema()
+    return store
+
+
+BATCH = [article("a1"), article("a2", body="Another letter to the UN.", names=("Antonio Guterres",))]
+
+
+def run(batch: list[EnrichedArticle], recorder: Recorder) -> list[object]:
+    return asyncio.run(store_batch(batch, recorder, recorder, NOW))
+
+
+def stored_ids(store: Store) -> list[str]:
+    with store.engine.connect() as conn:
+        return sorted(conn.execute(select(articles.c.article_id)).scalars())
+
+
+def test_commit_then_announce_then_mark_then_the_entries_are_acknowledged(sqlite_store: Store) -> None:
+    recorder = Recorder(sqlite_store)
+    outcomes = run(BATCH, recorder)
+    assert recorder.log == [("commit", ["a1", "a2"]), ("announce", "a1"), ("announce", "a2"), ("mark", ["a1", "a2"])]
+    assert outcomes == [None, None]  # None: done, the batch reader acknowledges it
+    assert [(e.article_id, e.change, e.revision) for e in recorder.events] == [
+        ("a1", "created", 1),
+        ("a2", "created", 1),
+    ]
+
+
+def test_a_failed_commit_announces_nothing(sqlite_store: Store) -> None:
+    recorder = Recorder(sqlite_store, fail="commit")
+    with pytest.raises(ConnectionError):
+        run(BATCH, recorder)  # raised: the entries stay pending and are retried
+    assert recorder.log == [] and stored_ids(sqlite_store) == []
+
+
+def test_a_failed_announce_is_announced_on_the_retry_without_a_second_row(sqlite_store: Store) -> None:
+    with pytest.raises(ConnectionError):
+        run(BATCH, Recorder(sqlite_store, fail="announce"))
+    assert stored_ids(sqlite_store) == ["a1", "a2"]  # committed, but not marked announced
+    retry = Recorder(sqlite_store)
+    assert run(BATCH, retry) == [None, None]
+    assert [(e.article_id, e.change, e.revision) for e in retry.events] == [("a1", "created", 1), ("a2", "created", 1)]
+    assert stored_ids(sqlite_store) == ["a1", "a2"]
+
+
+def test_a_failed_mark_repeats_the_same_revisions_event_for_the_announcer_to_drop(sqlite_store: Store) -> None:
+    first = Recorder(sqlite_store, fail="mark")
+    with pytest.raises(ConnectionError):
+        run(BATCH, first)
+    retry = Recorder(sqlite_store)
+    run(BATCH, retry)
+    # The same (article, revision) again: the real announcer's marker key lets only the first one out.
+    assert [(e.article_id, e.revision) for e in retry.events] == [(e.article_id, e.revision) for e in first.events]
+    assert run(BATCH, Recorder(sqlite_store)) == [None, None]  # marked now: a third delivery announces nothing
+
+
+def test_an_article_whose_statement_fails_stays_pending_alone(sqlite_store: Store) -> None:
+    poison = article("a3", body="bad")
+    poison_rows_fail = Recorder(sqlite_store)
+    with sqlite_store.engine.begin() as conn:  # the database refuses a3's row, and only it
+        conn.exec_driver_sql("CREATE TRIGGER no_a3 BEFORE INSERT ON articles WHEN NEW.article_id = 'a3' "
+                             "BEGIN SELECT RAISE(ABORT, 'refused'); END")  # fmt: skip
+    outcomes = run([BATCH[0], poison, BATCH[1]], poison_rows_fail)
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], Exception)  # left pending for a retry, alone
+    assert [e.article_id for e in poison_rows_fail.events] == ["a1", "a2"]
+    assert stored_ids(sqlite_store) == ["a1", "a2"]
