@@ -69,6 +69,7 @@ asyncapi: install
 	$(BIN)/newsflow asyncapi
 
 eval: install
+	$(BIN)/newsflow eval sets --corpus $(CORPUS)
 	$(BIN)/newsflow eval extraction --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval metadata --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval enrichment --seeds $(CORPUS)/seeds
