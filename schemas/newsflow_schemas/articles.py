@@ -25,6 +25,8 @@ class RawArticle(Envelope):
     authors: list[str] = Field(default_factory=list)
     published_at: datetime | None = None
     language: str | None = None
+    description: str | None = Field(default=None, description="A summary the scraper or feed already had.")
+    image_url: str | None = Field(default=None, description="A lead image the scraper already had.")
 
 
 class Dateline(BaseModel):
@@ -56,6 +58,9 @@ class ParsedArticle(Envelope):
     reference: str | None = Field(default=None, description="Agency reference code, e.g. SKH/5880836.")
     license: str | None = Field(default=None, description="Licence footer, removed from the body.")
     warnings: list[str] = Field(default_factory=list, description="What the parser could not do cleanly.")
+    parsed_from: ContentType | None = Field(
+        default=None, description="What the body was read from: a page's HTML, or text a scraper extracted."
+    )
 
 
 EntityType = Literal[

@@ -24,6 +24,15 @@ class ArticleSubmission(BaseModel):
     authors: list[str] = Field(default_factory=list, max_length=100)
     published_at: datetime | None = None
     language: str | None = Field(default=None, max_length=35)
+    description: str | None = Field(default=None, max_length=10_000, description="The scraper's summary or lede.")
+    image_url: str | None = Field(default=None, max_length=4096, description="The lead image the scraper found.")
+
+
+class RejectedLine(BaseModel):
+    """One line of a JSON Lines batch that was refused; the other lines went on."""
+
+    line: int = Field(description="1-based line number in the request body.")
+    reason: str
 
 
 class AcceptedArticle(BaseModel):
@@ -35,3 +44,6 @@ class Accepted(BaseModel):
     """202 response: the ids the articles will be stored under."""
 
     accepted: list[AcceptedArticle]
+    rejected: list[RejectedLine] = Field(
+        default_factory=list, description="JSON Lines batches only: the lines refused, each with why."
+    )

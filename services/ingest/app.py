@@ -14,7 +14,7 @@ import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from newsflow_schemas import Accepted, AcceptedArticle, ArticleSubmission, RawArticle
+from newsflow_schemas import Accepted, AcceptedArticle, ArticleSubmission, RawArticle, RejectedLine
 from services.common.apikeys import KeyRing, presented_key
 from services.common.connection import REDIS_ERRORS, AsyncRedis, async_client
 from services.common.envelope import add_all
@@ -28,6 +28,7 @@ from services.common.stage import utcnow
 from .auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
 from .backlog import Backlog
 from .core import admit, submission_from_json
+from .ndjson import admit_lines, is_ndjson
 
 MAX_BATCH = 1000
 log = structlog.get_logger()
@@ -72,7 +73,7 @@ class Ingest:
             log.warning("back-pressure", waiting=waiting, limit=limit)
             raise HttpError(503, f"{waiting:,} articles are waiting to be parsed; retry later")
 
-    async def read_json(self, request: Request) -> Any:
+    async def read_body(self, request: Request) -> bytes:
         limit = self.settings.ingest_max_bytes
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
@@ -91,6 +92,10 @@ class Ingest:
             )
         ):
             raise HttpError(401, problem)
+        return bytes(body)
+
+    async def read_json(self, request: Request) -> Any:
+        body = await self.read_body(request)
         try:
             return json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -107,11 +112,12 @@ class Ingest:
                 raise HttpError(422, where + exc.reason) from exc
         return admitted
 
-    async def publish(self, articles: list[RawArticle]) -> Accepted:
+    async def publish(self, articles: list[RawArticle], rejected: list[RejectedLine] | None = None) -> Accepted:
         await add_all(self.redis, self.raw_streams, articles)  # one round trip per partition for a whole batch
         for raw in articles:
             log.info("accepted", article_id=raw.article_id, trace_id=raw.trace_id, content_type=raw.content_type)
-        return Accepted(accepted=[AcceptedArticle(article_id=a.article_id, trace_id=a.trace_id) for a in articles])
+        accepted = [AcceptedArticle(article_id=a.article_id, trace_id=a.trace_id) for a in articles]
+        return Accepted(accepted=accepted, rejected=rejected or [])
 
 
 def ingest(request: Request) -> Ingest:
@@ -125,7 +131,10 @@ _ONE = {"requestBody": {"required": True, "content": {"application/json": {"sche
 _MANY = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": {"type": "array", "items": _SUBMISSION}}},
+        "content": {
+            "application/json": {"schema": {"type": "array", "items": _SUBMISSION}},
+            "application/x-ndjson": {"schema": _SUBMISSION},
+        },
     }
 }
 
@@ -140,9 +149,20 @@ async def submit_article(request: Request, service: Service) -> Accepted:
 
 @router.post("/v1/articles:batch", status_code=202, response_model=Accepted, openapi_extra=_MANY)
 async def submit_batch(request: Request, service: Service) -> Accepted:
-    """Many articles: a JSON array (or {"articles": [...]}). All are accepted or none."""
+    """Many articles: a JSON array (or {"articles": [...]}), all accepted or none; or JSON Lines
+    (`Content-Type: application/x-ndjson`), where a bad line is refused alone (`rejected`, by line
+    number) and the others go on (422 only when no line is accepted)."""
     service.authorise(request)
     await service.check_backlog()
+    if is_ndjson(request.headers.get("content-type")):
+        body = await service.read_body(request)
+        admitted, refused = admit_lines(body, utcnow(), service.settings.ingest_max_bytes)
+        if (lines := len(admitted) + len(refused)) > MAX_BATCH:
+            raise HttpError(422, f"a batch holds at most {MAX_BATCH} articles, this one has {lines}")
+        if not admitted:
+            reasons = "; ".join(f"line {r.line}: {r.reason}" for r in refused[:20])
+            raise HttpError(422, f"no line was accepted: {reasons}" if refused else "the batch has no lines")
+        return await service.publish(admitted, refused)
     data = await service.read_json(request)
     items = data.get("articles") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:

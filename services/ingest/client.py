@@ -1,103 +1,151 @@
-"""Submits article files to the ingest API in batches, reporting each file's fate."""
+"""Submits article files to the ingest API in batches (through newsflow_client), reporting each file's fate:
+its kind, records read, articles accepted, and what was skipped or rejected and why."""
 
 from __future__ import annotations
 
-import json
-import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-from .auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
-from .files import FileArticle, UnreadableFile, read_articles
+from newsflow_client import NewsflowClient, Outcome
+
+from .formats import Article, FileKind, Skip, UnreadableFile, open_file
 
 BATCH_ITEMS = 50
 BATCH_BYTES = 2_000_000
-# How long one batch may wait out back-pressure (503 + Retry-After) before the submission fails.
+# How long one batch may wait out back-pressure (503 + Retry-After) or an outage before the submission fails.
 MAX_BACKPRESSURE_WAIT = 600.0
+
+
+@dataclass
+class FileReport:
+    path: Path
+    kind: FileKind | None = None
+    unit: str = "item"
+    records: int = 0  # WARC records, lines, feed items read
+    accepted: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> count
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # where, reason (the API's or the reader's)
+    refused: str | None = None  # the whole file was not read: why
+    resume_offset: int | None = None  # WARC: the first record not yet accepted
 
 
 @dataclass
 class SubmitReport:
     accepted: list[tuple[Path, str, str]] = field(default_factory=list)  # path, article_id, trace_id
     rejected: list[tuple[Path, str]] = field(default_factory=list)  # path, reason
+    files: list[FileReport] = field(default_factory=list)
+
+    def skipped_files(self) -> Counter[str]:
+        """Files not read at all, by reason (the part of the reason after the file name)."""
+        return Counter(f.refused.split(": ", 1)[-1] for f in self.files if f.refused)
 
 
 class IngestClient:
     def __init__(self, api_url: str, api_key: str, timeout: float = 30.0, hmac_secret: str | None = None) -> None:
-        self.http = httpx.Client(base_url=api_url, headers={"X-API-Key": api_key}, timeout=timeout)
-        self.hmac_secret = hmac_secret
+        self.sender = NewsflowClient(
+            api_url,
+            api_key,
+            hmac_secret=hmac_secret,
+            batch_items=BATCH_ITEMS,
+            batch_bytes=BATCH_BYTES,
+            max_wait=MAX_BACKPRESSURE_WAIT,
+            timeout=timeout,
+        )
+
+    @property
+    def http(self) -> httpx.Client:
+        return self.sender.http
+
+    @http.setter
+    def http(self, client: httpx.Client) -> None:
+        self.sender.http = client
 
     def close(self) -> None:
-        self.http.close()
+        self.sender.close()
 
-    def _post(self, batch: list[FileArticle], report: SubmitReport) -> None:
-        payload = json.dumps([a.submission for a in batch])
-        waited = 0.0
-        while True:
-            response = self.http.post("/v1/articles:batch", content=payload, headers=self._headers(payload))
-            if response.status_code != 503 or waited >= MAX_BACKPRESSURE_WAIT:
-                break
-            # Back-pressure: the pipeline is behind; wait as asked and send the same batch again.
-            pause = min(_retry_after(response), MAX_BACKPRESSURE_WAIT - waited)
-            time.sleep(pause)
-            waited += pause
-        if response.status_code == 202:
-            for article, accepted in zip(batch, response.json()["accepted"], strict=True):
-                report.accepted.append((article.path, accepted["article_id"], accepted["trace_id"]))
-        elif response.status_code in (413, 422) and len(batch) > 1:
-            for article in batch:  # all-or-nothing batch: resend one by one to learn which failed
-                self._post([article], report)
-        elif response.status_code in (413, 422):
-            report.rejected.append((batch[0].path, _reason(response)))
-        else:
-            raise httpx.HTTPStatusError(
-                f"ingest API answered {response.status_code}: {_reason(response)}",
-                request=response.request,
-                response=response,
-            )
+    def submit_files(
+        self,
+        files: list[Path],
+        on_file: Callable[[Path], None] | None = None,
+        on_bytes: Callable[[int], None] | None = None,
+        start_offset: int = 0,
+    ) -> SubmitReport:
+        """Each file read by what it holds and sent in batches; one bad file or record never stops the rest.
 
-    def _headers(self, payload: str) -> dict[str, str]:
-        headers = {"Content-Type": "application/json"}
-        if self.hmac_secret:  # signed afresh on every attempt: the timestamp must be recent
-            timestamp = int(time.time())
-            headers[TIMESTAMP_HEADER] = str(timestamp)
-            headers[SIGNATURE_HEADER] = sign(self.hmac_secret, timestamp, payload.encode())
-        return headers
-
-    def submit_files(self, files: list[Path], on_file: Callable[[Path], None] | None = None) -> SubmitReport:
+        `on_bytes` is told how many more bytes were read (a progress bar over all files' sizes).
+        """
         report = SubmitReport()
-        batch: list[FileArticle] = []
-        size = 0
+        self.last_report = report.files  # what an interrupted run can still say (the resume offset)
+        self._in_flight: list[tuple[Article, FileReport]] = []
         for path in files:
-            try:
-                articles = list(read_articles(path))
-            except UnreadableFile as exc:
-                report.rejected.append((path, str(exc)))
-                articles = []
-            for article in articles:
-                item_size = len(json.dumps(article.submission))
-                if batch and (len(batch) >= BATCH_ITEMS or size + item_size > BATCH_BYTES):
-                    self._post(batch, report)
-                    batch, size = [], 0
-                batch.append(article)
-                size += item_size
+            file_report = FileReport(path)
+            report.files.append(file_report)
+            self._submit_file(path, file_report, report, on_bytes, start_offset)
             if on_file:
                 on_file(path)
-        if batch:
-            self._post(batch, report)
+        self._record(self.sender.flush(), report)
         return report
 
+    def _submit_file(
+        self,
+        path: Path,
+        file_report: FileReport,
+        report: SubmitReport,
+        on_bytes: Callable[[int], None] | None,
+        start_offset: int,
+    ) -> None:
+        try:
+            reading = open_file(path, start_offset)
+        except UnreadableFile as exc:
+            file_report.refused = str(exc)
+            report.rejected.append((path, str(exc)))
+            if on_bytes:
+                on_bytes(path.stat().st_size if path.exists() else 0)
+            return
+        file_report.kind, file_report.unit = reading.kind, reading.unit
+        done = start_offset
+        try:
+            for item in reading.items:
+                file_report.records += 1
+                if isinstance(item, Skip):
+                    file_report.skipped[item.reason] += 1
+                    if item.fatal:
+                        file_report.rejected.append((item.where, f"{item.reason}: {item.detail}"))
+                        report.rejected.append((path, f"{item.reason} {item.where}: {item.detail}"))
+                        file_report.records -= 1  # not a record
+                else:
+                    self._in_flight.append((item, file_report))
+                    self._record(self.sender.add(item.submission), report)
+                if on_bytes and (position := reading.position()) > done:
+                    on_bytes(position - done)
+                    done = position
+        except UnreadableFile as exc:  # damaged past some point: what was read is still sent
+            file_report.rejected.append(("", str(exc)))
+            report.rejected.append((path, str(exc)))
+        except BaseException:
+            # Interrupted or the API stayed down: say where a WARC can be resumed from, then stop.
+            file_report.resume_offset = next((a.offset for a, _ in self._in_flight if a.offset is not None), None)
+            raise
+        if reading.kind in (FileKind.WARC, FileKind.JSON_LINES):
+            # A big file's report is complete when it ends, and a WARC's resume offset exact.
+            self._record(self.sender.flush(), report)
+        if on_bytes and reading.size > done:
+            on_bytes(reading.size - done)
 
-def _retry_after(response: httpx.Response) -> float:
-    value = response.headers.get("Retry-After", "")
-    return max(0.1, min(float(value), 60.0)) if value.replace(".", "", 1).isdigit() else 1.0
-
-
-def _reason(response: httpx.Response) -> str:
-    try:
-        return str(response.json().get("detail", response.text))
-    except ValueError:
-        return response.text[:200]
+    def _record(self, outcomes: list[Outcome], report: SubmitReport) -> None:
+        for outcome in outcomes:
+            article, file_report = self._in_flight.pop(0)
+            path = file_report.path
+            if outcome.accepted:
+                assert outcome.article_id is not None and outcome.trace_id is not None
+                file_report.accepted += 1
+                report.accepted.append((path, outcome.article_id, outcome.trace_id))
+            else:
+                reason = outcome.reason or "refused"
+                file_report.rejected.append((article.where, reason))
+                where = f" {article.where}" if article.where else ""
+                report.rejected.append((path, f"{where.strip()}: {reason}" if where else reason))

@@ -8,39 +8,37 @@ from typing import Any
 from pydantic import ValidationError
 
 from newsflow_schemas import ArticleSubmission, RawArticle
-from services.common.errors import RejectedInput, describe_validation_error
+from services.common.errors import MAX_PROBLEMS, RejectedInput
 
 from .identity import article_id_for, find_canonical_url
-
-# Keys popular scrapers (news-please, newspaper, trafilatura JSON) use for our fields.
-_SCRAPER_KEYS = {
-    "html": ("html", "raw_html", "content_html"),
-    "text": ("text", "maintext", "raw_text", "content", "body"),
-    "url": ("url", "canonical_url", "link"),
-    "title": ("title", "headline"),
-    "published_at": ("published_at", "date_publish", "publish_date", "date", "datePublished"),
-    "fetched_at": ("fetched_at", "date_download", "download_date"),
-    "authors": ("authors", "author"),
-    "source": ("source", "source_domain", "sitename", "hostname"),
-    "language": ("language", "lang"),
-}
+from .scrapers import MappedSubmission, ScraperFieldError, map_scraper_json
 
 
 def submission_from_json(data: Any) -> ArticleSubmission:
-    """Our own submission object, or the JSON a popular scraper wrote for one article."""
+    """Our own submission object, or the JSON a scraper wrote for one article (news-please, trafilatura,
+    newspaper4k, Fundus, Scrapy items: services/ingest/scrapers.py); errors name the scraper's key."""
     if not isinstance(data, dict):
         raise RejectedInput(f"an article must be a JSON object, not {type(data).__name__}")
-    fields: dict[str, Any] = {}
-    for field, keys in _SCRAPER_KEYS.items():
-        value = next((data[k] for k in keys if data.get(k) not in (None, "", [])), None)
-        if value is not None:
-            fields[field] = value
-    if isinstance(fields.get("authors"), str):
-        fields["authors"] = [a.strip() for a in fields["authors"].split(";") if a.strip()]
     try:
-        return ArticleSubmission.model_validate(fields)
+        mapped = map_scraper_json(data)
+    except ScraperFieldError as exc:
+        raise RejectedInput(str(exc)) from exc
+    try:
+        return ArticleSubmission.model_validate(mapped.fields)
     except ValidationError as exc:
-        raise RejectedInput(describe_validation_error(exc)) from exc
+        raise RejectedInput(describe_scraper_error(exc, mapped)) from exc
+
+
+def describe_scraper_error(exc: ValidationError, mapped: MappedSubmission) -> str:
+    """describe_validation_error's wording, each problem under the key the sender used (`date_publish`,
+    not our `published_at`)."""
+    problems = []
+    for error in exc.errors()[:MAX_PROBLEMS]:
+        loc = [str(part) for part in error["loc"]]
+        if loc:
+            loc[0] = mapped.key_for(loc[0])
+        problems.append(f"{'.'.join(loc) or 'body'}: {error['msg']}")
+    return "; ".join(problems)
 
 
 def admit(submission: ArticleSubmission, trace_id: str, now: datetime, max_chars: int) -> RawArticle:
@@ -68,5 +66,7 @@ def admit(submission: ArticleSubmission, trace_id: str, now: datetime, max_chars
         authors=submission.authors,
         published_at=submission.published_at,
         language=submission.language,
+        description=submission.description,
+        image_url=submission.image_url,
     )
     return raw.stamped("ingest", now)

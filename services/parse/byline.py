@@ -5,36 +5,34 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import lxml.html
+
 from .agency import agency_code
+from .lexicon import (
+    BYLINE_CONJUNCTIONS,
+    BYLINE_LEAD_PREFIXES,
+    BYLINE_LEADS,
+    BYLINE_LINK_LABELS,
+    NAME_PARTICLES,
+    NOT_A_PERSON,
+)
 
 MAX_AUTHORS = 10
 MAX_NAME_WORDS = 5
-# "By", "Text:", "Von", "Por" ...: words that introduce a byline rather than belong to a name.
-_LEAD = re.compile(
-    r"^(?:(?:written|posted|reported|published|story|words|text|photos?|reporting|edited|updated)\s+)?"
-    r"(?:by|von|por|par|door|di|da|av|af|oleh|text|texto|texte|текст|автор|author|autor)\b[:\s]*",
-    re.IGNORECASE,
-)
-_SPLIT = re.compile(r"\s*(?:[;|/•·]|,|\band\b|&|\bund\b|\bet\b|\by\b|\bи\b)\s*", re.IGNORECASE)
+
+
+def _words(phrases: tuple[str, ...]) -> str:
+    return "|".join(re.escape(phrase).replace(r"\ ", r"\s+") for phrase in sorted(phrases, key=len, reverse=True))
+
+
+# "By", "Text:", "Von", "Por", "Written by"...: words that introduce a byline rather than belong to a name.
+_LEAD = re.compile(rf"^(?:(?:{_words(BYLINE_LEAD_PREFIXES)})\s+)?(?:{_words(BYLINE_LEADS)})\b[:\s]*", re.IGNORECASE)
+_LINK_LABEL = re.compile(rf"^\W*(?:{_words(BYLINE_LINK_LABELS)})\b[:\s]*", re.IGNORECASE)
+_SPLIT = re.compile(rf"\s*(?:[;|/•·]|,|&|\b(?:{_words(BYLINE_CONJUNCTIONS)})\b)\s*", re.IGNORECASE)
 # A period ends a name unless it follows an initial ("Troy L. Smith"): "Finian Cunningham. Sputnik".
 _SENTENCE_STOP = re.compile(r"(?<=[^\W\d_]{2})\.\s+")
-# Words that make a byline part a role, a desk or an organisation rather than a person.
-_NOT_A_PERSON = {
-    "writer", "editor", "editors", "staff", "correspondent", "reporter", "contributor", "columnist",
-    "media", "news", "press", "bureau", "desk", "team", "agency", "international", "newsroom", "service",
-    "magazine", "online", "digital", "group", "network", "radio", "tv", "television", "times", "post",
-    "daily", "weekly", "journal", "herald", "tribune", "admin", "administrator", "webmaster", "guest",
-    "redaksi", "redacción", "redaction", "rédaction", "redazione", "redaktion", "editorial", "sponsored",
-    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
-    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "updated",
-    "published", "posted",
-    "inc", "ltd", "llc", "gmbh", "co", "com", "org", "net", "partner", "partners", "wire",
-}  # fmt: skip
-# Lower-case words a name may hold: "Marcus de Guzman", "Ludwig van Beethoven", "Osama bin Laden".
-_PARTICLES = {
-    "de", "da", "do", "dos", "das", "di", "del", "della", "der", "den", "van", "von", "ter", "bin", "al", "el",
-    "la", "le", "du", "y", "e", "ibn", "zu", "st",
-}  # fmt: skip
+# "Elena Oberholzer (obe)": the initials or handle a site adds in brackets.
+_BRACKETED = re.compile(r"\s*[(\[][^()\[\]]{0,30}[)\]]")
 
 
 def author_names(candidates: list[str], site_name: str | None = None, host: str | None = None) -> list[str]:
@@ -64,6 +62,9 @@ def agency_in_byline(candidates: list[str]) -> str | None:
 
 def _names_in(candidate: str, site_name: str | None, host: str | None) -> list[str]:
     parts = _parts(candidate)
+    if any(agency_code(part) for part in parts):
+        # "Washington, Reuters", "AFP, MANILA": beside an agency a lone word is the dateline's place.
+        parts = [part for part in parts if len(part.split()) > 1 and not agency_code(part)]
     if "," in candidate and parts and len(parts[0].split()) > 1:
         # "Victor Tangermann, Futurism": after a full name, a one-word part is an affiliation.
         parts = parts[:1] + [part for part in parts[1:] if len(part.split()) > 1]
@@ -74,9 +75,10 @@ def _parts(candidate: str) -> list[str]:
     text = " ".join(unicodedata.normalize("NFKC", candidate).split())
     if text.startswith(("http://", "https://")):
         return []  # article:author often holds a profile URL, not a name
+    text = _BRACKETED.sub("", _LINK_LABEL.sub("", text))
     parts = []
     for piece in _SPLIT.split(_SENTENCE_STOP.sub("; ", text)):
-        piece = _LEAD.sub("", piece.strip(" -–—:"))
+        piece = _LEAD.sub("", _LINK_LABEL.sub("", piece.strip(" -–—:")))
         if piece:
             parts.append(piece.strip(" -–—:."))
     return parts
@@ -90,15 +92,20 @@ def _person(part: str, site_name: str | None, host: str | None) -> str | None:
         return None
     if len(words) == 1 and part.isupper():  # "KWCHCIK": a desk code or user name, not a person
         return None
-    if any(_letters(word) in _NOT_A_PERSON for word in words):
+    if any(_letters(word) in NOT_A_PERSON for word in words):
         return None
-    if not all(word[0].isupper() or word.casefold() in _PARTICLES for word in words if word[0].isalpha()):
+    # Names are capitalised in scripts with case; Chinese, Japanese, Korean, Arabic... have none.
+    if not all(_capitalised(word) or word.casefold() in NAME_PARTICLES for word in words if word[0].isalpha()):
         return None
     if _is_site(part, site_name, host):
         return None
     if part.isupper() and len(words) > 1:  # "TOM KRISHER" -> "Tom Krisher"
         part = part.title()
     return part
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() or word[0].lower() == word[0].upper()
 
 
 def _is_site(part: str, site_name: str | None, host: str | None) -> bool:
@@ -110,3 +117,31 @@ def _is_site(part: str, site_name: str | None, host: str | None) -> bool:
 
 def _letters(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+# Bylines in the page: few and short; a longer text under an "author" class is a biography.
+MAX_PAGE_BYLINES = 6
+MAX_BYLINE_CHARS = 120
+_BYLINE_CLASS = re.compile(r"byline|author|autor|auteur|firma|vcard", re.IGNORECASE)
+_NOT_BYLINE_CLASS = re.compile(r"bio|avatar|image|img|photo|comment|social|share|follow|more|list", re.IGNORECASE)
+
+
+def bylines_in_page(tree: lxml.html.HtmlElement) -> list[str]:
+    """The visible bylines: rel=author links, itemprop=author, elements classed byline/author/vcard."""
+    found: list[str] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "meta", "link"):
+            continue
+        marks = " ".join((element.get("class") or "", element.get("id") or ""))
+        if not (
+            "author" in (element.get("rel") or "").lower().split()
+            or "author" in (element.get("itemprop") or "").lower().split()
+            or (_BYLINE_CLASS.search(marks) and not _NOT_BYLINE_CLASS.search(marks))
+        ):
+            continue
+        text = " ".join(element.text_content().split())
+        if text and len(text) <= MAX_BYLINE_CHARS and text not in found:
+            found.append(text)
+            if len(found) >= MAX_PAGE_BYLINES:
+                break
+    return found

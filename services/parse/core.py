@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from newsflow_schemas import ParsedArticle, RawArticle
+from newsflow_schemas import ContentType, ParsedArticle, RawArticle
 from services.common.errors import RejectedInput
 
 from .html import extract_html
 from .metadata import one_line
 from .parts import ArticleParts
+from .sanity import body_problem
 from .text import looks_binary, truncate
 from .wire import parse_wire
 
@@ -38,12 +39,14 @@ def parse(raw: RawArticle) -> ParsedArticle:
         found = parse_wire(truncate(raw.content, MAX_TEXT_CHARS), fetched_at)
     if not found.body:
         raise RejectedInput("no body text: the content is only a dateline, licence or reference")
+    if problem := body_problem(raw.content, found.body):
+        raise RejectedInput(problem)
     if len(found.body) < MIN_BODY_CHARS:
         warnings.append(f"body is short: {len(found.body)} characters")
-    return _parsed(raw, found, [*warnings, *found.warnings])
+    return _parsed(raw, found, content_type, [*warnings, *found.warnings])
 
 
-def _content_type(raw: RawArticle) -> tuple[str, list[str]]:
+def _content_type(raw: RawArticle) -> tuple[ContentType, list[str]]:
     """The declared content type, unless the content plainly is the other one."""
     if raw.content_type == "html" and not _MARKUP.search(raw.content):
         return "text", ["content_type is html but the content has no markup: read as text"]
@@ -53,7 +56,7 @@ def _content_type(raw: RawArticle) -> tuple[str, list[str]]:
     return raw.content_type, []
 
 
-def _parsed(raw: RawArticle, found: ArticleParts, warnings: list[str]) -> ParsedArticle:
+def _parsed(raw: RawArticle, found: ArticleParts, content_type: ContentType, warnings: list[str]) -> ParsedArticle:
     """The parser's findings, with the scraper's metadata where the parser found none."""
     return ParsedArticle(
         schema_version=raw.schema_version,
@@ -66,11 +69,11 @@ def _parsed(raw: RawArticle, found: ArticleParts, warnings: list[str]) -> Parsed
         canonical_url=found.canonical_url,
         title=found.title or one_line(raw.title),
         body=found.body,
-        description=found.description,
+        description=found.description or raw.description,
         authors=found.authors or list(raw.authors),
         published_at=found.published_at or raw.published_at,
         updated_at=found.updated_at,
-        image_url=found.image_url,
+        image_url=found.image_url or raw.image_url,
         language=found.language or raw.language,
         site_name=found.site_name,
         dateline=found.dateline,
@@ -79,4 +82,5 @@ def _parsed(raw: RawArticle, found: ArticleParts, warnings: list[str]) -> Parsed
         reference=found.reference,
         license=found.license,
         warnings=warnings,
+        parsed_from=content_type,
     )

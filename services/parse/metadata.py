@@ -11,6 +11,7 @@ import lxml.html
 from dateutil import parser as dateutil_parser
 from dateutil import tz
 
+from .dates import DisplayedDate, choose_published
 from .text import drop_control_chars
 
 # <meta> names that state the publication time, as Open Graph, schema.org and CMSs spell them.
@@ -102,15 +103,22 @@ def declared_language(tree: lxml.html.HtmlElement) -> str | None:
 
 
 def published_at(
-    tree: lxml.html.HtmlElement, guessed: str | None, latest: datetime | None, warnings: list[str]
+    tree: lxml.html.HtmlElement,
+    stated: str | None,
+    guessed: str | None,
+    displayed: DisplayedDate | None,
+    latest: datetime | None,
+    warnings: list[str],
 ) -> datetime | None:
-    """The publication time the markup states, else htmldate's `guessed` date; always timezone-aware.
+    """The publication time the markup states (meta tags, JSON-LD, `stated`), checked against the day the
+    page `displayed`; else htmldate's `guessed` date; always timezone-aware.
 
     Times after `latest` (the fetch time plus a day) are impossible and ignored.
     """
-    stated = [time for time in map(_read_time, _stated_times(tree)) if time and _not_after(time, latest)]
-    published = next((time for time in stated if time.tzinfo), None) or next(iter(stated), None)
-    published = published or _read_time(guessed)
+    times = [time for time in map(_read_time, _stated_times(tree, stated)) if time and _not_after(time, latest)]
+    markup = next((time for time in times if time.tzinfo), None) or next(iter(times), None)
+    guess = _read_time(guessed)
+    published = choose_published(markup, displayed, guess if guess and _not_after(guess, latest) else None)
     if published is None or published.tzinfo is not None:
         return published
     # Stored as timestamptz downstream: a naive time would silently take the server's zone.
@@ -184,15 +192,17 @@ def _letters(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def _stated_times(tree: lxml.html.HtmlElement) -> list[str]:
-    values = []
+def _stated_times(tree: lxml.html.HtmlElement, article: str | None) -> list[str]:
+    """Publication times the markup states, best first: the JSON-LD article's own, meta tags, elements
+    with itemprop=datePublished; any JSON-LD datePublished (images have them too) last."""
+    values = [article] if article else []
     for meta in tree.iterfind(".//meta[@content]"):
         names = " ".join(meta.get(key, "") for key in ("property", "name", "itemprop")).lower().split()
         if _PUBLISHED_NAMES.intersection(names):
             values.append(meta.get("content", ""))
-    for element in tree.iterfind(".//*[@itemprop][@datetime]"):
-        if "datepublished" in element.get("itemprop", "").lower().split():
-            values.append(element.get("datetime", ""))
+    for element in tree.iterfind(".//*[@itemprop]"):
+        if element.tag != "meta" and "datepublished" in element.get("itemprop", "").lower().split():
+            values.append(element.get("datetime") or element.get("content") or "")
     for script in tree.iterfind(".//script[@type='application/ld+json']"):
         values += _JSON_LD_PUBLISHED.findall((script.text or "")[:MAX_JSON_LD_CHARS])
     return values

@@ -21,6 +21,8 @@ def headline(
     """The article's headline from its <h1>s and the titles its metadata states (best first)."""
     titles = [title for value in stated if (title := clean_title(value, site_name, host))]
     headings = [text for h1 in list(tree.iter("h1"))[:MAX_HEADINGS] if (text := one_line(h1.text_content()))]
+    if headings and titles and _kicker_before(headings[0], titles[0]):
+        return titles[0]  # "Neue Leipziger Schule: Judy Lybke, ..." where og:title is "Judy Lybke, ..."
     for heading in headings:
         if any(_agrees(heading, title) for title in titles):
             return heading
@@ -28,6 +30,16 @@ def headline(
     if len(lone) == 1:
         return lone[0]
     return titles[0] if titles else None
+
+
+def _kicker_before(heading: str, title: str) -> bool:
+    """The heading is the stated title with a kicker before it (a topic line inside the <h1>)."""
+    a, b = _plain(heading), _plain(title)
+    if len(b) < MIN_LONE_HEADING_CHARS or not a.endswith(b) or len(a) <= len(b) or a[-len(b) - 1].isalnum():
+        return False
+    kicker = a[: -len(b)].strip()
+    # "Kultur :", "MSV-", "Premier League": a topic line, not an article ("The seven secrets").
+    return bool(kicker) and (not kicker[-1].isalnum() or len(kicker.split()) >= 2)
 
 
 def _agrees(heading: str, title: str) -> bool:

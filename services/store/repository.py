@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import structlog
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -13,9 +14,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .core import ArticleRows, Change
 from .placement import place
+from .revisions import kept_reason
 from .schema import upgrade
 from .stories import THRESHOLD as STORY_THRESHOLD
 from .tables import articles, entities, mentions
+
+log = structlog.get_logger()
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Saved:
     revision: int
     story_id: str | None = None
     duplicate_of: str | None = None
+    kept: str | None = None  # why the stored revision stayed instead of this one (revisions.kept_reason)
 
 
 def database_engine(url: str) -> Engine:
@@ -104,7 +109,8 @@ class Store:
         return results
 
     def _save(self, conn: Connection, rows: ArticleRows) -> Saved:
-        revision = conn.execute(self._upsert(tuple(rows.article)), rows.article).scalar()
+        kept = self._kept_reason(conn, rows)
+        revision = None if kept else conn.execute(self._upsert(tuple(rows.article)), rows.article).scalar()
         if revision is None:
             current = conn.execute(
                 select(
@@ -116,7 +122,8 @@ class Store:
             ).one()
             placed = (current.story_id, current.duplicate_of)
             if current.announced_revision >= current.revision:
-                return Saved("unchanged", current.revision, *placed)  # the same content, already announced
+                # The same content (or a poorer revision), already announced.
+                return Saved("unchanged", current.revision, *placed, kept=kept)
             # Stored but never announced (a crash before the event went out): announce now.
             revision = current.revision
         else:
@@ -124,6 +131,19 @@ class Store:
             placement = place(conn, rows, self._insert, self.story_threshold)
             placed = (placement.story_id, placement.duplicate_of)
         return Saved("created" if revision == 1 else "updated", revision, *placed)
+
+    def _kept_reason(self, conn: Connection, rows: ArticleRows) -> str | None:
+        """Why the stored revision must stay (a richer one than this), or None; locked until the commit."""
+        query = select(articles.c.document).where(articles.c.article_id == rows.article["article_id"])
+        if self.engine.dialect.name == "postgresql":
+            query = query.with_for_update()
+        current = conn.execute(query).scalar()
+        if current is None:
+            return None
+        kept = kept_reason(current, rows.article["document"])
+        if kept:
+            log.info("kept the richer revision", article_id=rows.article["article_id"], reason=kept)
+        return kept
 
     def _upsert(self, columns: tuple[str, ...]) -> Any:
         """INSERT ... ON CONFLICT DO UPDATE (when the content changed) RETURNING revision, built once per

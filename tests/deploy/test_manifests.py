@@ -182,7 +182,7 @@ def test_the_build_context_holds_only_what_the_image_is_built_from() -> None:
     patterns = [line for line in (REPO / ".dockerignore").read_text().splitlines() if line and line[0] != "#"]
     assert patterns[0] == "*"  # everything out (.venv, .git, tests, the harness, data)...
     included = {p.removeprefix("!").rstrip("/") for p in patterns if p.startswith("!")}
-    assert included == {"pyproject.toml", "README.md", "schemas", "services", "deploy/slim-venv.sh",
+    assert included == {"pyproject.toml", "README.md", "schemas", "client", "services", "deploy/slim-venv.sh",
                         "deploy/compile-used.py"}  # fmt: skip
     copied = {
         source.rstrip("/")

@@ -141,3 +141,28 @@ def test_with_an_hmac_secret_only_signed_requests_are_accepted(settings: Setting
         good = {**KEY, TIMESTAMP_HEADER: str(now), SIGNATURE_HEADER: sign("hmac-secret", now, body)}
         assert api.post("/v1/articles", content=body, headers=good).status_code == 202
     assert [r.content for r in raw_entries(settings)] == ["TEHRAN - signed"]
+
+
+NDJSON = {**KEY, "Content-Type": "application/x-ndjson"}
+
+
+def test_json_lines_batch_rejects_a_bad_line_alone_with_its_number(client: TestClient, settings: Settings) -> None:
+    body = '{"text": "first"}\n{"text": "sec\n\n{"html": "<p>fourth</p>"}\n{"date_publish": "x", "maintext": "5"}\n'
+
+    response = client.post("/v1/articles:batch", content=body, headers=NDJSON)
+
+    assert response.status_code == 202
+    assert len(response.json()["accepted"]) == 2
+    rejected = response.json()["rejected"]
+    assert [r["line"] for r in rejected] == [2, 5]
+    assert rejected[0]["reason"].startswith("line is not valid JSON")
+    assert rejected[1]["reason"] == "date_publish: 'x' is not a date"
+    assert [r.content for r in raw_entries(settings)] == ["first", "<p>fourth</p>"]
+
+
+def test_json_lines_batch_with_no_good_line_is_422_naming_the_lines(client: TestClient, settings: Settings) -> None:
+    response = client.post("/v1/articles:batch", content='{"nope": 1}\n[1]\n', headers=NDJSON)
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("no line was accepted: line 1: the article has no content")
+    assert "line 2: line is not a JSON object" in response.json()["detail"]
+    assert raw_entries(settings) == []

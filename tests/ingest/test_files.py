@@ -9,11 +9,12 @@ import pytest
 from services.ingest.files import MAX_FILE_BYTES, UnreadableFile, find_files, read_articles
 
 
-def test_folders_are_searched_for_supported_files_only(tmp_path: Path) -> None:
+def test_folders_give_every_file_whatever_its_name(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
-    for name in ("a.txt", "b.html", "sub/c.html.gz", "sub/d.json", "e.pdf"):
+    for name in ("a.txt", "b.html", "sub/c.html.gz", "sub/d.json", "e.pdf", "f.warc", "g.xml"):
         (tmp_path / name).write_bytes(b"x")
-    assert [p.name for p in find_files([tmp_path])] == ["a.txt", "b.html", "c.html.gz", "d.json"]
+    found = [p.name for p in find_files([tmp_path])]
+    assert found == ["a.txt", "b.html", "e.pdf", "f.warc", "g.xml", "c.html.gz", "d.json"]
 
 
 def test_missing_path_is_an_error(tmp_path: Path) -> None:
@@ -33,7 +34,7 @@ def test_each_kind_becomes_a_submission(tmp_path: Path) -> None:
 
 def test_a_gzip_bomb_is_refused_without_inflating_it(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.html.gz"
-    bomb.write_bytes(gzip.compress(b"\0" * (MAX_FILE_BYTES + 10)))
+    bomb.write_bytes(gzip.compress(b"<p>" + b"a" * (MAX_FILE_BYTES + 10)))
     with pytest.raises(UnreadableFile, match="inflates to more"):
         list(read_articles(bomb))
 

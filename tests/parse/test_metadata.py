@@ -67,7 +67,7 @@ def test_published_time_with_offset_is_kept_as_stated():
     tree = page('<meta property="article:published_time" content="2019-11-20T11:06:01+05:30">')
     warnings: list[str] = []
 
-    published = published_at(tree, "2019-11-20T00:00:00", None, warnings)
+    published = published_at(tree, None, "2019-11-20T00:00:00", None, None, warnings)
 
     assert published == datetime(2019, 11, 20, 11, 6, 1, tzinfo=timezone(timedelta(hours=5, minutes=30)))
     assert warnings == []
@@ -80,13 +80,13 @@ def test_published_time_is_read_from_json_ld():
         "</script>"
     )
 
-    assert published_at(tree, None, None, []) == datetime(2019, 11, 19, 11, 0, 9, tzinfo=UTC)
+    assert published_at(tree, None, None, None, None, []) == datetime(2019, 11, 19, 11, 0, 9, tzinfo=UTC)
 
 
 def test_date_without_zone_is_taken_as_utc_with_a_warning():
     warnings: list[str] = []
 
-    published = published_at(page(), "2019-11-19T00:00:00", None, warnings)
+    published = published_at(page(), None, "2019-11-19T00:00:00", None, None, warnings)
 
     assert published == datetime(2019, 11, 19, tzinfo=UTC)
     assert warnings == ["published_at: the page gives a date only, taken as 00:00 UTC"]
@@ -96,16 +96,17 @@ def test_published_time_after_the_fetch_is_ignored():
     tree = page('<meta property="article:published_time" content="2031-01-01T00:00:00Z">')
     latest = datetime(2019, 11, 22, tzinfo=UTC)
 
-    assert published_at(tree, None, latest, []) is None
+    assert published_at(tree, None, None, None, latest, []) is None
 
 
 def test_unreadable_published_time_is_no_time():
-    assert published_at(page('<meta name="pubdate" content="last Tuesday">'), None, None, []) is None
+    assert published_at(page('<meta name="pubdate" content="last Tuesday">'), None, None, None, None, []) is None
 
 
 def test_written_time_with_a_us_zone_keeps_its_offset():
     tree = page('<meta property="article:published_time" content="November 19, 2019, 07:47 PM EST">')
-    assert published_at(tree, None, None, []) == datetime(2019, 11, 19, 19, 47, tzinfo=timezone(timedelta(hours=-5)))
+    expected = datetime(2019, 11, 19, 19, 47, tzinfo=timezone(timedelta(hours=-5)))
+    assert published_at(tree, None, None, None, None, []) == expected
 
 
 def test_updated_time_comes_from_modified_meta_tags():
@@ -124,4 +125,4 @@ def test_lead_image_is_absolute():
 
 def test_placeholder_dates_are_no_date():
     tree = page('<meta property="article:published_time" content="0001-01-01T00:00:00Z">')
-    assert published_at(tree, None, None, []) is None
+    assert published_at(tree, None, None, None, None, []) is None

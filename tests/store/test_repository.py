@@ -65,11 +65,12 @@ def test_a_database_from_an_older_release_gets_the_new_columns(tmp_path) -> None
 
 def test_changed_content_updates_the_row_and_bumps_the_revision(article_row, store: Store) -> None:
     store.save(to_rows(article(), NOW))
-    assert store.save(to_rows(article(trace_id="t2", body="A corrected body."), NOW)) == "updated"
+    corrected = "Kazem Gharibabadi wrote to the UN on Monday."
+    assert store.save(to_rows(article(trace_id="t2", body=corrected), NOW)) == "updated"
     stored = article_row(store, "a1")
     assert stored is not None
     assert stored["revision"] == 2
-    assert stored["body"] == "A corrected body."
+    assert stored["body"] == corrected
     assert stored["trace_id"] == "t2"
 
 

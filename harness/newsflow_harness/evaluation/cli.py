@@ -107,6 +107,66 @@ def metadata(
                     )
 
 
+@eval_app.command("sets")
+def sets(
+    corpus: Annotated[
+        Path, typer.Option(help="The folder holding the dev sets (extraction-dev, fundus-dev, ...).", file_okay=False)
+    ] = CORPUS,
+    only: Annotated[
+        list[str] | None, typer.Option("--set", help="Only these sets (extraction-dev, fundus-dev, readability-dev).")
+    ] = None,
+    extractors: Annotated[
+        list[str] | None, typer.Option("--extractor", help="Run only these (newsflow, trafilatura, htmldate).")
+    ] = None,
+    errors: Annotated[int, typer.Option(help="List up to N wrong values per field (newsflow's).")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Every dev set on its own: body F1, title, authors and date accuracy and ms/page, newsflow next to plain
+    trafilatura (and htmldate's extensive date search) run in the same process on the same pages.
+
+    Conventions (what an author is, how dates and titles compare): newsflow_harness/evaluation/fields.py.
+    """
+    from .devsets import SETS, load_set
+    from .quality import EXTRACTORS, FIELDS, run_set
+
+    names = only or list(SETS)
+    chosen = extractors or list(EXTRACTORS)
+    for value, known, hint in ((names, SETS, "--set"), (chosen, EXTRACTORS, "--extractor")):
+        if unknown := set(value) - set(known):
+            raise typer.BadParameter(f"unknown: {', '.join(sorted(unknown))}", param_hint=hint)
+    console = Console(stderr=as_json, width=max(Console().width, 120))
+    out: dict[str, dict[str, dict[str, float | None]]] = {}
+    for set_name in names:
+        with console.status(f"Loading {set_name}..."):
+            pages = load_set(set_name, corpus)
+        runs = []
+        for name in chosen:
+            with console.status(f"{set_name}: {name} on {len(pages)} pages..."):
+                runs.append(run_set(set_name, name, pages))
+        out[set_name] = {run.extractor: {**run.figures(), "ms_per_page": run.ms_per_page} for run in runs}
+        if as_json:
+            continue
+        table = Table(title=f"{set_name}: {len(pages)} pages")
+        for column in ("extractor", "body F1", "precision", "recall", *FIELDS, "ms/page"):
+            table.add_column(column, justify="left" if column == "extractor" else "right", no_wrap=True)
+        for run in runs:
+            b = run.body
+            body = [f"{b.f1:.4f}", f"{b.precision:.4f}", f"{b.recall:.4f}"] if b else ["", "", ""]
+            cells = [
+                f"{s.correct}/{s.scored} {s.accuracy:.1%}" if (s := run.fields.get(name)) else "" for name in FIELDS
+            ]
+            table.add_row(run.extractor, *body, *cells, f"{run.ms_per_page:.1f}")
+        console.print(table)
+        ours = next((run for run in runs if run.extractor == "newsflow"), None)
+        if errors and ours:
+            for field_name, score in ours.fields.items():
+                for page, expected, got in score.wrong[:errors]:
+                    line = f"[yellow]{field_name}[/] {page}: expected {expected!r}, got {got!r}"
+                    console.print(line, highlight=False)
+    if as_json:
+        typer.echo(json.dumps(out))
+
+
 @eval_app.command("duplicates")
 def duplicates(
     corpus: Annotated[
