@@ -22,11 +22,14 @@ from services.common.settings import Settings
 from services.dlq.cli import dlq_app
 from services.status.cli import status
 from services.store.cli import articles_app, stories_app
+from services.store.schema import SchemaNotCurrent
+from services.store.schema_cli import db_app
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 app.add_typer(articles_app, name="articles")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(stories_app, name="stories")
+app.add_typer(db_app, name="db")
 app.command()(status)
 err = Console(stderr=True)
 
@@ -252,7 +255,11 @@ def _add_plugins() -> None:
 
 def main() -> None:
     _add_plugins()
-    app()
+    try:
+        app()
+    except SchemaNotCurrent as error:  # one line saying what to run, not a traceback
+        err.print(f"newsflow: {error}", style="red", soft_wrap=True)
+        raise SystemExit(3) from None
 
 
 if __name__ == "__main__":

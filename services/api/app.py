@@ -25,6 +25,7 @@ from services.status.core import pipeline_status
 from services.store import queries
 from services.store.paging import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, BadParameter, Cursor, as_utc
 from services.store.repository import Store, database_engine
+from services.store.schema import require_current
 from services.store.search import SearchUnavailable, search
 
 from . import models
@@ -237,7 +238,7 @@ def create_app(settings: ApiSettings | None = None, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        Store(api.engine).create_schema()  # as the store worker does: tables and search index, when missing
+        require_current(api.engine)  # reads only: the API may run as a read-only database user
         yield
         api.redis.close()
         api.engine.dispose()

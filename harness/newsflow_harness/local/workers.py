@@ -20,6 +20,8 @@ from services.common import pipeline
 from services.common.connection import REDIS_ERRORS, sync_client
 from services.common.pipeline import STAGE_NAMES
 from services.common.settings import Settings
+from services.store.repository import database_engine
+from services.store.schema import upgrade
 
 STAGES = STAGE_NAMES  # in pipeline order
 
@@ -98,6 +100,8 @@ class Workers:
         )
 
     def start_all(self, replicas: dict[str, int] | None = None, stages: tuple[str, ...] = STAGES) -> None:
+        if "store" in stages:
+            migrate(self.settings.database_url)  # the migration step, as a deployment runs it before the workers
         for stage in stages:
             for _ in range((replicas or {}).get(stage, 1)):
                 self.start(stage)
@@ -116,6 +120,15 @@ class Workers:
         for worker in reversed(self.running):
             self.stop(worker)
         self.running.clear()
+
+
+def migrate(database_url: str) -> None:
+    """`newsflow db upgrade` on the database: the store worker refuses a schema behind this release's."""
+    engine = database_engine(database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 def _client_list(settings: Settings) -> list[dict[str, Any]]:

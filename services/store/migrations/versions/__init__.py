@@ -1,0 +1,1 @@
+"""The revisions, oldest first; Alembic reads them by their `revision` and `down_revision`."""
