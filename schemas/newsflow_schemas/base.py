@@ -10,9 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 # Minor versions add optional fields only (1.1: ParsedArticle.updated_at and image_url,
 # ArticleStored.revision; 1.2: enrichment's roles, quotes, figures, keywords, topics, countries, tone,
 # and ArticleStored.story_id and duplicate_of; 1.3: RawArticle.description and image_url,
-# ParsedArticle.parsed_from, the submission's description and image_url, Accepted.rejected); readers
-# ignore fields they do not know, so a 1.0 subscriber reads 1.3.
-SCHEMA_VERSION = "1.3"
+# ParsedArticle.parsed_from, the submission's description and image_url, Accepted.rejected; 1.4:
+# ArticleStored.canonical_url, source, word_count and href, and its title falls back to a wire's first
+# sentence); readers ignore fields they do not know, so a 1.0 subscriber reads 1.4.
+SCHEMA_VERSION = "1.4"
 
 Stage = Literal["ingest", "parse", "enrich", "store"]
 

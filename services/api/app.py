@@ -2,33 +2,33 @@
 JSON and the web page. Routes are module-level; create_app only assembles them with their state."""
 
 # No `from __future__ import annotations`: FastAPI reads the handlers' annotations at registration.
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import redis
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Response, Security
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
-from fastapi.security import APIKeyHeader
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Connection, Engine
 
 from newsflow_schemas.articles import EntityType
-from services.common.apikeys import API_KEY_HEADER, KeyRing, presented_key
-from services.common.connection import SyncRedis, sync_client
+from services.common.apikeys import API_KEY_HEADER, KeyRing
+from services.common.connection import sync_client
 from services.common.logging import configure_logging
 from services.common.settings import ApiSettings
 from services.status.core import pipeline_status
 from services.store import queries
-from services.store.paging import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, BadParameter, Cursor, as_utc
+from services.store.paging import DEFAULT_LIMIT, MAX_OFFSET, BadParameter, Cursor, NameCursor, as_utc
 from services.store.repository import Store, database_engine
 from services.store.schema import require_current
 from services.store.search import SearchUnavailable, search
 
 from . import models
+from .deps import _ERRORS, Api, CursorParam, Db, Limit, Since, Until, _api, _link, require_key
+from .downstream import downstream
 
 STATIC = Path(__file__).parent / "static"
 # The page runs only its own script and style: article text that slipped through as markup could not run.
@@ -37,44 +37,6 @@ PAGE_POLICY = (
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page, at most {MAX_LIMIT}.")]
-CursorParam = Annotated[str | None, Query(description="From the previous page's `next` link.")]
-Since = Annotated[datetime | None, Query(description="ISO 8601; inclusive. Without an offset: UTC.")]
-Until = Annotated[datetime | None, Query(description="ISO 8601; exclusive. Without an offset: UTC.")]
-
-
-@dataclass
-class Api:
-    """What the routes share: settings, the database, the Redis client for status, the keys."""
-
-    settings: ApiSettings
-    engine: Engine
-    redis: SyncRedis
-    keys: KeyRing
-
-
-def _api(request: Request) -> Api:
-    return request.app.state.api  # type: ignore[no-any-return]
-
-
-_key_scheme = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="A key the API accepts.")
-
-
-def require_key(request: Request, _key: Annotated[str | None, Security(_key_scheme)]) -> None:
-    if not _api(request).keys.accepts(presented_key(request.headers)):
-        raise HTTPException(401, f"missing or wrong API key: send it in the {API_KEY_HEADER} header")
-
-
-def connection(request: Request) -> Iterator[Connection]:
-    with _api(request).engine.connect() as conn:
-        yield conn
-
-
-Db = Annotated[Connection, Depends(connection)]
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": models.Problem, "description": "No API key, or not one this API accepts."},
-    422: {"description": "A parameter the API cannot use; `detail` says which and why."},
-}
 v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], responses=_ERRORS)
 site = APIRouter()
 
@@ -140,14 +102,23 @@ def search_articles(
     return {"items": hits[:limit], "next": _link(request, offset=offset + limit) if more else None}
 
 
-@v1.get("/entities", response_model=list[models.EntityCount])
+@v1.get("/entities", response_model=models.EntityPage)
 def find_entities(
+    request: Request,
     db: Db,
-    name: Annotated[str, Query(min_length=1, max_length=300, description="The entity's name, any case.")],
+    name: Annotated[
+        str | None, Query(min_length=1, max_length=300, description="The entity's name, any case; none: all.")
+    ] = None,
     type: Annotated[EntityType | None, Query(description="Only of this type.")] = None,
-) -> list[dict[str, Any]]:
-    """The entities with this name (one per type), with their article counts and ids."""
-    return queries.entities_by_id(db, queries.entity_ids_named(name, type))
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: CursorParam = None,
+) -> dict[str, Any]:
+    """Entities by name, with their article counts and ids: the ones with this name (one per type), or
+    all of them."""
+    ids = queries.entity_ids_named(name, type) if name else None
+    after = NameCursor.decode(cursor) if cursor else None
+    items, last = queries.list_entities(db, ids, type, limit, after)
+    return {"items": items, "next": _link(request, cursor=last.encode()) if last else None}
 
 
 @v1.get("/entities/{entity_id}", response_model=models.EntityCount, responses={404: {"model": models.Problem}})
@@ -243,7 +214,9 @@ def create_app(settings: ApiSettings | None = None, engine: Engine | None = None
         api.redis.close()
         api.engine.dispose()
 
-    app = FastAPI(
+    # FastAPIOffline: FastAPI with /docs and /redoc served from files in the package (MIT; Swagger UI 5),
+    # not from a CDN, so the documentation works offline and behind a strict proxy.
+    app = FastAPIOffline(
         title="newsflow query API",
         description="Read stored articles, their entities and stories, search them, and watch the pipeline. "
         f"Every /v1 request needs an API key in the `{API_KEY_HEADER}` header (or `Authorization: Bearer`). "
@@ -256,11 +229,7 @@ def create_app(settings: ApiSettings | None = None, engine: Engine | None = None
     app.add_exception_handler(SearchUnavailable, _no_search)  # type: ignore[arg-type]
     app.middleware("http")(_security_headers)
     app.include_router(v1)
+    app.include_router(downstream)
     app.include_router(site)
     app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")
     return app
-
-
-def _link(request: Request, **params: Any) -> str:
-    """The request's own path and query with `params` replaced: the next page's address."""
-    return f"{request.url.path}?{request.url.include_query_params(**params).query}"

@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field
 class ArticleSummary(BaseModel):
     article_id: str
     title: str | None
-    url: str | None = Field(description="The canonical URL when the page declared one.")
+    url: str | None = Field(description="The URL the scraper sent (as in the document).")
+    canonical_url: str | None = Field(default=None, description="The URL the page declares as canonical.")
     source: str | None
     site_name: str | None
     language: str | None
@@ -60,6 +61,11 @@ class EntityCount(BaseModel):
     articles: int = Field(description="Stored articles that name it.")
 
 
+class EntityPage(BaseModel):
+    items: list[EntityCount]
+    next: str | None = Field(description="The next page's URL (path and query); None on the last page.")
+
+
 class Story(BaseModel):
     story_id: str
     title: str | None
@@ -93,10 +99,21 @@ class StageStatus(BaseModel):
     consumers: list[Consumer]
 
 
+class DownstreamGroup(BaseModel):
+    group: str
+    stream: str
+    pending: int = Field(description="Entries delivered to the group and not yet acknowledged.")
+    lag: int | None = Field(description="Entries not yet read by the group; None when Redis cannot tell.")
+    idle_s: float | None = Field(description="Since the group was last read; None: never read.")
+    consumers: int
+    stale: bool = Field(description="Idle past NEWSFLOW_STALE_GROUP_S: trimming no longer waits for it.")
+
+
 class PipelineStatus(BaseModel):
     stages: list[StageStatus]
     dlq: int
     stored_last_minute: int
+    downstream: list[DownstreamGroup] = Field(description="Consumer groups of subscribers on the streams.")
     stored_articles: int = Field(description="Articles in the store.")
 
 

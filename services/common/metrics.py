@@ -9,7 +9,7 @@ Redis is down); /ready fails while Redis or the stage's database is unreachable.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -18,7 +18,9 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessColl
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from .connection import REDIS_ERRORS, sync_client
+from .connection import REDIS_ERRORS, SyncRedis, sync_client
+from .groups import downstream_groups
+from .pipeline import STAGE_GROUPS
 from .settings import RedisSettings
 from .streamread import as_text, group_backlog
 
@@ -42,8 +44,11 @@ class StreamCollector(Collector):
     """Stream length, pending and backlog of the stage's input (each partition), and the DLQ size,
     read when scraped."""
 
-    def __init__(self, settings: RedisSettings, streams: list[str], group: str) -> None:
+    def __init__(
+        self, settings: RedisSettings, streams: list[str], group: str, downstream: Mapping[str, list[str]] | None = None
+    ) -> None:
         self.settings, self.streams, self.group = settings, streams, group
+        self.downstream = downstream or {}  # base name -> partitions: report subscribers' groups on these
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         try:
@@ -67,10 +72,29 @@ class StreamCollector(Collector):
             if backlog.samples:
                 yield pending
                 yield backlog
+            yield from self._downstream(client)
         except REDIS_ERRORS:
             return
         finally:
             client.close()
+
+    def _downstream(self, client: SyncRedis) -> Iterator[GaugeMetricFamily]:
+        if not self.downstream:
+            return
+        groups = downstream_groups(client, self.downstream, STAGE_GROUPS, self.settings.stale_group_s)
+        pending = _gauge("newsflow_downstream_pending", "A subscriber group's entries read, not acknowledged.")
+        lag = _gauge("newsflow_downstream_lag", "A subscriber group's entries not yet read.")
+        idle = _gauge("newsflow_downstream_idle_seconds", "Since a subscriber group was last read.")
+        stale = _gauge("newsflow_downstream_stale", "1: idle past NEWSFLOW_STALE_GROUP_S, not holding back trimming.")
+        for g in groups:
+            labels = [g.stream, g.group]
+            pending.add_metric(labels, g.pending)
+            if g.lag is not None:
+                lag.add_metric(labels, g.lag)
+            if g.idle_s is not None:
+                idle.add_metric(labels, g.idle_s)
+            stale.add_metric(labels, int(g.stale))
+        yield from (pending, lag, idle, stale)
 
 
 def _gauge(name: str, doc: str) -> GaugeMetricFamily:

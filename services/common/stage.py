@@ -24,7 +24,7 @@ from .deadletter import dead_letter_middleware
 from .logging import configure_logging
 from .metrics import ARTICLES, REGISTRY, STAGE_SECONDS, StreamCollector, serve, subscribers_alive
 from .partitions import partition_streams
-from .pipeline import StageRuntime, StageSpec
+from .pipeline import STAGE_GROUPS, StageRuntime, StageSpec
 from .settings import RedisSettings, Settings
 from .streamread import as_text
 from .trim import trim_stream
@@ -67,7 +67,10 @@ def build_app(spec: StageSpec, settings: Settings) -> FastStream:
     @app.after_startup
     async def serve_metrics() -> None:
         if settings.metrics_port:
-            REGISTRY.register(StreamCollector(settings, inputs, spec.name))
+            # Subscribers' groups on the streams this worker trims: the ones trimming may stop waiting for.
+            watched = [spec.input_stream(settings)] + ([spec.output_stream(settings)] if spec.trims_output else [])
+            downstream = {base: partition_streams(base, settings) for base in watched}
+            REGISTRY.register(StreamCollector(settings, inputs, spec.name, downstream))
             serve(
                 settings.metrics_port,
                 lambda: subscribers_alive(broker),
@@ -120,7 +123,8 @@ async def _trim_forever(settings: RedisSettings, streams: tuple[str, ...]) -> No
             await asyncio.sleep(settings.trim_interval_s)
             for stream in streams:
                 try:
-                    if removed := await trim_stream(client, stream, settings.stream_retention_s):
+                    retention, stale = settings.stream_retention_s, settings.stale_group_s
+                    if removed := await trim_stream(client, stream, retention, stale, STAGE_GROUPS):
                         log.info("stream trimmed", stream=stream, removed=removed)
                 except REDIS_ERRORS as error:  # Redis away for a moment (or failing over): the next round trims
                     log.warning("stream not trimmed", stream=stream, error=str(error))

@@ -23,7 +23,8 @@ def status(
     watch: Annotated[float, typer.Option(help="Refresh every this many seconds (0: print once).")] = 0,
 ) -> None:
     """Per stage: stream length, pending, backlog, consumers and their idle time, done in the last
-    minute; the DLQ size."""
+    minute; the DLQ size; downstream groups (subscribers): pending, lag, idle time, and whether they are
+    stale (idle past NEWSFLOW_STALE_GROUP_S: no longer holding back trimming)."""
     settings = RedisSettings()
     try:
         client = sync_client(settings)
@@ -63,4 +64,19 @@ def render(state: Status) -> Group:
         stages.add_row(s.stage, stream, str(s.length), str(s.pending), backlog, str(s.done_last_minute), consumers)
     footer = Table.grid()
     footer.add_row(f"dead letters: {state.dlq}    stored in the last minute: {state.stored_last_minute}")
-    return Group(stages, footer)
+    if not state.downstream:
+        return Group(stages, footer)
+    groups = Table("group", "stream", "pending", "lag", "idle", "consumers", "", title="downstream groups")
+    for g in state.downstream:
+        idle = "never read" if g.idle_s is None else _duration(g.idle_s)
+        lag = "?" if g.lag is None else str(g.lag)
+        mark = "[yellow]stale: not holding back trimming[/]" if g.stale else ""
+        groups.add_row(g.group, g.stream, str(g.pending), lag, idle, str(g.consumers), mark)
+    return Group(stages, footer, groups)
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("d", 86_400), ("h", 3_600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.1f} {unit}"
+    return f"{seconds:.0f} s"

@@ -1,4 +1,5 @@
-"""Pipeline status from Redis alone: per stage its input stream, group backlog, consumers and rate."""
+"""Pipeline status from Redis alone: per stage its input stream, group backlog, consumers and rate;
+and the downstream groups (subscribers) with their pending entries, lag, idle time and staleness."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import Any
 import redis
 
 from services.common.connection import SyncRedis
+from services.common.groups import GroupState, downstream_groups
 from services.common.partitions import partition_streams
-from services.common.pipeline import STREAM_STAGES
+from services.common.pipeline import STAGE_GROUPS, STREAM_STAGES, StageSpec, stage_streams
 from services.common.settings import RedisSettings
 from services.common.streamread import as_text, backlog_of
 
@@ -43,6 +45,8 @@ class Status:
     stages: list[StageStatus]
     dlq: int
     stored_last_minute: int
+    # Groups on pipeline streams that no stage owns: subscribers (articles.stored's, mostly).
+    downstream: list[GroupState] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,20 +60,31 @@ def pipeline_status(client: SyncRedis, settings: RedisSettings, now: float | Non
         stage, base = spec.name, spec.input_stream(settings)
         streams = partition_streams(base, settings)
         groups = [_groups(client, stream).get(stage, {}) for stream in streams]
+        backlog = backlog_of(client, streams, stage)
         stages.append(
             StageStatus(
                 stage=stage,
                 stream=base,
                 length=sum(int(client.xlen(stream)) for stream in streams),
                 pending=sum(int(info.get("pending", 0)) for info in groups),
-                backlog=backlog_of(client, streams, stage),
-                done_last_minute=_added_since(client, spec.output_stream(settings), settings, now - RATE_WINDOW_S),
+                backlog=backlog,
+                done_last_minute=_done_since(client, spec, settings, now - RATE_WINDOW_S, backlog),
                 consumers=_consumers(client, [s for s, info in zip(streams, groups, strict=True) if info], stage),
                 partitions=len(streams),
             )
         )
     stored = _added_since(client, settings.stream_stored, settings, now - 60)
-    return Status(stages, int(client.xlen(settings.stream_dlq)), stored)
+    every = {base: partition_streams(base, settings) for base in stage_streams(settings)}
+    downstream = downstream_groups(client, every, STAGE_GROUPS, settings.stale_group_s, now)
+    return Status(stages, int(client.xlen(settings.stream_dlq)), stored, downstream)
+
+
+def _done_since(client: SyncRedis, spec: StageSpec, settings: RedisSettings, since: float, backlog: int | None) -> int:
+    """What the stage finished since `since`: its output's entries; for a stage that writes no stream,
+    its input's entries of that time that it no longer has to do (about: the backlog may be older)."""
+    if spec.output is not None:
+        return _added_since(client, spec.output_stream(settings), settings, since)
+    return max(0, _added_since(client, spec.input_stream(settings), settings, since) - (backlog or 0))
 
 
 def _groups(client: SyncRedis, stream: str) -> dict[str, dict[str, Any]]:

@@ -16,7 +16,7 @@ from services.common.settings import StoreSettings
 from services.common.stage import article_context, utcnow
 
 from .announce import Announcer
-from .core import ArticleRows, stored_event, to_rows
+from .core import DEFAULT_API_URL, ArticleRows, stored_event, to_rows
 from .repository import Saved, Store, database_engine
 from .schema import require_current
 
@@ -41,7 +41,7 @@ def build(settings: StoreSettings) -> StageRuntime:
         log.info("database ready", dialect=store.engine.dialect.name)
 
     async def process(articles: list[EnrichedArticle]) -> list[Outcome]:
-        return await store_batch(articles, store, announcer, utcnow())
+        return await store_batch(articles, store, announcer, utcnow(), settings.public_api_url)
 
     return StageRuntime(
         process=process, on_startup=[check_schema], on_shutdown=[announcer.close], ready=store.reachable
@@ -49,7 +49,7 @@ def build(settings: StoreSettings) -> StageRuntime:
 
 
 async def store_batch(
-    articles: list[EnrichedArticle], store: Writer, announcer: Announces, now: datetime
+    articles: list[EnrichedArticle], store: Writer, announcer: Announces, now: datetime, api_url: str = DEFAULT_API_URL
 ) -> list[Outcome]:
     """The batch in one transaction, then its events, then one update marking them announced; the
     batch reader acknowledges the entries after this returns.
@@ -69,7 +69,8 @@ async def store_batch(
             continue
         with article_context(article, seconds=share):
             if result.change != "unchanged":
-                event = stored_event(article, result.change, now, result.revision, result.story_id, result.duplicate_of)
+                placed = (result.story_id, result.duplicate_of)
+                event = stored_event(article, result.change, now, result.revision, *placed, api_url=api_url)
                 await announcer.announce(event)
                 announced.append(article.article_id)
                 if article.times.ingested_at:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
+from pydantic_core import to_jsonable_python
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Connection, inspect
@@ -65,7 +66,7 @@ def articles_list(limit: Limit = 20, cursor: CursorOption = None, as_json: AsJso
         rows, after = queries.list_articles(conn, queries.ArticleFilter(), "stored", limit, _cursor(cursor))
     if as_json:
         for row in rows:
-            typer.echo(json.dumps(row, default=str, ensure_ascii=False))
+            typer.echo(_json(row))
     else:
         table = Table("article_id", "stored_at", "language", "words", "title")
         for row in rows:
@@ -90,7 +91,7 @@ def articles_show(article_id: str, as_json: AsJson = False) -> None:
         err.print(f"no article {article_id}")
         raise typer.Exit(1)
     if as_json:
-        typer.echo(json.dumps(article, default=str, ensure_ascii=False, indent=2))
+        typer.echo(_json(article, indent=2))
         return
     shown = {**article["document"], "story_id": article["story_id"], "duplicate_of": article["duplicate_of"]}
     show_article(article_id, with_dateline(shown), as_json=False)
@@ -157,6 +158,11 @@ def show_command(
             article["duplicate_of"] or "",
         )
     console.print(table)
+
+
+def _json(data: Any, indent: int | None = None) -> str:
+    """JSON as the query API writes it (ISO 8601 times in UTC with Z), so both print one shape."""
+    return json.dumps(to_jsonable_python(data), ensure_ascii=False, indent=indent)
 
 
 def _members(conn: Connection, story_id: str, most: int = 1000) -> list[dict[str, Any]]:

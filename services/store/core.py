@@ -7,16 +7,19 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
+from urllib.parse import quote
 
 from newsflow_schemas import ArticleStored, EnrichedArticle, Entity
 
 from .duplicates import band_keys, word_shingles
-from .stories import StoryFeatures, features
+from .stories import StoryFeatures, features, headline
 
 Change = Literal["created", "updated", "unchanged"]
 
 # Fields that say nothing about the article's content: a redelivery differs only in these.
 _VOLATILE = {"trace_id", "times"}
+# Where the query API answers when NEWSFLOW_PUBLIC_API_URL does not say: `newsflow api`'s default.
+DEFAULT_API_URL = "http://127.0.0.1:8001"
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,11 @@ def content_hash(document: dict[str, Any]) -> str:
 
 
 def to_rows(article: EnrichedArticle, now: datetime) -> ArticleRows:
-    document = _without_nul(article.model_dump(mode="json"))
+    # The stored document says when it was stored and its language (declared, else detected), so a
+    # reader of the document needs no other field for either.
+    language = article.language or article.detected_language
+    filled = article.stamped("store", now).model_copy(update={"language": language})
+    document = _without_nul(filled.model_dump(mode="json"))
     clean = EnrichedArticle.model_validate(document)
     dateline = clean.dateline
     row = {
@@ -123,7 +130,10 @@ def stored_event(
     revision: int = 1,
     story_id: str | None = None,
     duplicate_of: str | None = None,
+    api_url: str = DEFAULT_API_URL,
 ) -> ArticleStored:
+    """The event for a new or changed revision: what a subscriber needs to file or route the article
+    without another request, and `href`, where the query API serves all of it."""
     stamped = article.stamped("store", now)
     return ArticleStored(
         article_id=article.article_id,
@@ -132,10 +142,18 @@ def stored_event(
         change=change,
         revision=revision,
         url=article.canonical_url or article.url,
-        title=article.title,
+        canonical_url=article.canonical_url,
+        source=article.source,
+        title=headline(article),
         language=article.detected_language or article.language,
         published_at=article.published_at,
+        word_count=article.word_count,
         entity_count=len(article.entities),
         story_id=story_id,
         duplicate_of=duplicate_of,
+        href=article_href(api_url, article.article_id),
     )
+
+
+def article_href(api_url: str, article_id: str) -> str:
+    return f"{api_url.rstrip('/')}/v1/articles/{quote(article_id, safe='')}"

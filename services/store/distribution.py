@@ -4,6 +4,7 @@ Articles and everything hanging off one article (its mentions, its MinHash band 
 by `article_id` and co-located, so writing an article - the store's whole transaction - touches one
 shard. `entities` is a reference table (copied to every node): mentions point at it, and a foreign
 key from a distributed table may point at a reference table. `stories` is distributed by its own id.
+Webhook `subscriptions` are a reference table, their `webhook_deliveries` distributed by subscription.
 
 Citus rules this plan must keep (checked by tests/store/test_distribution.py against tables.py):
 - a distributed table's primary key and unique constraints include its distribution column;
@@ -30,6 +31,9 @@ PLAN: dict[str, TableDistribution] = {
     "article_bands": TableDistribution("distributed", "article_id", colocate_with="articles"),
     "entities": TableDistribution("reference"),
     "stories": TableDistribution("distributed", "story_id"),
+    # Webhooks: a few subscriptions, read by every deliver replica; their deliveries by subscription.
+    "subscriptions": TableDistribution("reference"),
+    "webhook_deliveries": TableDistribution("distributed", "subscription_id"),
 }
 
 

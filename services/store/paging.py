@@ -41,3 +41,26 @@ class Cursor:
 def as_utc(moment: datetime) -> datetime:
     """Aware, in UTC. SQLite hands back naive datetimes: the store writes UTC there."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class NameCursor:
+    """The last entity handed out (name, id), for lists sorted by name."""
+
+    name: str
+    entity_id: str
+
+    def encode(self) -> str:
+        raw = json.dumps(["name", self.name, self.entity_id]).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, cursor: str) -> NameCursor:
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            kind, name, entity_id = json.loads(raw)
+            if kind != "name":
+                raise ValueError(kind)
+            return cls(str(name), str(entity_id))
+        except (binascii.Error, ValueError, TypeError) as exc:
+            raise BadParameter("cursor: not a cursor this API handed out (take it from a `next` link)") from exc

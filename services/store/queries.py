@@ -15,7 +15,7 @@ from newsflow_schemas import Entity
 from newsflow_schemas.articles import EntityType
 
 from .core import entity_id
-from .paging import Cursor, as_utc
+from .paging import Cursor, NameCursor, as_utc
 from .tables import articles, entities, mentions, stories
 
 Order = Literal["stored", "published"]
@@ -50,8 +50,7 @@ class ArticleFilter:
 
 
 def summary(row: Any) -> dict[str, Any]:
-    data = dict(row._mapping)
-    data["url"] = data.pop("canonical_url") or data["url"]
+    data = dict(row._mapping)  # url and canonical_url mean what they mean in the article's document
     for key in ("published_at", "stored_at"):
         if data[key] is not None:
             data[key] = as_utc(data[key])
@@ -86,7 +85,7 @@ def list_articles(
     if order == "published":
         query = query.where(key.is_not(None))
     if after is not None:
-        at = _bindable(conn, after.at)
+        at = bindable(conn, after.at)
         query = query.where(or_(key < at, and_(key == at, articles.c.article_id > after.article_id)))
     rows = [summary(r) for r in conn.execute(query.order_by(key.desc(), articles.c.article_id).limit(limit + 1))]
     if len(rows) <= limit:
@@ -107,13 +106,13 @@ def _filtered(conn: Connection, query: Select[Any], where: ArticleFilter) -> Sel
     )
     for column, after, before in bounds:
         if after is not None:
-            query = query.where(column >= _bindable(conn, after))
+            query = query.where(column >= bindable(conn, after))
         if before is not None:
-            query = query.where(column < _bindable(conn, before))
+            query = query.where(column < bindable(conn, before))
     return query
 
 
-def _bindable(conn: Connection, moment: datetime) -> datetime:
+def bindable(conn: Connection, moment: datetime) -> datetime:
     # SQLite keeps datetimes as text without their offset, written in UTC: compare like with like.
     moment = as_utc(moment)
     return moment.replace(tzinfo=None) if conn.dialect.name == "sqlite" else moment
@@ -123,6 +122,37 @@ def entity_ids_named(name: str, entity_type: str | None) -> tuple[str, ...]:
     """The store's ids for a name (case and spacing ignored): of one type, or of every type."""
     types = [entity_type] if entity_type else list(get_args(EntityType))
     return tuple(entity_id(Entity(name=name, type=t, mentions=0)) for t in types)  # type: ignore[arg-type]
+
+
+def list_entities(
+    conn: Connection, entity_ids: tuple[str, ...] | None, entity_type: str | None, limit: int, after: NameCursor | None
+) -> tuple[list[dict[str, Any]], NameCursor | None]:
+    """Entities (among `entity_ids`, of `entity_type`, when given) by name, with how many articles name
+    each; one page and the cursor of the next."""
+    named_in = func.count(mentions.c.article_id)
+    query = (
+        select(entities.c.entity_id, entities.c.name, entities.c.type, named_in.label("articles"))
+        .join(mentions, mentions.c.entity_id == entities.c.entity_id, isouter=True)
+        .group_by(entities.c.entity_id, entities.c.name, entities.c.type)
+    )
+    if entity_ids is not None:
+        query = query.where(entities.c.entity_id.in_(entity_ids))
+    if entity_type is not None:
+        query = query.where(entities.c.type == entity_type)
+    if after is not None:
+        query = query.where(
+            or_(
+                entities.c.name > after.name,
+                and_(entities.c.name == after.name, entities.c.entity_id > after.entity_id),
+            )
+        )
+    rows = [
+        dict(r._mapping) for r in conn.execute(query.order_by(entities.c.name, entities.c.entity_id).limit(limit + 1))
+    ]
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], NameCursor(last["name"], last["entity_id"])
 
 
 def entities_by_id(conn: Connection, entity_ids: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -144,7 +174,7 @@ def list_stories(
     """Stories most recently added to first (of at least `min_articles`); the cursor's id is the story's."""
     query = select(stories).where(stories.c.article_count >= min_articles)
     if after is not None:
-        at = _bindable(conn, after.at)
+        at = bindable(conn, after.at)
         query = query.where(
             or_(stories.c.last_seen < at, and_(stories.c.last_seen == at, stories.c.story_id > after.article_id))
         )

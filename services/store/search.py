@@ -135,3 +135,23 @@ def marked(text: str) -> tuple[str, list[tuple[int, int]]]:
             plain.append(part)
             length += len(part)
     return "".join(plain), highlights
+
+
+def matches(conn: Connection, query: str, article_ids: list[str]) -> set[str]:
+    """Which of `article_ids` the query finds, with the same rules as search() (a webhook's `query`)."""
+    match = fts5_query(query)  # the same queries are refused on both databases
+    if not article_ids:
+        return set()
+    if conn.dialect.name == "postgresql":
+        vector = literal_column(f"articles.{POSTGRES_COLUMN}", TSVECTOR)
+        tsquery = func.websearch_to_tsquery(literal_column(f"'{POSTGRES_CONFIG}'"), query)
+        found = select(articles.c.article_id).where(vector.bool_op("@@")(tsquery))
+    else:
+        index = table(SQLITE_TABLE, column("rowid"))
+        fts = literal_column(SQLITE_TABLE, String)
+        found = (
+            select(articles.c.article_id)
+            .select_from(index.join(articles, literal_column("articles.rowid") == index.c.rowid))
+            .where(fts.op("MATCH")(match))
+        )
+    return set(conn.execute(found.where(articles.c.article_id.in_(article_ids))).scalars())

@@ -1,5 +1,5 @@
-"""The store's tables: articles, stories, a global entity table, the mentions linking them, and the
-near-duplicate band keys."""
+"""The store's tables: articles, stories, a global entity table, the mentions linking them, the
+near-duplicate band keys, and the webhook subscriptions with their deliveries."""
 
 from sqlalchemy import (
     JSON,
@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     true,
 )
 
@@ -54,7 +55,7 @@ articles = Table(
     Column("duplicate_of", String(64)),
     Column("ingested_at", DateTime(timezone=True)),
     Column("stored_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, index=True),  # GET /v1/events pages by it
 )
 
 entities = Table(
@@ -97,4 +98,41 @@ article_bands = Table(
     Column(
         "article_id", String(64), ForeignKey("articles.article_id", ondelete="CASCADE"), primary_key=True, index=True
     ),
+)
+
+# Webhook subscriptions (services/deliver): an endpoint, its signing secret and what it wants.
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("subscription_id", String(32), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("secret", Text, nullable=False),  # signs each POST (HMAC-SHA256); shown once, at creation
+    Column("filters", JSON, nullable=False),  # deliver/filters.py: Filters
+    Column("description", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per event and matching subscription: the deliver stage's outbox. `status` is pending (due at
+# next_attempt_at), delivered, or dead (the endpoint's dead-letter list, replayable).
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    # Keyed (and, on Citus, distributed) by subscription: an endpoint's deliveries live together.
+    Column(
+        "subscription_id",
+        String(32),
+        ForeignKey("subscriptions.subscription_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("delivery_id", String(32), primary_key=True),  # random; sent as X-Newsflow-Delivery
+    Column("article_id", String(64), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("payload", Text, nullable=False),  # the ArticleStored JSON, posted as it is
+    Column("status", String(16), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    UniqueConstraint("subscription_id", "article_id", "revision", name="uq_delivery_event"),
 )

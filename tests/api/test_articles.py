@@ -58,7 +58,7 @@ def test_published_order_leaves_out_undated_articles(client: TestClient) -> None
 
 
 def test_articles_by_entity_id_by_name_and_by_name_and_type(client: TestClient) -> None:
-    [person] = get(client, "/v1/entities", name="kazem  GHARIBABADI")  # any case and spacing
+    [person] = get(client, "/v1/entities", name="kazem  GHARIBABADI")["items"]  # any case and spacing
     assert (person["name"], person["type"], person["articles"]) == ("Kazem Gharibabadi", "PERSON", 2)
     by_id = get(client, f"/v1/entities/{person['entity_id']}/articles")
     assert ids(by_id) == ["weather", "letter"]
@@ -66,8 +66,27 @@ def test_articles_by_entity_id_by_name_and_by_name_and_type(client: TestClient) 
     assert ids(get(client, "/v1/articles", entity="Kazem Gharibabadi")) == ["weather", "letter"]
     assert ids(get(client, "/v1/articles", entity="Kazem Gharibabadi", entity_type="PERSON")) == ["weather", "letter"]
     assert ids(get(client, "/v1/articles", entity="Kazem Gharibabadi", entity_type="ORG")) == []
-    assert get(client, "/v1/entities", name="Nobody") == []
+    assert get(client, "/v1/entities", name="Nobody") == {"items": [], "next": None}
     assert client.get("/v1/entities/0000", headers=KEY).status_code == 404
+
+
+def test_entities_come_by_name_in_pages_linked_by_next(client: TestClient) -> None:
+    everything = get(client, "/v1/entities", limit=100)
+    assert everything["next"] is None
+    names = [(e["name"], e["entity_id"]) for e in everything["items"]]
+    assert names == sorted(names) and len(names) > 3
+    first = get(client, "/v1/entities", limit=2)
+    second = client.get(first["next"], headers=KEY).json()
+    assert [e["name"] for e in first["items"] + second["items"]] == [n for n, _ in names[:4]]
+    people = get(client, "/v1/entities", type="PERSON", limit=100)["items"]
+    assert people and {e["type"] for e in people} == {"PERSON"}
+    assert client.get("/v1/entities", params={"cursor": "bogus"}, headers=KEY).status_code == 422
+
+
+def test_list_items_carry_both_urls_as_the_document_does(client: TestClient) -> None:
+    for item in get(client, "/v1/articles", limit=10)["items"]:
+        document = get(client, f"/v1/articles/{item['article_id']}")["document"]
+        assert (item["url"], item["canonical_url"]) == (document["url"], document["canonical_url"])
 
 
 def test_articles_by_published_and_stored_time_range(client: TestClient) -> None:
@@ -121,10 +140,11 @@ def test_missing_or_wrong_key_is_401_with_a_clear_message(client: TestClient) ->
     assert client.get("/healthz").json() == {"status": "ok"}  # probes need no key
 
 
-def test_there_are_no_write_endpoints(client: TestClient) -> None:
+def test_the_only_writes_are_webhook_subscriptions(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    methods = {method for path in spec["paths"].values() for method in path}
-    assert methods == {"get"}
+    writes = {path for path, item in spec["paths"].items() if set(item) - {"get"}}
+    assert writes == {"/v1/subscriptions", "/v1/subscriptions/{subscription_id}",
+                      "/v1/subscriptions/{subscription_id}/dead-letters:replay"}  # fmt: skip
     assert client.post("/v1/articles", json={"text": "x"}, headers=KEY).status_code == 405
     assert client.delete("/v1/articles/letter", headers=KEY).status_code == 405
 
@@ -141,9 +161,28 @@ def test_openapi_documents_every_endpoint_and_the_key(client: TestClient) -> Non
         "/v1/stories",
         "/v1/stories/{story_id}",
         "/v1/status",
+        "/v1/events",
+        "/v1/subscriptions",
+        "/v1/subscriptions/{subscription_id}",
+        "/v1/subscriptions/{subscription_id}/dead-letters",
+        "/v1/subscriptions/{subscription_id}/dead-letters:replay",
         "/healthz",
     } == set(spec["paths"])
     assert spec["components"]["securitySchemes"]["APIKeyHeader"]["name"] == "X-API-Key"
     assert "401" in spec["paths"]["/v1/articles"]["get"]["responses"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+def test_the_docs_page_loads_nothing_from_another_host(client: TestClient) -> None:
+    import re
+
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        assets = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r"url: '([^']+)'", html)
+        assert assets, page
+        assert not [a for a in assets if a.startswith(("http:", "https:", "//"))], (page, assets)
+        for asset in assets:
+            if asset.endswith((".js", ".css")):
+                response = client.get(asset)
+                assert response.status_code == 200 and len(response.content) > 10_000, asset

@@ -80,6 +80,10 @@ def server(stored: tuple[str, list[EnrichedArticle]], redis_url: str, stream_pre
     client.xgroup_create(settings.stream_raw, "parse", id="0")
     client.xreadgroup("parse", "parse-7", {settings.stream_raw: ">"}, count=1)  # 1 pending, 3 unread
     client.xadd(settings.stream_dlq, {"n": 0})
+    client.xadd(settings.stream_stored, {"n": 0})
+    client.xgroup_create(settings.stream_stored, "deliver", id="$")  # the pipeline's own: not downstream
+    client.xgroup_create(settings.stream_stored, "crm", id="0")  # a subscriber, one event in hand
+    client.xreadgroup("crm", "crm-1", {settings.stream_stored: ">"}, count=1)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -108,12 +112,17 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("SE_OFFLINE", "true")  # selenium must not try to download a browser or driver
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,1200"):
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
     driver.set_page_load_timeout(30)
     yield driver
     driver.quit()
+
+
+def settings_stream(driver: Any) -> str:
+    """The stored stream's name as the page shows it in the deliver stage's row."""
+    return text_of(driver, '#stages tr[data-stage="deliver"] td:nth-child(2)')
 
 
 def text_of(driver: Any, selector: str) -> str:
@@ -132,6 +141,26 @@ def test_status_page_shows_numbers_articles_and_an_article_with_highlighted_enti
     browser.find_element(By.ID, "key-input").send_keys(KEY + "\n")
 
     wait.until(lambda d: text_of(d, "#stored-total") == "3")
+    # Before an article is picked the page uses the whole width (1280 px window), and the pipeline table
+    # shows every stage on one line each, its stream names whole, with no sideways scrolling.
+    viewport = browser.execute_script("return document.documentElement.clientWidth")
+    for box in ("status", "latest"):
+        assert browser.find_element(By.ID, box).size["width"] > 0.9 * viewport, box
+    stages = [r.get_attribute("data-stage") for r in browser.find_elements(By.CSS_SELECTOR, "#stages tr")]
+    assert stages == ["parse", "enrich", "store", "deliver"]
+    for table in ("stage-table", "group-table"):
+        assert browser.execute_script(
+            f"const t = document.getElementById('{table}'); return t.scrollWidth <= t.parentElement.clientWidth"
+        )
+    heights = browser.execute_script(
+        "return [...document.querySelectorAll('#stages tr')]"
+        ".map(r => [r.cells[0].offsetHeight, r.cells[1].offsetHeight])"
+    )
+    assert all(name == stream for name, stream in heights), heights  # no stream name broken onto two lines
+    crm = browser.find_element(By.CSS_SELECTOR, '#groups tr[data-group="crm"]')
+    cells = [td.text for td in crm.find_elements(By.TAG_NAME, "td")]
+    assert cells[:4] == ["crm", settings_stream(browser), "1", "0"] and cells[6] == "reading"
+    assert not browser.find_elements(By.CSS_SELECTOR, '#groups tr[data-group="deliver"]')
     parse_row = browser.find_element(By.CSS_SELECTOR, '#stages tr[data-stage="parse"]')
     cells = [td.text for td in parse_row.find_elements(By.TAG_NAME, "td")]
     assert cells[2:] == ["4", "1", "4", "0", "1"]  # length, pending, backlog, done/min, consumers
@@ -140,6 +169,9 @@ def test_status_page_shows_numbers_articles_and_an_article_with_highlighted_enti
 
     # The latest articles, the hostile title among them as text: its script never ran.
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#articles li")) == 3)
+    for seed in stored[1]:  # a wire's byline is its agency, not the file or scraper it came from
+        meta = text_of(browser, f'#articles li[data-article-id="{seed.article_id}"] .muted')
+        assert meta.startswith(f"{seed.agency} · ") and "seed" not in meta, meta
     hostile = browser.find_element(By.CSS_SELECTOR, '#articles li[data-article-id="hostile"] a')
     assert hostile.text == HOSTILE_TITLE
     assert browser.execute_script("return window.pwned") is None
@@ -154,6 +186,15 @@ def test_status_page_shows_numbers_articles_and_an_article_with_highlighted_enti
             in [m.text for m in d.find_elements(By.CSS_SELECTOR, "#article-body mark.entity.PERSON")]
         )
     )
+    legend = browser.find_element(By.ID, "legend")
+    assert legend.is_displayed()
+    assert [c.get_attribute("class") for c in legend.find_elements(By.CSS_SELECTOR, ".chip")] == [
+        "chip PERSON", "chip ORG", "chip GPE", "chip other"]  # fmt: skip
+    colour = "return getComputedStyle(arguments[0]).backgroundColor"
+    person_mark = browser.find_element(By.CSS_SELECTOR, "#article-body mark.entity.PERSON")
+    assert browser.execute_script(colour, person_mark) == browser.execute_script(
+        colour, legend.find_element(By.CSS_SELECTOR, ".chip.PERSON"))  # fmt: skip
+    assert [q.text for q in legend.find_elements(By.CSS_SELECTOR, ".quote")] == ["“direct quote”", "reported speech"]
     body_text = text_of(browser, "#article-body")
     assert body_text.replace("\n", "") == letter.body.replace("\n", "")  # highlighting changed no character
     wait.until(lambda d: other.article_id in d.find_element(By.ID, "article-story").get_attribute("innerHTML"))

@@ -28,7 +28,7 @@ EXPECTED = {
     "articles.raw": ("RawArticle", True),
     "articles.parsed": ("ParsedArticle", True),
     "articles.enriched": ("EnrichedArticle", True),
-    "articles.stored": ("ArticleStored", False),
+    "articles.stored": ("ArticleStored", True),  # the deliver stage's input
     "articles.dlq": ("DeadLetter", False),
 }
 
@@ -97,6 +97,13 @@ def test_every_stream_has_its_model(committed: dict[str, Any], address: str) -> 
     actions = {op["action"] for op in operations}
     assert "send" in actions, f"nobody publishes {address}"
     assert ("receive" in actions) == read_by_a_stage
+
+
+def test_the_stored_event_has_its_example(committed: dict[str, Any]) -> None:
+    from newsflow_schemas.events import STORED_EXAMPLE
+
+    messages = [m for name, m in committed["components"]["messages"].items() if name.startswith("articles.stored:")]
+    assert messages and all(m["examples"] == [{"name": "ArticleStored 1", "payload": STORED_EXAMPLE}] for m in messages)
 
 
 def test_server_has_no_credentials_or_process_names(committed: dict[str, Any]) -> None:

@@ -57,3 +57,38 @@ def test_recent_entries_are_kept_for_the_retention_time(redis_url: str, stream_p
 
     assert trim(redis_url, stream, retention_s=3600) == 0
     assert trim(redis_url, stream, retention_s=0) == 1
+
+
+def trim_with_stale(redis_url: str, stream: str, stale_after_s: float) -> int:
+    async def run() -> int:
+        client = aioredis.Redis.from_url(redis_url)
+        try:
+            return await trim_stream(client, stream, 0, stale_after_s, frozenset({"deliver"}))
+        finally:
+            await client.aclose()
+
+    return asyncio.run(run())
+
+
+def test_a_stale_downstream_group_no_longer_holds_back_trimming(redis_url: str, stream_prefix: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    stream = f"{stream_prefix}.stored"
+    ids = [client.xadd(stream, {"n": i}) for i in range(4)]
+    client.xgroup_create(stream, "deliver", id="$")  # the pipeline's own group: has read everything
+    client.xgroup_create(stream, "abandoned", id="0")
+    client.xreadgroup("abandoned", "gone-1", {stream: ">"}, count=1)  # one pending, three unread
+    time.sleep(1.2)
+
+    assert trim_with_stale(redis_url, stream, stale_after_s=3600) == 0  # idle 1 s: still waited for
+    assert trim_with_stale(redis_url, stream, stale_after_s=1) == len(ids)  # idle past 1 s: stale
+    assert client.xlen(stream) == 0
+
+
+def test_the_pipelines_own_group_is_never_stale(redis_url: str, stream_prefix: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    stream = f"{stream_prefix}.stored"
+    client.xadd(stream, {"n": 0})
+    client.xgroup_create(stream, "deliver", id="0")  # a stage's group, behind and idle
+    time.sleep(1.2)
+
+    assert trim_with_stale(redis_url, stream, stale_after_s=1) == 0

@@ -55,7 +55,9 @@ def test_a_deployment_per_stage_and_the_api_with_probes_resources_config_and_sec
 ) -> None:
     deployments = by_kind(rendered, "Deployment")
     configs, secrets = by_kind(rendered, "ConfigMap"), by_kind(rendered, "Secret")
-    assert set(deployments) == {f"newsflow-{s}" for s in ("ingest", "parse", "enrich", "store", "api")}
+    from services.common.pipeline import STAGE_NAMES
+
+    assert set(deployments) == {f"newsflow-{s}" for s in (*STAGE_NAMES, "api")}  # every stage of the table
     for name, deployment in deployments.items():
         [container] = deployment["spec"]["template"]["spec"]["containers"]
         component = name.removeprefix("newsflow-")
@@ -129,7 +131,9 @@ def test_compose_runs_redis_with_aof_postgres_the_four_workers_and_the_api() -> 
     redis_command = services["redis"]["command"]
     assert redis_command[redis_command.index("--appendonly") + 1] == "yes"
     assert redis_command[redis_command.index("--maxmemory-policy") + 1] == "noeviction"
-    for stage in ("ingest", "parse", "enrich", "store"):
+    from services.common.pipeline import STAGE_NAMES
+
+    for stage in STAGE_NAMES:
         assert services[stage]["command"] == ["worker", stage]
         assert services[stage]["healthcheck"]["test"]
     assert services["enrich"]["scale"] == 2

@@ -22,9 +22,34 @@ def test_status_counts_length_pending_backlog_consumers_and_output_rate(redis_ur
 
     status = pipeline_status(client, settings, now=time.time())
 
-    parse, enrich, store = status.stages
+    parse, enrich, store, deliver = status.stages
     assert (parse.length, parse.pending, parse.backlog, parse.done_last_minute) == (5, 2, 5, 1)
     assert [(c.name, c.pending) for c in parse.consumers] == [("worker-1", 2)]
     assert (enrich.length, enrich.backlog, enrich.consumers) == (1, None, [])  # no enrich group yet
     assert (store.length, store.backlog) == (0, None)
+    assert (deliver.stream, deliver.backlog) == (settings.stream_stored, None)
     assert status.dlq == 1
+    assert status.downstream == []  # only the pipeline's own groups
+
+
+def test_downstream_groups_show_pending_lag_idle_and_staleness(redis_url: str, stream_prefix: str) -> None:
+    settings = Settings(redis_url=redis_url, stale_group_s=3600, **stream_names(stream_prefix))
+    client = redis.Redis.from_url(redis_url)
+    stored = settings.stream_stored
+    for n in range(5):
+        client.xadd(stored, {"n": n})
+    client.xgroup_create(stored, "deliver", id="$")  # the pipeline's own: not downstream
+    client.xgroup_create(stored, "crm", id="0")
+    client.xreadgroup("crm", "crm-1", {stored: ">"}, count=3)  # 3 pending, 2 unread
+    client.xgroup_create(stored, "archive", id="0")  # created, never read: no consumer
+
+    groups = {g.group: g for g in pipeline_status(client, settings, now=time.time()).downstream}
+
+    assert set(groups) == {"crm", "archive"}
+    crm = groups["crm"]
+    assert (crm.stream, crm.pending, crm.lag, crm.consumers, crm.stale) == (stored, 3, 2, 1, False)
+    assert crm.idle_s is not None and crm.idle_s < 5
+    archive = groups["archive"]
+    assert (archive.pending, archive.lag, archive.idle_s, archive.stale) == (0, 5, None, True)  # nobody reads it
+    later = pipeline_status(client, settings, now=time.time() + 7200).downstream
+    assert {g.group: g.stale for g in later} == {"crm": False, "archive": True}  # consumers' idle is Redis's own

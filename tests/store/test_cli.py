@@ -73,3 +73,20 @@ def test_articles_show_names_the_story_and_the_original(stored) -> None:
     as_json = json.loads(CliRunner().invoke(app, ["articles", "show", "seed-003", "--json"]).output)
     assert as_json["story_id"] == stored["seed-000"]
     assert as_json["duplicate_of"] is None
+
+
+def test_articles_show_json_and_list_json_are_what_the_query_api_answers(stored, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+    from pydantic import SecretStr
+
+    from services.api.app import create_app
+    from services.common.settings import Settings
+
+    settings = Settings(database_url=os.environ["NEWSFLOW_DATABASE_URL"], api_keys=[SecretStr("k")])
+    with TestClient(create_app(settings)) as client:
+        api_article = client.get("/v1/articles/seed-003", headers={"X-API-Key": "k"}).json()
+        api_list = client.get("/v1/articles", params={"limit": 3}, headers={"X-API-Key": "k"}).json()["items"]
+    cli_article = json.loads(CliRunner().invoke(app, ["articles", "show", "seed-003", "--json"]).output)
+    listed = CliRunner().invoke(app, ["articles", "list", "--json", "--limit", "3"]).output.splitlines()
+    assert cli_article == api_article  # one shape: the article and its whole document, times alike
+    assert [json.loads(line) for line in listed] == api_list

@@ -15,6 +15,7 @@ from services.store.repository import Store, database_engine
 from services.store.tables import article_bands, stories
 
 from .conftest import WEWORK, dev_page
+from .older import forget_migrations
 
 NOW = datetime(2026, 9, 8, 12, 0, tzinfo=UTC)
 
@@ -173,7 +174,7 @@ def test_a_database_from_before_stories_gets_them(
     Store(engine).create_schema()
     Store(engine).save(to_rows(seed_000, NOW))
     with engine.begin() as conn:  # back to the tables of schema 1.1, with the stories table of 1.2's first cut
-        conn.exec_driver_sql("DROP TABLE alembic_version")  # made before migrations
+        forget_migrations(conn)
         conn.exec_driver_sql("DROP TABLE article_bands")
         conn.exec_driver_sql("DELETE FROM stories")
         for column in ("terms", "dated"):

@@ -12,6 +12,8 @@ from services.store.core import to_rows
 from services.store.repository import Store, database_engine
 from services.store.tables import entities, mentions
 
+from .older import forget_migrations
+
 NOW = datetime(2024, 9, 8, 12, 0, tzinfo=UTC)
 
 
@@ -50,7 +52,7 @@ def test_a_database_from_an_older_release_gets_the_new_columns(tmp_path) -> None
     old.create_schema()
     old.save(to_rows(article(), NOW))
     with engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE alembic_version")  # made before migrations
+        forget_migrations(conn)
         conn.exec_driver_sql("DROP INDEX ix_articles_story_id")
         for column in ("announced_revision", "story_id", "duplicate_of"):
             conn.exec_driver_sql(f"ALTER TABLE articles DROP COLUMN {column}")

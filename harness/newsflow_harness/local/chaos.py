@@ -261,7 +261,9 @@ class Chaos:
         letters = list(read_stream(client, self.settings.stream_dlq, DeadLetter))
         # Stages whose output is one entry per article (the last one announces only changes).
         outputs = {
-            spec.name: spec.output_stream(self.settings) for spec in STREAM_STAGES if not spec.writes_output_itself
+            spec.name: spec.output_stream(self.settings)
+            for spec in STREAM_STAGES
+            if spec.writes_stream and not spec.writes_output_itself
         }
         added = {stage: sum(entries_added(client, s) for s in self._partitions(stream))
                  for stage, stream in outputs.items()}  # fmt: skip

@@ -17,7 +17,7 @@ from newsflow_schemas import ArticleStored, DeadLetter
 from services.common.broker import redis_answers
 from services.common.connection import SyncRedis, sync_client
 from services.common.partitions import partition_streams
-from services.common.pipeline import STREAM_STAGES
+from services.common.pipeline import STORED, STREAM_STAGES, producer
 from services.common.settings import Settings
 from services.common.streamread import Model, backlog_of, entries_added, last_entry_id, read_stream
 from services.ingest.client import IngestClient, SubmitReport
@@ -28,7 +28,10 @@ from services.store.repository import database_engine
 from .servers import LocalServer, free_port, start_redis
 from .workers import Workers
 
-FIRST, BEFORE_LAST, LAST = STREAM_STAGES[0], STREAM_STAGES[-2], STREAM_STAGES[-1]
+# The stages whose outputs mark progress: the first, the store (it announces only changes) and the one
+# before it. Stages downstream of the store (deliver) do not hold the job back.
+FIRST, LAST = STREAM_STAGES[0], producer(STORED)
+BEFORE_LAST = next(spec for spec in STREAM_STAGES if spec.output is LAST.input)
 
 
 class JobTimeout(RuntimeError):
@@ -45,7 +48,11 @@ class Marks:
 
 def _streams(settings: Settings) -> dict[str, list[str]]:
     """Each stream stage's output (every partition), by stage name; and the dead letters."""
-    outputs = {spec.name: partition_streams(spec.output_stream(settings), settings) for spec in STREAM_STAGES}
+    outputs = {
+        spec.name: partition_streams(spec.output_stream(settings), settings)
+        for spec in STREAM_STAGES
+        if spec.writes_stream
+    }
     return {**outputs, "dlq": [settings.stream_dlq]}
 
 

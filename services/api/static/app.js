@@ -83,9 +83,46 @@ async function showStatus() {
       ),
     ),
   );
+  $("groups").replaceChildren(
+    ...(status.downstream.length
+      ? status.downstream.map((group) =>
+          el(
+            "tr",
+            { "data-group": group.group },
+            el("td", {}, group.group),
+            el("td", {}, group.stream),
+            el("td", { class: "pending" }, String(group.pending)),
+            el("td", { class: "lag" }, group.lag === null ? "?" : String(group.lag)),
+            el("td", { class: "idle" }, group.idle_s === null ? "never read" : duration(group.idle_s)),
+            el("td", { class: "consumers" }, String(group.consumers)),
+            el("td", { class: group.stale ? "state stale" : "state" }, group.stale ? "stale: not holding trimming" : "reading"),
+          ),
+        )
+      : [el("tr", {}, el("td", { colspan: "7", class: "muted" }, "No subscriber groups yet."))]),
+  );
   $("stored-total").textContent = String(status.stored_articles);
   $("stored-minute").textContent = String(status.stored_last_minute);
   $("dlq").textContent = String(status.dlq);
+}
+
+function duration(seconds) {
+  for (const [unit, size] of [["d", 86400], ["h", 3600], ["min", 60]]) {
+    if (seconds >= size) return `${(seconds / size).toFixed(1)} ${unit}`;
+  }
+  return `${Math.round(seconds)} s`;
+}
+
+// Who the article is from: a wire's agency, else the site, else the source a scraper named (a local
+// file path says nothing to a reader, and is left out).
+function byline(item) {
+  const source = item.source && !/^file:/.test(item.source) ? item.source : null;
+  let host = null;
+  try {
+    host = item.url ? new URL(item.url).hostname : null;
+  } catch (error) {
+    host = null;
+  }
+  return item.agency_name || item.agency || item.site_name || host || source;
 }
 
 function untitled(lead) {
@@ -99,7 +136,7 @@ function articleLink(item) {
 
 function listItem(item, extra) {
   const when = item.published_at || item.stored_at;
-  const meta = [item.site_name || item.source, when && new Date(when).toLocaleString()].filter(Boolean).join(" · ");
+  const meta = [byline(item), when && new Date(when).toLocaleString()].filter(Boolean).join(" · ");
   const li = el("li", { "data-article-id": item.article_id }, articleLink(item), " ", el("span", { class: "muted" }, meta));
   if (extra) li.append(extra);
   if (location.hash === "#/articles/" + encodeURIComponent(item.article_id)) li.classList.add("current");
@@ -177,7 +214,8 @@ function annotatedBody(body, entities, quotes) {
   let at = 0;
   for (const quote of quoted) {
     appendEntities(container, chars, at, quote.start, mentions);
-    const span = el("span", { class: "quote", title: quote.speaker ? "said by " + quote.speaker : "quote" });
+    const kind = quote.kind === "indirect" ? "indirect" : "direct";
+    const span = el("span", { class: "quote " + kind, title: quote.speaker ? "said by " + quote.speaker : "quote" });
     appendEntities(span, chars, quote.start, quote.end, mentions);
     container.append(span);
     at = quote.end;
@@ -194,11 +232,12 @@ async function showArticle(articleId) {
   const found = await api("/v1/articles/" + encodeURIComponent(articleId));
   const doc = found.document;
   $("article").hidden = false;
+  $("main").classList.add("reading");
   $("article-title").textContent = doc.title || untitled(doc.body);
   const meta = $("article-meta");
   meta.replaceChildren(
-    [doc.site_name || doc.source, doc.agency, doc.published_at && new Date(doc.published_at).toLocaleString(),
-     doc.detected_language || doc.language, `${doc.word_count} words`].filter(Boolean).join(" · "),
+    [byline(doc), doc.published_at && new Date(doc.published_at).toLocaleString(),
+     doc.language || doc.detected_language, `${doc.word_count} words`].filter(Boolean).join(" · "),
   );
   const url = safeUrl(doc.canonical_url || doc.url);
   if (url) meta.append(" · ", el("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, "original"));
@@ -244,6 +283,7 @@ async function route() {
   const match = location.hash.match(/^#\/articles\/(.+)$/);
   if (!match) {
     $("article").hidden = true;
+    $("main").classList.remove("reading");
     return;
   }
   try {
@@ -251,6 +291,7 @@ async function route() {
   } catch (error) {
     if (error instanceof Unauthorised) return askForKey(error.message);
     $("article").hidden = false;
+    $("main").classList.add("reading");
     $("article-title").textContent = error.message;
   }
 }

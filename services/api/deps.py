@@ -1,0 +1,63 @@
+"""What the query API's routers share: the state of the app, the key check, a database connection per
+request, the paging parameters and the next-page link."""
+
+# No `from __future__ import annotations`: FastAPI reads these annotations when routes are registered.
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Query, Request, Security
+from fastapi.security import APIKeyHeader
+from sqlalchemy import Connection, Engine
+
+from services.common.apikeys import API_KEY_HEADER, KeyRing, presented_key
+from services.common.connection import SyncRedis
+from services.common.settings import ApiSettings
+from services.store.paging import MAX_LIMIT
+
+from . import models
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page, at most {MAX_LIMIT}.")]
+CursorParam = Annotated[str | None, Query(description="From the previous page's `next` link.")]
+Since = Annotated[datetime | None, Query(description="ISO 8601; inclusive. Without an offset: UTC.")]
+Until = Annotated[datetime | None, Query(description="ISO 8601; exclusive. Without an offset: UTC.")]
+
+
+@dataclass
+class Api:
+    """What the routes share: settings, the database, the Redis client for status, the keys."""
+
+    settings: ApiSettings
+    engine: Engine
+    redis: SyncRedis
+    keys: KeyRing
+
+
+def _api(request: Request) -> Api:
+    return request.app.state.api  # type: ignore[no-any-return]
+
+
+_key_scheme = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="A key the API accepts.")
+
+
+def require_key(request: Request, _key: Annotated[str | None, Security(_key_scheme)]) -> None:
+    if not _api(request).keys.accepts(presented_key(request.headers)):
+        raise HTTPException(401, f"missing or wrong API key: send it in the {API_KEY_HEADER} header")
+
+
+def connection(request: Request) -> Iterator[Connection]:
+    with _api(request).engine.connect() as conn:
+        yield conn
+
+
+Db = Annotated[Connection, Depends(connection)]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": models.Problem, "description": "No API key, or not one this API accepts."},
+    422: {"description": "A parameter the API cannot use; `detail` says which and why."},
+}
+
+
+def _link(request: Request, **params: Any) -> str:
+    """The request's own path and query with `params` replaced: the next page's address."""
+    return f"{request.url.path}?{request.url.include_query_params(**params).query}"

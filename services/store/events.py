@@ -1,0 +1,60 @@
+"""The store's articles as ArticleStored events, oldest change first: what a subscriber backfills from
+when the stream no longer holds the events it missed (GET /v1/events, newsflow_subscriber)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import Connection, and_, or_, select
+
+from newsflow_schemas import ArticleStored, EnrichedArticle
+
+from .core import stored_event
+from .paging import Cursor, as_utc
+from .queries import bindable
+from .tables import articles
+
+
+def changed_between(
+    conn: Connection,
+    after: datetime | None,
+    before: datetime | None,
+    limit: int,
+    cursor: Cursor | None,
+    api_url: str,
+) -> tuple[list[ArticleStored], Cursor | None]:
+    """The event of each article's current revision, for articles whose latest change (updated_at) lies
+    in [after, before), oldest first; and the cursor of the next page. An article changed again later
+    is given once, at its current revision (the event of that later change is in the stream)."""
+    key = articles.c.updated_at
+    query = select(
+        articles.c.article_id,
+        articles.c.revision,
+        articles.c.story_id,
+        articles.c.duplicate_of,
+        articles.c.updated_at,
+        articles.c.document,
+    )
+    if after is not None:
+        query = query.where(key >= bindable(conn, after))
+    if before is not None:
+        query = query.where(key < bindable(conn, before))
+    if cursor is not None:
+        at = bindable(conn, cursor.at)
+        query = query.where(or_(key > at, and_(key == at, articles.c.article_id > cursor.article_id)))
+    rows = list(conn.execute(query.order_by(key, articles.c.article_id).limit(limit + 1)))
+    events = [_event(row, api_url) for row in rows[:limit]]
+    if len(rows) <= limit:
+        return events, None
+    last = rows[limit - 1]
+    return events, Cursor(as_utc(last.updated_at), last.article_id)
+
+
+def _event(row: object, api_url: str) -> ArticleStored:
+    data = row._mapping  # type: ignore[attr-defined]
+    article = EnrichedArticle.model_validate(data["document"])
+    change: Literal["created", "updated"] = "created" if data["revision"] == 1 else "updated"
+    return stored_event(
+        article, change, as_utc(data["updated_at"]), data["revision"], data["story_id"], data["duplicate_of"], api_url
+    )
