@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 
 help:
 	@echo "make install   create $(VENV) and install newsflow with its dev tools"
-	@echo "make run       the main job: ingest $(CORPUS)/seeds and extraction-dev/html through all four stages"
+	@echo "make run       the main job: ingest $(CORPUS)/seeds and extraction-dev/html through every stage"
 	@echo "make test      all tests (real Redis and PostgreSQL: started locally when none is configured)"
 	@echo "make lint      ruff and mypy"
 	@echo "make browser   install Debian's chromium + chromium-driver for the web page test (root, apt-get)"

@@ -35,7 +35,7 @@ def run(
     paths: Paths,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the pipeline to finish.")] = 900,
 ) -> None:
-    """The main job: start what is missing, run the four workers, ingest PATHS, wait until stored, summarise."""
+    """The main job: start what is missing, run the workers, ingest PATHS, wait until stored, summarise."""
     from .local.job import run_job
 
     sys.exit(run_job(paths, Settings(), Console(), timeout=timeout))

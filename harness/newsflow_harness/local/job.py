@@ -1,4 +1,4 @@
-"""The main job on one machine: servers, four workers, ingest a folder, wait until stored, summarise."""
+"""The main job on one machine: servers, the workers, ingest a folder, wait until stored, summarise."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from newsflow_schemas import ArticleStored, DeadLetter
 from services.common.broker import redis_answers
 from services.common.connection import SyncRedis, sync_client
 from services.common.partitions import partition_streams
-from services.common.pipeline import STORED, STREAM_STAGES, producer
+from services.common.pipeline import STAGE_NAMES, STORED, STREAM_STAGES, producer
 from services.common.settings import Settings
 from services.common.streamread import Model, backlog_of, entries_added, last_entry_id, read_stream
 from services.ingest.client import IngestClient, SubmitReport
@@ -92,7 +92,7 @@ def run_job(paths: list[Path], settings: Settings, console: Console, timeout: fl
         settings = settings.model_copy(update={"ingest_port": free_port()})
     workers = Workers(settings, Path("data/logs"))
     try:
-        with console.status("Starting the four workers (ingest, parse, enrich, store)..."):
+        with console.status(f"Starting the workers ({', '.join(STAGE_NAMES)})..."):
             workers.start_all()
         console.print(f"Workers running; logs in {workers.log_dir}/")
         client = sync_client(settings)
