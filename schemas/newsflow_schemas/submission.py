@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from .base import UtcDatetime
 
 
 class ArticleSubmission(BaseModel):
@@ -19,10 +19,10 @@ class ArticleSubmission(BaseModel):
     text: str | None = Field(default=None, description="Plain text, e.g. an agency wire.")
     url: str | None = Field(default=None, max_length=4096)
     source: str | None = Field(default=None, max_length=512)
-    fetched_at: datetime | None = None
+    fetched_at: UtcDatetime | None = None
     title: str | None = Field(default=None, max_length=2048)
     authors: list[str] = Field(default_factory=list, max_length=100)
-    published_at: datetime | None = None
+    published_at: UtcDatetime | None = None
     language: str | None = Field(default=None, max_length=35)
     description: str | None = Field(default=None, max_length=10_000, description="The scraper's summary or lede.")
     image_url: str | None = Field(default=None, max_length=4096, description="The lead image the scraper found.")

@@ -166,3 +166,14 @@ def test_json_lines_batch_with_no_good_line_is_422_naming_the_lines(client: Test
     assert response.json()["detail"].startswith("no line was accepted: line 1: the article has no content")
     assert "line 2: line is not a JSON object" in response.json()["detail"]
     assert raw_entries(settings) == []
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+@pytest.mark.parametrize("field", ["published_at", "fetched_at"])
+def test_a_date_that_cannot_be_converted_to_utc_is_a_422(
+    client: TestClient, settings: Settings, field: str, moment: str
+) -> None:
+    response = client.post("/v1/articles", json={"text": "TEHRAN - x", field: moment}, headers=KEY)
+    assert response.status_code == 422
+    assert field in response.json()["detail"] and "UTC" in response.json()["detail"]
+    assert raw_entries(settings) == []

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from newsflow_schemas import ArticleStored, EnrichedArticle
+from services.common.errors import RejectedInput
 from services.store.app import store_batch
 from services.store.core import ArticleRows
 from services.store.repository import Saved, Store, database_engine
@@ -116,4 +118,22 @@ def test_an_article_whose_statement_fails_stays_pending_alone(sqlite_store: Stor
     assert outcomes[0] is None and outcomes[2] is None
     assert isinstance(outcomes[1], Exception)  # left pending for a retry, alone
     assert [e.article_id for e in poison_rows_fail.events] == ["a1", "a2"]
+    assert stored_ids(sqlite_store) == ["a1", "a2"]
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5))),
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-5))),
+    ],
+)
+def test_a_date_beyond_utc_fails_only_its_own_article(sqlite_store: Store, moment: datetime) -> None:
+    # Written straight to the stream (ingest refuses it): model_copy skips the schema's check.
+    poison = article("a3").model_copy(update={"published_at": moment})
+    recorder = Recorder(sqlite_store)
+    outcomes = run([BATCH[0], poison, BATCH[1]], recorder)
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], RejectedInput)  # no retry can fix it: dead-lettered at once
+    assert [e.article_id for e in recorder.events] == ["a1", "a2"]
     assert stored_ids(sqlite_store) == ["a1", "a2"]
