@@ -77,7 +77,7 @@ class IngestSettings(RedisSettings):
     ingest_port: int = 8000
     ingest_api_keys: list[SecretStr] = Field(
         default_factory=lambda: [SecretStr("dev-key")],
-        description="Plain keys, for development; in production set only ingest_api_key_digests.",
+        description="Plain keys, for development: ignored once digests are set; dev-key only on loopback.",
     )
     ingest_api_key_digests: _DIGESTS = Field(
         default_factory=list, description="SHA-256 hex digests of the accepted keys (`newsflow apikey new`)."
@@ -111,7 +111,7 @@ class ApiSettings(StoreSettings):
     api_port: int = 8001
     api_keys: list[SecretStr] = Field(
         default_factory=lambda: [SecretStr("dev-key")],
-        description="Query API plain keys, for development; in production set only api_key_digests.",
+        description="Query API plain keys, for development: ignored once digests are set; dev-key only on loopback.",
     )
     api_key_digests: _DIGESTS = Field(
         default_factory=list, description="SHA-256 hex digests of the keys the query API accepts."

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from newsflow_schemas import Accepted, AcceptedArticle, ArticleSubmission, RawArticle, RejectedLine
-from services.common.apikeys import KeyRing, presented_key
+from services.common.apikeys import KeyRing, dev_key_problem, presented_key
 from services.common.connection import REDIS_ERRORS, AsyncRedis, async_client
 from services.common.envelope import add_all
 from services.common.errors import RejectedInput
@@ -214,4 +214,9 @@ def serve(settings: IngestSettings) -> None:
     """The ingest stage's worker: the HTTP API until SIGINT/SIGTERM (what `newsflow worker ingest` runs)."""
     import uvicorn
 
+    problem = dev_key_problem(
+        settings.ingest_host, settings.ingest_api_key_digests, settings.ingest_api_keys, "NEWSFLOW_INGEST"
+    )
+    if problem:
+        raise SystemExit(problem)
     uvicorn.run(create_app(settings), host=settings.ingest_host, port=settings.ingest_port, log_config=None)

@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from services.api.app import create_app
+from services.common.apikeys import key_digest
+from services.common.settings import Settings
+from services.store.repository import Store
 
 from .conftest import KEY
 from .stories import HOSTILE_TITLE, LETTER
@@ -186,3 +192,12 @@ def test_the_docs_page_loads_nothing_from_another_host(client: TestClient) -> No
             if asset.endswith((".js", ".css")):
                 response = client.get(asset)
                 assert response.status_code == 200 and len(response.content) > 10_000, asset
+
+
+def test_the_dev_key_is_refused_once_digests_are_set(store: Store, settings: Settings) -> None:
+    with_digests = settings.model_copy(
+        update={"api_keys": [SecretStr("dev-key")], "api_key_digests": [key_digest("nf_q1")]}
+    )
+    with TestClient(create_app(with_digests)) as api:
+        assert api.get("/v1/articles", headers={"X-API-Key": "dev-key"}).status_code == 401
+        assert api.get("/v1/articles", headers={"X-API-Key": "nf_q1"}).status_code == 200

@@ -177,3 +177,11 @@ def test_a_date_that_cannot_be_converted_to_utc_is_a_422(
     assert response.status_code == 422
     assert field in response.json()["detail"] and "UTC" in response.json()["detail"]
     assert raw_entries(settings) == []
+
+
+def test_the_dev_key_is_refused_once_digests_are_set(settings: Settings) -> None:
+    defaults = settings.model_copy(update={"ingest_api_keys": Settings().ingest_api_keys})  # ["dev-key"]
+    with_digests = defaults.model_copy(update={"ingest_api_key_digests": [key_digest("nf_k1")]})
+    with TestClient(create_app(with_digests)) as api:
+        assert api.post("/v1/articles", json={"text": "x"}, headers={"X-API-Key": "dev-key"}).status_code == 401
+        assert api.post("/v1/articles", json={"text": "x"}, headers={"X-API-Key": "nf_k1"}).status_code == 202
