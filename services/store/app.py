@@ -44,9 +44,7 @@ def build(settings: StoreSettings) -> StageRuntime:
     async def process(articles: list[EnrichedArticle]) -> list[Outcome]:
         return await store_batch(articles, store, announcer, utcnow(), settings.public_api_url)
 
-    return StageRuntime(
-        process=process, on_startup=[check_schema], on_shutdown=[announcer.close], ready=store.reachable
-    )
+    return StageRuntime(process=process, on_startup=[check_schema], on_shutdown=[announcer.close], ready=store.ready)
 
 
 async def store_batch(

@@ -5,15 +5,20 @@ leaves behind (no event without a row, no lost event, no second row)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+import redis
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.exc import OperationalError
 
 from newsflow_schemas import ArticleStored, EnrichedArticle
 from services.common.errors import RejectedInput
+from services.common.settings import Settings, stream_names
+from services.store.announce import Announcer
 from services.store.app import store_batch
 from services.store.core import ArticleRows
 from services.store.repository import Saved, Store, database_engine
@@ -137,3 +142,65 @@ def test_a_date_beyond_utc_fails_only_its_own_article(sqlite_store: Store, momen
     assert isinstance(outcomes[1], RejectedInput)  # no retry can fix it: dead-lettered at once
     assert [e.article_id for e in recorder.events] == ["a1", "a2"]
     assert stored_ids(sqlite_store) == ["a1", "a2"]
+
+
+def _failing_disk(*at: str) -> Callable[[Store], Store]:
+    """The store's disk failing under it: the statements run, then `at` fails (a savepoint's release,
+    where pysqlite used to commit; the commit)."""
+
+    def fault(store: Store) -> Store:
+        def fail(*_args: object) -> None:
+            raise OperationalError("COMMIT", {}, sqlite3.OperationalError("disk I/O error"))
+
+        for step in at:
+            event.listen(store.engine, step, fail)
+        return store
+
+    return fault
+
+
+def _read_only(store: Store) -> Store:
+    """The same SQLite file opened read-only, as when its file or folder became unwritable."""
+    path = store.engine.url.database
+    store.engine.dispose()
+    return Store(create_engine(f"sqlite:///file:{path}?mode=ro&uri=true"))
+
+
+@pytest.mark.parametrize(
+    ("fault", "error", "rows"),
+    [
+        (_failing_disk("release_savepoint", "commit"), "disk I/O error", []),
+        (_failing_disk("commit"), "disk I/O error", []),
+        (_read_only, "readonly database", []),
+        # Only the releases fail: the commit keeps the rows, unannounced; their entries stay pending
+        # and the retry announces them (a row without its event yet, never an event without a row).
+        (_failing_disk("release_savepoint"), "disk I/O error", ["a1", "a2"]),
+    ],
+    ids=["disk-fails", "commit-fails", "read-only", "releases-fail"],
+)
+def test_unwritable_store_sends_no_event(
+    sqlite_store: Store,
+    redis_url: str,
+    stream_prefix: str,
+    fault: Callable[[Store], Store],
+    error: str,
+    rows: list[str],
+) -> None:
+    store = fault(sqlite_store)
+    settings = Settings(redis_url=redis_url, **stream_names(stream_prefix))
+
+    async def attempt() -> list[object] | BaseException:
+        announcer = Announcer(settings)
+        try:
+            return await store_batch(BATCH, store, announcer, NOW)
+        except Exception as raised:  # a failed commit fails the batch: every entry stays pending
+            return raised
+        finally:
+            await announcer.close()
+
+    result = asyncio.run(attempt())
+    failures = [result] if isinstance(result, BaseException) else result
+    assert failures and all(isinstance(f, Exception) and error in str(f) for f in failures)  # the real reason
+    assert redis.Redis.from_url(redis_url).xlen(settings.stream_stored) == 0  # no event without a row
+    assert stored_ids(Store(database_engine(f"sqlite:///{sqlite_store.engine.url.database}"))) == rows
+    assert not store.ready()  # /ready fails while writes fail
