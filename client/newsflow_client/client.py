@@ -143,7 +143,9 @@ class NewsflowClient:
 
 
 def _encode(article: dict[str, Any]) -> bytes:
-    return json.dumps(article, default=_json_default, ensure_ascii=False).encode()
+    # A lone surrogate (read from a file's "\\ud800") has no UTF-8: it goes as the same JSON escape, and
+    # the API refuses that article alone with its reason, instead of the client failing on the whole run.
+    return json.dumps(article, default=_json_default, ensure_ascii=False).encode(errors="backslashreplace")
 
 
 def _json_default(value: Any) -> Any:

@@ -100,6 +100,8 @@ class Ingest:
             return json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise HttpError(422, f"the body is not valid JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise HttpError(422, "the body is JSON nested too deeply") from exc
 
     def admit_all(self, items: list[Any]) -> list[RawArticle]:
         now, admitted = utcnow(), []

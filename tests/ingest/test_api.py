@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -17,6 +18,8 @@ from services.common.streamread import read_stream
 from services.ingest.app import create_app
 from services.ingest.auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, key_digest, sign
 from services.ingest.backlog import CACHE_SECONDS
+from services.ingest.client import IngestClient
+from services.ingest.files import find_files
 
 KEY = {"X-API-Key": "test-key"}
 
@@ -185,3 +188,50 @@ def test_the_dev_key_is_refused_once_digests_are_set(settings: Settings) -> None
     with TestClient(create_app(with_digests)) as api:
         assert api.post("/v1/articles", json={"text": "x"}, headers={"X-API-Key": "dev-key"}).status_code == 401
         assert api.post("/v1/articles", json={"text": "x"}, headers={"X-API-Key": "nf_k1"}).status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'{"text": "x", "url": "http://example.com:99999/a"}', "url"),
+        (b'{"text": "x", "url": "http://[::1"}', "url"),
+        (b'{"html": "<link rel=\\"canonical\\" href=\\"http://example.com:99999/a\\"><p>x</p>"}', ""),
+        (b'{"text": "x \\ud800 y"}', "surrogate"),
+        (b'{"text": "x", "title": "\\udfff"}', "title"),
+        (b'{"text": "x", "a": ' + b"[" * 4000 + b"]" * 4000 + b"}", "nested"),
+    ],
+    ids=["port-99999", "unclosed-ipv6", "canonical-port-99999", "lone-surrogate", "surrogate-in-title", "deep-json"],
+)
+def test_a_client_error_is_a_422_with_a_reason_never_a_500(
+    client: TestClient, settings: Settings, body: bytes, reason: str
+) -> None:
+    response = client.post("/v1/articles", content=body, headers={"Content-Type": "application/json", **KEY})
+    if response.status_code == 202:  # a canonical URL that cannot be read is ignored, not fatal
+        assert reason == "" and len(raw_entries(settings)) == 1
+        return
+    assert response.status_code == 422, response.text
+    assert reason in response.json()["detail"]
+    assert raw_entries(settings) == []
+
+
+def test_newsflow_ingest_on_a_folder_reports_a_bad_file_and_goes_on(
+    client: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    (tmp_path / "a-good.txt").write_text("TEHRAN - the first good wire")
+    (tmp_path / "b-deep.json").write_text('{"text": "x", "a": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    (tmp_path / "c-surrogate.json").write_text('{"text": "lone \\ud800 surrogate"}')
+    (tmp_path / "d-port.json").write_text('{"text": "x", "url": "http://example.com:99999/a"}')
+    (tmp_path / "e-good.txt").write_text("TEHRAN - the second good wire")
+    submitter = IngestClient("http://testserver", "test-key")
+    client.headers.update(KEY)
+    submitter.http = client  # the real ingest app on the real Redis, in process
+
+    report = submitter.submit_files(find_files([tmp_path]))
+
+    assert sorted(path.name for path, _, _ in report.accepted) == ["a-good.txt", "e-good.txt"]
+    rejected = {path.name: reason for path, reason in report.rejected}
+    assert sorted(rejected) == ["c-surrogate.json", "d-port.json"]
+    assert "lone surrogate" in rejected["c-surrogate.json"] and "Port out of range" in rejected["d-port.json"]
+    (deep,) = [f for f in report.files if f.path.name == "b-deep.json"]  # read as one JSON line, skipped
+    assert deep.skipped == {"line is not valid JSON": 1}
+    assert len(raw_entries(settings)) == 2
