@@ -204,3 +204,16 @@ def test_unwritable_store_sends_no_event(
     assert redis.Redis.from_url(redis_url).xlen(settings.stream_stored) == 0  # no event without a row
     assert stored_ids(Store(database_engine(f"sqlite:///{sqlite_store.engine.url.database}"))) == rows
     assert not store.ready()  # /ready fails while writes fail
+
+
+def test_the_store_is_ready_again_once_a_write_succeeds(sqlite_store: Store) -> None:
+    def fail(*_args: object) -> None:
+        raise OperationalError("COMMIT", {}, sqlite3.OperationalError("database or disk is full"))
+
+    event.listen(sqlite_store.engine, "commit", fail)
+    with pytest.raises(OperationalError):
+        run(BATCH, Recorder(sqlite_store))
+    assert not sqlite_store.ready()
+    event.remove(sqlite_store.engine, "commit", fail)  # space freed
+    assert run(BATCH, Recorder(sqlite_store)) == [None, None]
+    assert sqlite_store.ready()
