@@ -89,7 +89,10 @@ class IngestSettings(RedisSettings):
     ingest_max_backlog: int = Field(
         default=100_000, ge=0, description="Answer 503 while this many raw articles wait for parse; 0: never."
     )
-    ingest_retry_after_s: int = Field(default=5, ge=1, description="Retry-After of a 503 for back-pressure.")
+    ingest_retry_after_s: int = Field(default=5, ge=1, description="Retry-After of a 503 (back-pressure, outage).")
+    ingest_redis_timeout_s: float = Field(
+        default=5, gt=0, description="Redis that answers no sooner is down for ingest: 503, not a hung request."
+    )
 
 
 class StoreSettings(RedisSettings):

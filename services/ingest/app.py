@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -31,6 +31,8 @@ from .core import admit, submission_from_json
 from .ndjson import admit_lines, is_ndjson
 
 MAX_BATCH = 1000
+HEALTH_KEY_TTL_S = 60
+T = TypeVar("T")
 log = structlog.get_logger()
 
 
@@ -50,9 +52,17 @@ class Ingest:
     raw_streams: list[str]
     backlog: Backlog
 
+    @property
+    def health_key(self) -> str:
+        # Beside the first raw stream (its hash tag too): on a cluster, a node the stream lives on.
+        return f"{self.raw_streams[0]}:ingest-health"
+
     @classmethod
     def from_settings(cls, settings: IngestSettings) -> Ingest:
-        client = async_client(settings)
+        timeout = settings.ingest_redis_timeout_s
+        # A hung Redis is an outage after `timeout` (503), not a request waiting forever. A pooled
+        # connection a Redis restart closed is retried on a new one (redis-py's default Retry).
+        client = async_client(settings, socket_timeout=timeout, socket_connect_timeout=timeout)
         raw_streams = partition_streams(stage("ingest").output_stream(settings), settings)
         return cls(
             settings=settings,
@@ -69,7 +79,7 @@ class Ingest:
 
     async def check_backlog(self) -> None:
         limit = self.settings.ingest_max_backlog
-        if limit and (waiting := await self.backlog.size()) >= limit:
+        if limit and (waiting := await _or_unavailable(self.backlog.size())) >= limit:
             log.warning("back-pressure", waiting=waiting, limit=limit)
             raise HttpError(503, f"{waiting:,} articles are waiting to be parsed; retry later")
 
@@ -115,11 +125,24 @@ class Ingest:
         return admitted
 
     async def publish(self, articles: list[RawArticle], rejected: list[RejectedLine] | None = None) -> Accepted:
-        await add_all(self.redis, self.raw_streams, articles)  # one round trip per partition for a whole batch
+        # One round trip per partition for a whole batch; a 202 only once every article was written.
+        await _or_unavailable(add_all(self.redis, self.raw_streams, articles))
         for raw in articles:
             log.info("accepted", article_id=raw.article_id, trace_id=raw.trace_id, content_type=raw.content_type)
         accepted = [AcceptedArticle(article_id=a.article_id, trace_id=a.trace_id) for a in articles]
         return Accepted(accepted=accepted, rejected=rejected or [])
+
+
+# Redis down, hung (past the timeout) or refusing writes (out of memory): the client may retry later.
+_OUTAGE = (*REDIS_ERRORS, OSError, TimeoutError)
+
+
+async def _or_unavailable(call: Awaitable[T]) -> T:
+    try:
+        return await call
+    except _OUTAGE as error:
+        log.warning("redis unavailable", error=f"{type(error).__name__}: {error}")
+        raise HttpError(503, f"the article store's queue (Redis) is unavailable: {type(error).__name__}") from error
 
 
 def ingest(request: Request) -> Ingest:
@@ -176,11 +199,14 @@ async def submit_batch(request: Request, service: Service) -> Accepted:
 
 @router.get("/healthz")
 async def health(service: Service) -> JSONResponse:
+    """Healthy while Redis takes writes: PING alone answers while an out-of-memory Redis refuses every
+    article, so a tiny expiring key is written too."""
     try:
         if await asyncio.wait_for(service.redis.ping(), timeout=2):
+            await asyncio.wait_for(service.redis.set(service.health_key, b"1", ex=HEALTH_KEY_TTL_S), timeout=2)
             return JSONResponse({"status": "ok"})
-    except (*REDIS_ERRORS, OSError, TimeoutError):
-        pass
+    except (*REDIS_ERRORS, OSError, TimeoutError) as error:
+        return JSONResponse({"status": f"redis unavailable: {type(error).__name__}"}, status_code=503)
     return JSONResponse({"status": "redis unreachable"}, status_code=503)
 
 
