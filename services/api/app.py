@@ -27,7 +27,7 @@ from services.store.schema import require_current
 from services.store.search import SearchUnavailable, search
 
 from . import models
-from .deps import _ERRORS, Api, CursorParam, Db, Limit, Since, Until, _api, _link, require_key
+from .deps import _ERRORS, Api, CursorParam, Db, Limit, Since, Until, _api, _link, refuse_nul, require_key
 from .downstream import downstream
 
 STATIC = Path(__file__).parent / "static"
@@ -37,7 +37,7 @@ PAGE_POLICY = (
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
-v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], responses=_ERRORS)
+v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key), Depends(refuse_nul)], responses=_ERRORS)
 site = APIRouter()
 
 

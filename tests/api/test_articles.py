@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
@@ -201,3 +204,37 @@ def test_the_dev_key_is_refused_once_digests_are_set(store: Store, settings: Set
     with TestClient(create_app(with_digests)) as api:
         assert api.get("/v1/articles", headers={"X-API-Key": "dev-key"}).status_code == 401
         assert api.get("/v1/articles", headers={"X-API-Key": "nf_q1"}).status_code == 200
+
+
+CURSOR_OF_BRACKETS = base64.urlsafe_b64encode(b"[" * 5_000).decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "which"),
+    [
+        ("/v1/articles", {"published_after": "0001-01-01T00:00:00+05:00"}, "published_after"),
+        ("/v1/articles", {"stored_before": "9999-12-31T23:59:59-05:00"}, "stored_before"),
+        ("/v1/articles", {"cursor": CURSOR_OF_BRACKETS}, "cursor"),
+        ("/v1/entities", {"cursor": CURSOR_OF_BRACKETS}, "cursor"),
+        ("/v1/search", {"q": "letter\x00"}, "q"),
+        ("/v1/articles", {"entity": "Kazem\x00"}, "entity"),
+        ("/v1/articles", {"story_id": "\x00"}, "story_id"),
+        ("/v1/articles/a1%00", {}, "article_id"),
+    ],
+    ids=[
+        "year-1",
+        "year-9999",
+        "cursor-of-brackets",
+        "entity-cursor",
+        "nul-in-q",
+        "nul-in-entity",
+        "nul-id",
+        "nul-in-path",
+    ],
+)
+def test_a_hostile_query_parameter_is_a_422_never_a_500(
+    client: TestClient, path: str, params: dict[str, str], which: str
+) -> None:
+    response = client.get(path, params=params, headers=KEY)
+    assert response.status_code == 422, response.text
+    assert which in json.dumps(response.json()["detail"])
