@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from .base import UtcDatetime
+
+MAX_AUTHOR_CHARS = 512  # a name, not a document: 100 of 40 KB each made a 4 MB article
 
 
 class ArticleSubmission(BaseModel):
@@ -21,7 +25,7 @@ class ArticleSubmission(BaseModel):
     source: str | None = Field(default=None, max_length=512)
     fetched_at: UtcDatetime | None = None
     title: str | None = Field(default=None, max_length=2048)
-    authors: list[str] = Field(default_factory=list, max_length=100)
+    authors: list[Annotated[str, Field(max_length=MAX_AUTHOR_CHARS)]] = Field(default_factory=list, max_length=100)
     published_at: UtcDatetime | None = None
     language: str | None = Field(default=None, max_length=35)
     description: str | None = Field(default=None, max_length=10_000, description="The scraper's summary or lede.")

@@ -94,11 +94,15 @@ def declared_language(tree: lxml.html.HtmlElement) -> str | None:
         key = (meta.get("http-equiv") or meta.get("name") or meta.get("property") or "").lower()
         if key in _LANGUAGE_META:
             declared.append(meta.get("content"))
-    for value in declared:
-        tag = (value or "").split(",")[0].strip()
-        if _LANGUAGE.fullmatch(tag):
-            primary, *subtags = tag.replace("_", "-").split("-")
-            return "-".join([primary.lower(), *(s.upper() if len(s) == 2 else s for s in subtags)])
+    return next((tag for value in declared if (tag := language_tag(value))), None)
+
+
+def language_tag(value: str | None) -> str | None:
+    """`value` as a BCP 47 tag ("en_us" -> "en-US"), or None when it is not one."""
+    tag = (value or "").split(",")[0].strip()
+    if _LANGUAGE.fullmatch(tag):
+        primary, *subtags = tag.replace("_", "-").split("-")
+        return "-".join([primary.lower(), *(s.upper() if len(s) == 2 else s for s in subtags)])
     return None
 
 

@@ -235,3 +235,9 @@ def test_newsflow_ingest_on_a_folder_reports_a_bad_file_and_goes_on(
     (deep,) = [f for f in report.files if f.path.name == "b-deep.json"]  # read as one JSON line, skipped
     assert deep.skipped == {"line is not valid JSON": 1}
     assert len(raw_entries(settings)) == 2
+
+
+def test_an_author_longer_than_a_name_is_a_422(client: TestClient, settings: Settings) -> None:
+    response = client.post("/v1/articles", json={"text": "x", "authors": ["a" * 600]}, headers=KEY)
+    assert response.status_code == 422 and "authors.0" in response.json()["detail"]
+    assert raw_entries(settings) == []
