@@ -190,6 +190,11 @@ async def _no_search(_request: Request, exc: SearchUnavailable) -> JSONResponse:
 
 async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     response = await call_next(request)
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    if (location := response.headers.get("location", "")).startswith(own):
+        # Starlette's slash and directory redirects name the Host the request sent, whatever it was:
+        # a relative Location never sends a reader to another site.
+        response.headers["location"] = "/" + location[len(own) :].lstrip("/")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     if request.url.path.startswith("/ui"):

@@ -238,3 +238,11 @@ def test_a_hostile_query_parameter_is_a_422_never_a_500(
     response = client.get(path, params=params, headers=KEY)
     assert response.status_code == 422, response.text
     assert which in json.dumps(response.json()["detail"])
+
+
+@pytest.mark.parametrize("path", ["/ui", "/v1/status/"])
+def test_a_redirect_never_points_at_the_host_the_request_named(client: TestClient, path: str) -> None:
+    response = client.get(path, headers={**KEY, "Host": "evil.example"}, follow_redirects=False)
+    assert response.is_redirect
+    location = response.headers["location"]
+    assert location.startswith("/") and not location.startswith("//") and "evil.example" not in location
