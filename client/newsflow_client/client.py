@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from .signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from .signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_request
 
 BATCH_PATH = "/v1/articles:batch"
 
@@ -138,7 +138,8 @@ class NewsflowClient:
         if self.hmac_secret:  # signed afresh on every attempt: the timestamp must be recent
             timestamp = int(time.time())
             headers[TIMESTAMP_HEADER] = str(timestamp)
-            headers[SIGNATURE_HEADER] = sign(self.hmac_secret, timestamp, body)
+            path = self.http.build_request("POST", BATCH_PATH).url.path  # under the base URL's own path
+            headers[SIGNATURE_HEADER] = sign_request(self.hmac_secret, timestamp, "POST", path, body)
         return headers
 
 

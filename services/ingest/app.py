@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable
@@ -25,7 +27,7 @@ from services.common.pipeline import stage
 from services.common.settings import IngestSettings
 from services.common.stage import utcnow
 
-from .auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
+from .auth import MAX_CLOCK_SKEW_S, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
 from .backlog import Backlog
 from .core import admit, submission_from_json
 from .ndjson import admit_lines, is_ndjson
@@ -93,16 +95,24 @@ class Ingest:
             body += chunk
             if len(body) > limit:
                 raise HttpError(413, f"the request body is over the {limit:,}-byte limit")
-        if self.hmac_secret and (
-            problem := signature_problem(
-                self.hmac_secret,
-                request.headers.get(TIMESTAMP_HEADER),
-                request.headers.get(SIGNATURE_HEADER),
-                bytes(body),
-            )
-        ):
-            raise HttpError(401, problem)
+        if self.hmac_secret:
+            signature = request.headers.get(SIGNATURE_HEADER)
+            timestamp = request.headers.get(TIMESTAMP_HEADER)
+            if problem := signature_problem(
+                self.hmac_secret, timestamp, signature, bytes(body), request.method, request.url.path
+            ):
+                raise HttpError(401, problem)
+            await self.claim_signature(request, signature or "")
         return bytes(body)
+
+    async def claim_signature(self, request: Request, signature: str) -> None:
+        """Refuse a signed request seen before within the clock-skew window (a replay). The claim is
+        given back when the request fails with a 5xx, so a client may send the same request again."""
+        key = f"{self.raw_streams[0]}:signed:{hashlib.sha256(signature.encode()).hexdigest()[:32]}"
+        claimed = await _or_unavailable(self.redis.set(key, b"1", nx=True, ex=2 * MAX_CLOCK_SKEW_S))
+        if not claimed:
+            raise HttpError(401, "this signed request was already received: sign each request afresh")
+        request.state.signature_key = key
 
     async def read_json(self, request: Request) -> Any:
         body = await self.read_body(request)
@@ -233,7 +243,11 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
 
 
 async def _http_error(request: Request, exc: HttpError) -> JSONResponse:
-    retry_after = request.app.state.ingest.settings.ingest_retry_after_s
+    service: Ingest = request.app.state.ingest
+    if exc.status >= 500 and (key := getattr(request.state, "signature_key", None)):
+        with contextlib.suppress(*_OUTAGE):  # Redis away: the claim expires by itself
+            await service.redis.delete(key)
+    retry_after = service.settings.ingest_retry_after_s
     headers = {"Retry-After": str(retry_after)} if exc.status == 503 else None
     return JSONResponse({"detail": exc.reason}, status_code=exc.status, headers=headers)
 

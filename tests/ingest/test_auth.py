@@ -27,7 +27,8 @@ def test_a_signed_body_is_accepted_and_any_change_is_not():
     signature = sign("s3cret", now, body)
     assert signature_problem("s3cret", str(now), signature, body) is None
     assert (
-        signature_problem("s3cret", str(now), signature, body + b" ") == "the request signature does not match its body"
+        signature_problem("s3cret", str(now), signature, body + b" ")
+        == "the request signature does not match its method, path and body"
     )
     assert signature_problem("other", str(now), signature, body) is not None
 
