@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -15,9 +16,16 @@ import redis
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.exc import OperationalError
 
-from newsflow_schemas import ArticleStored, EnrichedArticle
+from newsflow_schemas import ArticleStored, DeadLetter, EnrichedArticle
+from services.common.batch import consume_stage
+from services.common.broker import make_broker
+from services.common.connection import async_client
+from services.common.deadletter import dead_letter_middleware
+from services.common.envelope import add_all
 from services.common.errors import RejectedInput
+from services.common.pipeline import stage
 from services.common.settings import Settings, stream_names
+from services.common.streamread import read_stream
 from services.store.announce import Announcer
 from services.store.app import store_batch
 from services.store.core import ArticleRows
@@ -217,3 +225,43 @@ def test_the_store_is_ready_again_once_a_write_succeeds(sqlite_store: Store) -> 
     event.remove(sqlite_store.engine, "commit", fail)  # space freed
     assert run(BATCH, Recorder(sqlite_store)) == [None, None]
     assert sqlite_store.ready()
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [(_read_only, "attempt to write a readonly database"), (_failing_disk("release_savepoint"), "disk I/O error")],
+    ids=["read-only", "releases-fail"],
+)
+def test_an_unwritable_store_dead_letters_with_the_database_error(
+    sqlite_store: Store, redis_url: str, stream_prefix: str, fault: Callable[[Store], Store], error: str
+) -> None:
+    """The store stage's handlers on real Redis (batch reader, retry reader, dead-letter middleware)
+    over a database that cannot write: each article is dead-lettered with the database's own reason."""
+    store = fault(sqlite_store)
+    settings = Settings(redis_url=redis_url, retry_idle_ms=100, max_deliveries=2, polling_interval_ms=20,
+                        **stream_names(stream_prefix))  # fmt: skip
+    client = redis.Redis.from_url(redis_url)
+
+    async def scenario() -> None:
+        writer = async_client(settings)
+        await add_all(writer, [settings.stream_enriched], BATCH)
+        await writer.aclose()
+        client.xgroup_create(settings.stream_enriched, "store", id="0")
+        announcer = Announcer(settings)
+        broker = make_broker(settings, "store")
+        broker.add_middleware(dead_letter_middleware("store", settings.stream_dlq, settings.max_deliveries))
+        consume_stage(broker, settings, stage("store"), lambda batch: store_batch(batch, store, announcer, NOW))
+        async with broker:
+            await broker.start()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and client.xlen(settings.stream_dlq) < len(BATCH):
+                await asyncio.sleep(0.05)
+        await announcer.close()
+
+    asyncio.run(scenario())
+    letters = list(read_stream(client, settings.stream_dlq, DeadLetter))
+    assert sorted(letter.article_id or "" for letter in letters) == ["a1", "a2"]
+    # The database's own error (it may change between deliveries: a lock left by the failed release).
+    assert all("OperationalError" in letter.reason and "zip()" not in letter.reason for letter in letters)
+    assert any(error in letter.reason for letter in letters), letters
+    assert client.xlen(settings.stream_stored) == 0 and not store.ready()
