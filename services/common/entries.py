@@ -18,7 +18,8 @@ from .envelope import DATA_FIELD
 
 UNREADABLE = "__unreadable__"  # the stand-in's key holding why the entry could not be read
 PAYLOAD = "__payload__"  # and its key holding what the entry held, as text
-MAX_PAYLOAD_CHARS = 100_000  # enough to see what the entry was; a dead letter must not be huge
+MAX_PAYLOAD_CHARS = 100_000
+MAX_JSON_DEPTH = 100  # our messages nest 6 deep  # enough to see what the entry was; a dead letter must not be huge
 _DATA_KEY = DATA_FIELD.encode()
 
 
@@ -35,14 +36,28 @@ def unreadable_reason(fields: Any) -> str | None:
         # parse() hands back the whole entry when it cannot read the envelope (a header not UTF-8)
         return "the FastStream envelope cannot be read"
     try:
-        json.loads(body.decode("utf-8"))
+        message = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         return "the entry is neither a FastStream envelope nor JSON" if body is data else "the message is not UTF-8"
     except RecursionError:
         return "the message is JSON nested too deeply"
     except ValueError as error:
         return f"the message is not JSON: {error}"
+    # A fixed bound, not the interpreter's recursion limit: where json.loads gives up depends on how
+    # deep the caller's stack already is, and FastStream decodes again, deeper.
+    if _depth(message) > MAX_JSON_DEPTH:
+        return "the message is JSON nested too deeply"
     return None
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def as_text(fields: Any) -> str:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import io
 import json
 import logging
+import sys
 
 import pytest
 import structlog
@@ -25,15 +27,23 @@ def test_secret_fields_and_url_passwords_are_redacted():
     assert (out["article_id"], out["title"]) == ("a1", event["title"])
 
 
-def test_a_json_log_of_an_error_carries_its_traceback_as_text(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_json_log_of_an_error_carries_its_traceback_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
     # uvicorn logs a 500 through stdlib logging with exc_info: the traceback must be readable text.
-    configure_logging("test", "json")
+    # A stream of the test's own, never closed (loggers cached now keep it), and the logging set up
+    # again on the real stderr afterwards.
+    written = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", written)
     try:
-        raise RuntimeError("boom")
-    except RuntimeError:
-        logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
-        structlog.get_logger().exception("handler failed")
-    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+        configure_logging("test", "json")
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
+            structlog.get_logger().exception("handler failed")
+    finally:
+        monkeypatch.undo()
+        configure_logging("test", "json")
+    lines = [json.loads(line) for line in written.getvalue().splitlines() if line.startswith("{")]
     assert len(lines) == 2
     for line in lines:
         assert "traceback object" not in json.dumps(line)
