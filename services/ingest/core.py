@@ -31,22 +31,31 @@ def submission_from_json(data: Any) -> ArticleSubmission:
         raise RejectedInput(describe_scraper_error(exc, mapped)) from exc
 
 
-def lone_surrogate_at(value: Any, path: str = "") -> str | None:
+def lone_surrogate_at(value: Any) -> str | None:
     """Where a string holds a lone surrogate, or None. JSON's "\\ud800" escape decodes to one; it has
-    no UTF-8 encoding, so the article could never be written to Redis."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path or "body"
-        return None
-    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, child in children:
-        if isinstance(key, str) and lone_surrogate_at(key) is not None:
-            return f"{path}.{key!a}".lstrip(".")
-        if found := lone_surrogate_at(child, f"{path}.{key}".lstrip(".")):
-            return found
+    no UTF-8 encoding, so the article could never be written to Redis. Iterative: a body may nest as
+    deep as json.loads allows."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if not _encodable(item):
+                return path or "body"
+            continue
+        children = item.items() if isinstance(item, dict) else enumerate(item) if isinstance(item, list) else ()
+        for key, child in children:
+            if isinstance(key, str) and not _encodable(key):
+                return f"{path}.{key!a}".lstrip(".")
+            stack.append((child, f"{path}.{key}".lstrip(".")))
     return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def describe_scraper_error(exc: ValidationError, mapped: MappedSubmission) -> str:

@@ -288,3 +288,10 @@ def test_a_signed_request_that_failed_for_an_outage_may_be_sent_again(settings: 
         client.xack(settings.stream_raw, "parse", *[entry_id for entry_id, _ in entries[0][1]])
         time.sleep(CACHE_SECONDS * 1.5)
         assert api.post("/v1/articles", content=body, headers=headers).status_code == 202  # the same, again
+
+
+def test_json_nested_just_under_the_parser_limit_is_not_a_500(client: TestClient, settings: Settings) -> None:
+    # json.loads takes it; nothing after may recurse over it (an extra key is ignored: accepted).
+    settings_body = b'{"text": "x", "extra": ' + b"[" * 950 + b"]" * 950 + b"}"
+    response = client.post("/v1/articles", content=settings_body, headers={"Content-Type": "application/json", **KEY})
+    assert response.status_code in (202, 422), response.text
