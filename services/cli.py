@@ -72,12 +72,17 @@ def api(
     port: Annotated[int | None, typer.Option(help="Port (default: NEWSFLOW_API_PORT, else 8001).")] = None,
 ) -> None:
     """Serve the read-only query API (OpenAPI at /docs) and the status web page (/ui/) until SIGINT/SIGTERM.
-    Keys: NEWSFLOW_API_KEY_DIGESTS (production) or NEWSFLOW_API_KEYS (default ["dev-key"])."""
+    Keys: NEWSFLOW_API_KEY_DIGESTS (production) or NEWSFLOW_API_KEYS (default ["dev-key"], ignored once
+    digests are set, refused on a non-loopback address)."""
     import uvicorn
 
     from services.api.app import create_app
+    from services.common.apikeys import dev_key_problem
 
     settings = Settings()
+    problem = dev_key_problem(host or settings.api_host, settings.api_key_digests, settings.api_keys, "NEWSFLOW")
+    if problem:
+        raise SystemExit(problem)
     uvicorn.run(create_app(settings), host=host or settings.api_host, port=port or settings.api_port, log_config=None)
 
 

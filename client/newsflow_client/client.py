@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from .signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from .signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_request
 
 BATCH_PATH = "/v1/articles:batch"
 
@@ -138,12 +138,15 @@ class NewsflowClient:
         if self.hmac_secret:  # signed afresh on every attempt: the timestamp must be recent
             timestamp = int(time.time())
             headers[TIMESTAMP_HEADER] = str(timestamp)
-            headers[SIGNATURE_HEADER] = sign(self.hmac_secret, timestamp, body)
+            path = self.http.build_request("POST", BATCH_PATH).url.path  # under the base URL's own path
+            headers[SIGNATURE_HEADER] = sign_request(self.hmac_secret, timestamp, "POST", path, body)
         return headers
 
 
 def _encode(article: dict[str, Any]) -> bytes:
-    return json.dumps(article, default=_json_default, ensure_ascii=False).encode()
+    # A lone surrogate (read from a file's "\\ud800") has no UTF-8: it goes as the same JSON escape, and
+    # the API refuses that article alone with its reason, instead of the client failing on the whole run.
+    return json.dumps(article, default=_json_default, ensure_ascii=False).encode(errors="backslashreplace")
 
 
 def _json_default(value: Any) -> Any:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .base import Envelope
+from .base import Envelope, UtcDatetime
 
 ContentType = Literal["html", "text"]
 
@@ -20,10 +19,10 @@ class RawArticle(Envelope):
     content_type: ContentType
     url: str | None = None
     source: str | None = Field(default=None, description="Who sent it: a scraper, a feed, a file path.")
-    fetched_at: datetime | None = Field(default=None, description="When the scraper fetched it, if known.")
+    fetched_at: UtcDatetime | None = Field(default=None, description="When the scraper fetched it, if known.")
     title: str | None = Field(default=None, description="A title the scraper already had, if any.")
     authors: list[str] = Field(default_factory=list)
-    published_at: datetime | None = None
+    published_at: UtcDatetime | None = None
     language: str | None = None
     description: str | None = Field(default=None, description="A summary the scraper or feed already had.")
     image_url: str | None = Field(default=None, description="A lead image the scraper already had.")
@@ -42,13 +41,13 @@ class ParsedArticle(Envelope):
     url: str | None = None
     canonical_url: str | None = None
     source: str | None = None
-    fetched_at: datetime | None = None
+    fetched_at: UtcDatetime | None = None
     title: str | None = None
     body: str
     description: str | None = None
     authors: list[str] = Field(default_factory=list)
-    published_at: datetime | None = None
-    updated_at: datetime | None = Field(default=None, description="When the page says it last changed.")
+    published_at: UtcDatetime | None = None
+    updated_at: UtcDatetime | None = Field(default=None, description="When the page says it last changed.")
     image_url: str | None = Field(default=None, description="The lead image the page declares.")
     language: str | None = Field(default=None, description="Declared by the page or scraper (BCP 47).")
     site_name: str | None = None

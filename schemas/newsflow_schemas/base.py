@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal, Self
+from datetime import UTC, datetime
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 # Minor versions add optional fields only (1.1: ParsedArticle.updated_at and image_url,
 # ArticleStored.revision; 1.2: enrichment's roles, quotes, figures, keywords, topics, countries, tone,
@@ -14,6 +14,21 @@ from pydantic import BaseModel, ConfigDict, Field
 # ArticleStored.canonical_url, source, word_count and href, and its title falls back to a wire's first
 # sentence); readers ignore fields they do not know, so a 1.0 subscriber reads 1.4.
 SCHEMA_VERSION = "1.4"
+
+
+def _convertible_to_utc(moment: datetime) -> datetime:
+    # 0001-01-01T00:00+05:00 and 9999-12-31T23:59-05:00 are valid ISO dates with no UTC instant: every
+    # store and query works in UTC, so such a date would fail there instead of here.
+    if moment.tzinfo is not None:
+        try:
+            moment.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("the date falls outside years 1-9999 once converted to UTC") from None
+    return moment
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_convertible_to_utc)]
+"""A datetime that has an instant in UTC: an aware one converts to UTC without leaving years 1-9999."""
 
 Stage = Literal["ingest", "parse", "enrich", "store"]
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from .base import UtcDatetime
+
+MAX_AUTHOR_CHARS = 512  # a name, not a document: 100 of 40 KB each made a 4 MB article
 
 
 class ArticleSubmission(BaseModel):
@@ -19,10 +23,10 @@ class ArticleSubmission(BaseModel):
     text: str | None = Field(default=None, description="Plain text, e.g. an agency wire.")
     url: str | None = Field(default=None, max_length=4096)
     source: str | None = Field(default=None, max_length=512)
-    fetched_at: datetime | None = None
+    fetched_at: UtcDatetime | None = None
     title: str | None = Field(default=None, max_length=2048)
-    authors: list[str] = Field(default_factory=list, max_length=100)
-    published_at: datetime | None = None
+    authors: list[Annotated[str, Field(max_length=MAX_AUTHOR_CHARS)]] = Field(default_factory=list, max_length=100)
+    published_at: UtcDatetime | None = None
     language: str | None = Field(default=None, max_length=35)
     description: str | None = Field(default=None, max_length=10_000, description="The scraper's summary or lede.")
     image_url: str | None = Field(default=None, max_length=4096, description="The lead image the scraper found.")

@@ -27,7 +27,7 @@ from services.store.schema import require_current
 from services.store.search import SearchUnavailable, search
 
 from . import models
-from .deps import _ERRORS, Api, CursorParam, Db, Limit, Since, Until, _api, _link, require_key
+from .deps import _ERRORS, Api, CursorParam, Db, Limit, Since, Until, _api, _link, refuse_nul, require_key
 from .downstream import downstream
 
 STATIC = Path(__file__).parent / "static"
@@ -37,7 +37,7 @@ PAGE_POLICY = (
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
-v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], responses=_ERRORS)
+v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key), Depends(refuse_nul)], responses=_ERRORS)
 site = APIRouter()
 
 
@@ -190,6 +190,11 @@ async def _no_search(_request: Request, exc: SearchUnavailable) -> JSONResponse:
 
 async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     response = await call_next(request)
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    if (location := response.headers.get("location", "")).startswith(own):
+        # Starlette's slash and directory redirects name the Host the request sent, whatever it was:
+        # a relative Location never sends a reader to another site.
+        response.headers["location"] = "/" + location[len(own) :].lstrip("/")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     if request.url.path.startswith("/ui"):

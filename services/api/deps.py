@@ -4,24 +4,25 @@ request, the paging parameters and the next-page link."""
 # No `from __future__ import annotations`: FastAPI reads these annotations when routes are registered.
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import APIKeyHeader
 from sqlalchemy import Connection, Engine
 
+from newsflow_schemas.base import UtcDatetime
 from services.common.apikeys import API_KEY_HEADER, KeyRing, presented_key
 from services.common.connection import SyncRedis
 from services.common.settings import ApiSettings
-from services.store.paging import MAX_LIMIT
+from services.store.paging import MAX_LIMIT, BadParameter
 
 from . import models
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page, at most {MAX_LIMIT}.")]
 CursorParam = Annotated[str | None, Query(description="From the previous page's `next` link.")]
-Since = Annotated[datetime | None, Query(description="ISO 8601; inclusive. Without an offset: UTC.")]
-Until = Annotated[datetime | None, Query(description="ISO 8601; exclusive. Without an offset: UTC.")]
+# UtcDatetime: a time with no instant in UTC (0001-01-01T00:00+05:00) is a 422, not a failed query.
+Since = Annotated[UtcDatetime | None, Query(description="ISO 8601; inclusive. Without an offset: UTC.")]
+Until = Annotated[UtcDatetime | None, Query(description="ISO 8601; exclusive. Without an offset: UTC.")]
 
 
 @dataclass
@@ -44,6 +45,14 @@ _key_scheme = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="A
 def require_key(request: Request, _key: Annotated[str | None, Security(_key_scheme)]) -> None:
     if not _api(request).keys.accepts(presented_key(request.headers)):
         raise HTTPException(401, f"missing or wrong API key: send it in the {API_KEY_HEADER} header")
+
+
+def refuse_nul(request: Request) -> None:
+    """PostgreSQL text cannot hold U+0000: a parameter with it would fail its query (a 500); it is the
+    client's to change (422), on either database."""
+    for name, value in [*request.query_params.multi_items(), *request.path_params.items()]:
+        if "\x00" in name or "\x00" in str(value):
+            raise BadParameter(f"{name.replace(chr(0), '')}: the NUL character is not allowed")
 
 
 def connection(request: Request) -> Iterator[Connection]:

@@ -17,9 +17,9 @@ from services.store.paging import DEFAULT_LIMIT, BadParameter, Cursor, as_utc
 from services.store.search import fts5_query
 
 from . import models
-from .deps import _ERRORS, CursorParam, Db, Limit, Since, Until, _api, _link, require_key
+from .deps import _ERRORS, CursorParam, Db, Limit, Since, Until, _api, _link, refuse_nul, require_key
 
-downstream = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], responses=_ERRORS)
+downstream = APIRouter(prefix="/v1", dependencies=[Depends(require_key), Depends(refuse_nul)], responses=_ERRORS)
 
 
 class EventPage(BaseModel):

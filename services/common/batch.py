@@ -4,8 +4,8 @@ A stage's new entries arrive in batches (one XREADGROUP of up to NEWSFLOW_READ_B
 short batch when fewer are waiting, so nothing waits for a batch to fill). Each entry is judged on
 its own:
 - its output is added to the next stream and the entry acknowledged, all in one pipeline;
-- input no retry can fix (RejectedInput, or a body that is not the stage's input model) becomes a
-  dead letter and is acknowledged, in the same pipeline;
+- input no retry can fix (RejectedInput, a body that is not the stage's input model, or an entry that
+  cannot be read at all, see entries.py) becomes a dead letter and is acknowledged, in the same pipeline;
 - any other failure leaves the entry pending: the retry subscriber, one entry at a time through the
   dead-letter middleware that counts deliveries, runs it again after NEWSFLOW_RETRY_IDLE_MS.
 So a batch never fails as a whole and one bad article never holds back or poisons the others.
@@ -36,6 +36,7 @@ from newsflow_schemas import DeadLetter
 from .broker import group_stream, retry_stream
 from .connection import AsyncRedis, async_client
 from .deadletter import invalid_input_reason, make_dead_letter
+from .entries import tolerant_parser, unreadable
 from .envelope import DATA_FIELD, envelope
 from .errors import RejectedInput
 from .metrics import ARTICLES
@@ -79,6 +80,11 @@ def admit(stage: str, adapter: TypeAdapter[Any], entries: dict[bytes, Any], now:
     valid: list[tuple[bytes, Any]] = []
     verdict = Verdict()
     for entry_id, body in entries.items():
+        if (stand_in := unreadable(body)) is not None:
+            why, payload = stand_in
+            verdict.letters.append(make_dead_letter(stage, f"unreadable entry: {why}", payload.encode(), now))
+            verdict.done.append(entry_id)
+            continue
         try:
             valid.append((entry_id, adapter.validate_python(body)))
         except ValidationError as error:
@@ -171,7 +177,10 @@ def _consume_partition(
     # The batch reader stays out of the AsyncAPI document: the typed retry reader of the same group
     # describes the stream.
     @broker.subscriber(
-        stream=group_stream(stream, group, settings, batch=True), ack_policy=AckPolicy.MANUAL, include_in_schema=False
+        stream=group_stream(stream, group, settings, batch=True),
+        ack_policy=AckPolicy.MANUAL,
+        include_in_schema=False,
+        parser=tolerant_parser,
     )
     async def on_batch(bodies: list[Any], message: RedisBatchStreamMessage = Context()) -> None:
         entries = dict(zip(message.raw_message["message_ids"], bodies, strict=True))
@@ -188,7 +197,9 @@ def _consume_partition(
             raise outcome  # the dead-letter middleware counts the delivery: retry or dead letter
         return outcome
 
-    handler = broker.subscriber(stream=retry_stream(stream, group, settings), title=f"{stream}:{group}")
+    handler = broker.subscriber(
+        stream=retry_stream(stream, group, settings), title=f"{stream}:{group}", parser=tolerant_parser
+    )
     if out_stream is not None:
         handler(broker.publisher(stream=StreamSub(out_stream))(on_retry))
     else:

@@ -37,7 +37,7 @@ def make_dead_letter(stage: str, reason: str, payload: bytes, now: datetime | No
     text = payload.decode("utf-8", errors="replace")
     try:
         fields = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # any text can arrive here, JSON nested past the limit too
         fields = None
     ids = fields if isinstance(fields, dict) else {}
     article_id, trace_id = ids.get("article_id"), ids.get("trace_id")
@@ -87,6 +87,10 @@ def dead_letter_middleware(stage: str, dlq_stream: str, max_deliveries: int) -> 
         broker: RedisBroker = Context(),
         client: AsyncRedis = Context("broker._connection"),
     ) -> None:
+        if not isinstance(message, RedisStreamMessage | RedisBatchStreamMessage):
+            # FastStream failed before it had a message (the raw entry in hand): nothing to count.
+            log.warning("entry could not be opened", error=f"{type(exc).__name__}: {exc}")
+            raise exc
         if isinstance(message, RedisBatchStreamMessage):
             # A batch judges its entries one by one (common/batch.py); failing as a whole it left
             # them all pending, and the retry subscriber takes them one at a time from here.

@@ -47,7 +47,10 @@ def configure_logging(stage: str, log_format: str = "auto", level: str = "INFO")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
-            processor=renderer, foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name]
+            # format_exc_info: a stdlib record's exc_info (uvicorn's 500s) becomes the traceback's text,
+            # not "<traceback object at 0x...>".
+            processor=renderer,
+            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name, structlog.processors.format_exc_info],
         )
     )
     root = logging.getLogger()

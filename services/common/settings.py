@@ -77,7 +77,7 @@ class IngestSettings(RedisSettings):
     ingest_port: int = 8000
     ingest_api_keys: list[SecretStr] = Field(
         default_factory=lambda: [SecretStr("dev-key")],
-        description="Plain keys, for development; in production set only ingest_api_key_digests.",
+        description="Plain keys, for development: ignored once digests are set; dev-key only on loopback.",
     )
     ingest_api_key_digests: _DIGESTS = Field(
         default_factory=list, description="SHA-256 hex digests of the accepted keys (`newsflow apikey new`)."
@@ -89,7 +89,10 @@ class IngestSettings(RedisSettings):
     ingest_max_backlog: int = Field(
         default=100_000, ge=0, description="Answer 503 while this many raw articles wait for parse; 0: never."
     )
-    ingest_retry_after_s: int = Field(default=5, ge=1, description="Retry-After of a 503 for back-pressure.")
+    ingest_retry_after_s: int = Field(default=5, ge=1, description="Retry-After of a 503 (back-pressure, outage).")
+    ingest_redis_timeout_s: float = Field(
+        default=5, gt=0, description="Redis that answers no sooner is down for ingest: 503, not a hung request."
+    )
 
 
 class StoreSettings(RedisSettings):
@@ -111,7 +114,7 @@ class ApiSettings(StoreSettings):
     api_port: int = 8001
     api_keys: list[SecretStr] = Field(
         default_factory=lambda: [SecretStr("dev-key")],
-        description="Query API plain keys, for development; in production set only api_key_digests.",
+        description="Query API plain keys, for development: ignored once digests are set; dev-key only on loopback.",
     )
     api_key_digests: _DIGESTS = Field(
         default_factory=list, description="SHA-256 hex digests of the keys the query API accepts."

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from services.common.connection import SyncRedis, sync_client
@@ -24,6 +25,13 @@ StageOption = Annotated[str | None, typer.Option(help="Only letters of this stag
 
 def _client(settings: RedisSettings) -> SyncRedis:
     return sync_client(settings)
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal: control characters (escape sequences, bell, C1 controls), which anyone
+    writing to the stream can put in an article id or reason, shown escaped; rich markup escaped too."""
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    return escape(shown)
 
 
 @dlq_app.command("list")
@@ -44,8 +52,8 @@ def list_command(
     table = Table("entry id", "stage", "article", "failed at", "reason", title=f"{settings.stream_dlq}")
     for item in letters:
         letter = item.letter
-        table.add_row(item.entry_id, letter.stage, letter.article_id or "-", f"{letter.failed_at:%Y-%m-%d %H:%M:%S}",
-                      letter.reason[:80])  # fmt: skip
+        table.add_row(printable(item.entry_id), printable(letter.stage), printable(letter.article_id or "-"),
+                      f"{letter.failed_at:%Y-%m-%d %H:%M:%S}", printable(letter.reason[:80]))  # fmt: skip
     Console().print(table)
 
 

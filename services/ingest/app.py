@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from newsflow_schemas import Accepted, AcceptedArticle, ArticleSubmission, RawArticle, RejectedLine
-from services.common.apikeys import KeyRing, presented_key
+from services.common.apikeys import KeyRing, dev_key_problem, presented_key
 from services.common.connection import REDIS_ERRORS, AsyncRedis, async_client
 from services.common.envelope import add_all
 from services.common.errors import RejectedInput
@@ -25,12 +27,14 @@ from services.common.pipeline import stage
 from services.common.settings import IngestSettings
 from services.common.stage import utcnow
 
-from .auth import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
+from .auth import MAX_CLOCK_SKEW_S, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
 from .backlog import Backlog
 from .core import admit, submission_from_json
 from .ndjson import admit_lines, is_ndjson
 
 MAX_BATCH = 1000
+HEALTH_KEY_TTL_S = 60
+T = TypeVar("T")
 log = structlog.get_logger()
 
 
@@ -50,9 +54,17 @@ class Ingest:
     raw_streams: list[str]
     backlog: Backlog
 
+    @property
+    def health_key(self) -> str:
+        # Beside the first raw stream (its hash tag too): on a cluster, a node the stream lives on.
+        return f"{self.raw_streams[0]}:ingest-health"
+
     @classmethod
     def from_settings(cls, settings: IngestSettings) -> Ingest:
-        client = async_client(settings)
+        timeout = settings.ingest_redis_timeout_s
+        # A hung Redis is an outage after `timeout` (503), not a request waiting forever. A pooled
+        # connection a Redis restart closed is retried on a new one (redis-py's default Retry).
+        client = async_client(settings, socket_timeout=timeout, socket_connect_timeout=timeout)
         raw_streams = partition_streams(stage("ingest").output_stream(settings), settings)
         return cls(
             settings=settings,
@@ -69,7 +81,7 @@ class Ingest:
 
     async def check_backlog(self) -> None:
         limit = self.settings.ingest_max_backlog
-        if limit and (waiting := await self.backlog.size()) >= limit:
+        if limit and (waiting := await _or_unavailable(self.backlog.size())) >= limit:
             log.warning("back-pressure", waiting=waiting, limit=limit)
             raise HttpError(503, f"{waiting:,} articles are waiting to be parsed; retry later")
 
@@ -83,16 +95,24 @@ class Ingest:
             body += chunk
             if len(body) > limit:
                 raise HttpError(413, f"the request body is over the {limit:,}-byte limit")
-        if self.hmac_secret and (
-            problem := signature_problem(
-                self.hmac_secret,
-                request.headers.get(TIMESTAMP_HEADER),
-                request.headers.get(SIGNATURE_HEADER),
-                bytes(body),
-            )
-        ):
-            raise HttpError(401, problem)
+        if self.hmac_secret:
+            signature = request.headers.get(SIGNATURE_HEADER)
+            timestamp = request.headers.get(TIMESTAMP_HEADER)
+            if problem := signature_problem(
+                self.hmac_secret, timestamp, signature, bytes(body), request.method, request.url.path
+            ):
+                raise HttpError(401, problem)
+            await self.claim_signature(request, signature or "")
         return bytes(body)
+
+    async def claim_signature(self, request: Request, signature: str) -> None:
+        """Refuse a signed request seen before within the clock-skew window (a replay). The claim is
+        given back when the request fails with a 5xx, so a client may send the same request again."""
+        key = f"{self.raw_streams[0]}:signed:{hashlib.sha256(signature.encode()).hexdigest()[:32]}"
+        claimed = await _or_unavailable(self.redis.set(key, b"1", nx=True, ex=2 * MAX_CLOCK_SKEW_S))
+        if not claimed:
+            raise HttpError(401, "this signed request was already received: sign each request afresh")
+        request.state.signature_key = key
 
     async def read_json(self, request: Request) -> Any:
         body = await self.read_body(request)
@@ -100,6 +120,8 @@ class Ingest:
             return json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise HttpError(422, f"the body is not valid JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise HttpError(422, "the body is JSON nested too deeply") from exc
 
     def admit_all(self, items: list[Any]) -> list[RawArticle]:
         now, admitted = utcnow(), []
@@ -113,11 +135,24 @@ class Ingest:
         return admitted
 
     async def publish(self, articles: list[RawArticle], rejected: list[RejectedLine] | None = None) -> Accepted:
-        await add_all(self.redis, self.raw_streams, articles)  # one round trip per partition for a whole batch
+        # One round trip per partition for a whole batch; a 202 only once every article was written.
+        await _or_unavailable(add_all(self.redis, self.raw_streams, articles))
         for raw in articles:
             log.info("accepted", article_id=raw.article_id, trace_id=raw.trace_id, content_type=raw.content_type)
         accepted = [AcceptedArticle(article_id=a.article_id, trace_id=a.trace_id) for a in articles]
         return Accepted(accepted=accepted, rejected=rejected or [])
+
+
+# Redis down, hung (past the timeout) or refusing writes (out of memory): the client may retry later.
+_OUTAGE = (*REDIS_ERRORS, OSError, TimeoutError)
+
+
+async def _or_unavailable(call: Awaitable[T]) -> T:
+    try:
+        return await call
+    except _OUTAGE as error:
+        log.warning("redis unavailable", error=f"{type(error).__name__}: {error}")
+        raise HttpError(503, f"the article store's queue (Redis) is unavailable: {type(error).__name__}") from error
 
 
 def ingest(request: Request) -> Ingest:
@@ -174,11 +209,14 @@ async def submit_batch(request: Request, service: Service) -> Accepted:
 
 @router.get("/healthz")
 async def health(service: Service) -> JSONResponse:
+    """Healthy while Redis takes writes: PING alone answers while an out-of-memory Redis refuses every
+    article, so a tiny expiring key is written too."""
     try:
         if await asyncio.wait_for(service.redis.ping(), timeout=2):
+            await asyncio.wait_for(service.redis.set(service.health_key, b"1", ex=HEALTH_KEY_TTL_S), timeout=2)
             return JSONResponse({"status": "ok"})
-    except (*REDIS_ERRORS, OSError, TimeoutError):
-        pass
+    except (*REDIS_ERRORS, OSError, TimeoutError) as error:
+        return JSONResponse({"status": f"redis unavailable: {type(error).__name__}"}, status_code=503)
     return JSONResponse({"status": "redis unreachable"}, status_code=503)
 
 
@@ -205,7 +243,11 @@ def create_app(settings: IngestSettings | None = None) -> FastAPI:
 
 
 async def _http_error(request: Request, exc: HttpError) -> JSONResponse:
-    retry_after = request.app.state.ingest.settings.ingest_retry_after_s
+    service: Ingest = request.app.state.ingest
+    if exc.status >= 500 and (key := getattr(request.state, "signature_key", None)):
+        with contextlib.suppress(*_OUTAGE):  # Redis away: the claim expires by itself
+            await service.redis.delete(key)
+    retry_after = service.settings.ingest_retry_after_s
     headers = {"Retry-After": str(retry_after)} if exc.status == 503 else None
     return JSONResponse({"detail": exc.reason}, status_code=exc.status, headers=headers)
 
@@ -214,4 +256,9 @@ def serve(settings: IngestSettings) -> None:
     """The ingest stage's worker: the HTTP API until SIGINT/SIGTERM (what `newsflow worker ingest` runs)."""
     import uvicorn
 
+    problem = dev_key_problem(
+        settings.ingest_host, settings.ingest_api_key_digests, settings.ingest_api_keys, "NEWSFLOW_INGEST"
+    )
+    if problem:
+        raise SystemExit(problem)
     uvicorn.run(create_app(settings), host=settings.ingest_host, port=settings.ingest_port, log_config=None)

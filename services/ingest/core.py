@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from newsflow_schemas import ArticleSubmission, RawArticle
 from services.common.errors import MAX_PROBLEMS, RejectedInput
 
-from .identity import article_id_for, find_canonical_url
+from .identity import article_id_for, find_canonical_url, url_problem
 from .scrapers import MappedSubmission, ScraperFieldError, map_scraper_json
 
 
@@ -19,6 +19,8 @@ def submission_from_json(data: Any) -> ArticleSubmission:
     newspaper4k, Fundus, Scrapy items: services/ingest/scrapers.py); errors name the scraper's key."""
     if not isinstance(data, dict):
         raise RejectedInput(f"an article must be a JSON object, not {type(data).__name__}")
+    if where := lone_surrogate_at(data):
+        raise RejectedInput(f"{where}: a lone surrogate (\\ud800-\\udfff escape) is not a character")
     try:
         mapped = map_scraper_json(data)
     except ScraperFieldError as exc:
@@ -27,6 +29,33 @@ def submission_from_json(data: Any) -> ArticleSubmission:
         return ArticleSubmission.model_validate(mapped.fields)
     except ValidationError as exc:
         raise RejectedInput(describe_scraper_error(exc, mapped)) from exc
+
+
+def lone_surrogate_at(value: Any) -> str | None:
+    """Where a string holds a lone surrogate, or None. JSON's "\\ud800" escape decodes to one; it has
+    no UTF-8 encoding, so the article could never be written to Redis. Iterative: a body may nest as
+    deep as json.loads allows."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if not _encodable(item):
+                return path or "body"
+            continue
+        children = item.items() if isinstance(item, dict) else enumerate(item) if isinstance(item, list) else ()
+        for key, child in children:
+            if isinstance(key, str) and not _encodable(key):
+                return f"{path}.{key!a}".lstrip(".")
+            stack.append((child, f"{path}.{key}".lstrip(".")))
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def describe_scraper_error(exc: ValidationError, mapped: MappedSubmission) -> str:
@@ -53,6 +82,8 @@ def admit(submission: ArticleSubmission, trace_id: str, now: datetime, max_chars
         raise RejectedInput(f"the content has {len(content):,} characters; the limit is {max_chars:,}")
     if submission.url and not submission.url.startswith(("http://", "https://")):
         raise RejectedInput("`url` must be an absolute http(s) URL")
+    if submission.url and (problem := url_problem(submission.url)):
+        raise RejectedInput(f"`url` is not a valid URL: {problem}")
     url = submission.url or (find_canonical_url(content) if html is not None else None)
     raw = RawArticle(
         article_id=article_id_for(url, content),

@@ -31,6 +31,16 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), host, path, query, ""))
 
 
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be an article's URL (urlsplit refuses it: a port past 65535, an unclosed IPv6
+    bracket), or None."""
+    try:
+        canonical_url(url)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 def _attributes(tag: str) -> dict[str, str]:
     return {name.lower(): value[1:-1].strip() for name, value in _ATTR.findall(tag)}
 
@@ -40,15 +50,18 @@ def find_canonical_url(html: str) -> str | None:
     head = html[:_HEAD_BYTES]
     for tag in _LINK_TAG.findall(head):
         attrs = _attributes(tag)
-        if attrs.get("rel", "").lower() == "canonical" and attrs.get("href", "").startswith(("http://", "https://")):
+        if attrs.get("rel", "").lower() == "canonical" and _usable(attrs.get("href", "")):
             return attrs["href"]
     for tag in _META_TAG.findall(head):
         attrs = _attributes(tag)
-        if attrs.get("property", "").lower() == "og:url" and attrs.get("content", "").startswith(
-            ("http://", "https://")
-        ):
+        if attrs.get("property", "").lower() == "og:url" and _usable(attrs.get("content", "")):
             return attrs["content"]
     return None
+
+
+def _usable(url: str) -> bool:
+    # A page's broken canonical URL is ignored (the id then comes from the content), not an error.
+    return url.startswith(("http://", "https://")) and url_problem(url) is None
 
 
 def normalised_content(content: str) -> str:

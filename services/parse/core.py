@@ -7,17 +7,19 @@ import re
 from newsflow_schemas import ContentType, ParsedArticle, RawArticle
 from services.common.errors import RejectedInput
 
+from .byline import MAX_AUTHORS
 from .html import extract_html
-from .metadata import one_line
+from .metadata import language_tag, one_line
 from .parts import ArticleParts
 from .sanity import body_problem
-from .text import looks_binary, truncate
+from .text import looks_binary, tidy_text, truncate
 from .wire import parse_wire
 
 # Plain text beyond this is not one article; the rest is cut off with a warning.
 MAX_TEXT_CHARS = 1_000_000
 # A body shorter than this is kept, but is likely a teaser or a cookie wall rather than the story.
 MIN_BODY_CHARS = 200
+MAX_DESCRIPTION_CHARS = 10_000  # what ingest accepts
 
 _MARKUP = re.compile(r"<[A-Za-z!/]")
 
@@ -69,12 +71,12 @@ def _parsed(raw: RawArticle, found: ArticleParts, content_type: ContentType, war
         canonical_url=found.canonical_url,
         title=found.title or one_line(raw.title),
         body=found.body,
-        description=found.description or raw.description,
-        authors=found.authors or list(raw.authors),
+        description=found.description or _text(raw.description),
+        authors=found.authors or _names(raw.authors),
         published_at=found.published_at or raw.published_at,
         updated_at=found.updated_at,
         image_url=found.image_url or raw.image_url,
-        language=found.language or raw.language,
+        language=found.language or language_tag(raw.language),
         site_name=found.site_name,
         dateline=found.dateline,
         agency=found.agency,
@@ -84,3 +86,13 @@ def _parsed(raw: RawArticle, found: ArticleParts, content_type: ContentType, war
         warnings=warnings,
         parsed_from=content_type,
     )
+
+
+# The scraper's metadata is cleaned and bounded like the page's: it is anyone's input.
+def _names(authors: list[str]) -> list[str]:
+    names = [name for author in authors if (name := one_line(author))]
+    return list(dict.fromkeys(names))[:MAX_AUTHORS]
+
+
+def _text(value: str | None) -> str | None:
+    return (tidy_text(value[:MAX_DESCRIPTION_CHARS]) or None) if value else None

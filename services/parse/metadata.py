@@ -94,11 +94,15 @@ def declared_language(tree: lxml.html.HtmlElement) -> str | None:
         key = (meta.get("http-equiv") or meta.get("name") or meta.get("property") or "").lower()
         if key in _LANGUAGE_META:
             declared.append(meta.get("content"))
-    for value in declared:
-        tag = (value or "").split(",")[0].strip()
-        if _LANGUAGE.fullmatch(tag):
-            primary, *subtags = tag.replace("_", "-").split("-")
-            return "-".join([primary.lower(), *(s.upper() if len(s) == 2 else s for s in subtags)])
+    return next((tag for value in declared if (tag := language_tag(value))), None)
+
+
+def language_tag(value: str | None) -> str | None:
+    """`value` as a BCP 47 tag ("en_us" -> "en-US"), or None when it is not one."""
+    tag = (value or "").split(",")[0].strip()
+    if _LANGUAGE.fullmatch(tag):
+        primary, *subtags = tag.replace("_", "-").split("-")
+        return "-".join([primary.lower(), *(s.upper() if len(s) == 2 else s for s in subtags)])
     return None
 
 
@@ -209,9 +213,18 @@ def _stated_times(tree: lxml.html.HtmlElement, article: str | None) -> list[str]
 
 
 def _read_time(value: str | None) -> datetime | None:
-    """A stated time, or None when it is unreadable or a placeholder ("0001-01-01T00:00:00Z")."""
+    """A stated time, or None when it is unreadable, a placeholder ("0001-01-01T00:00:00Z") or has no
+    instant in UTC ("9999-12-31T23:59:59-05:00": the message schema refuses it)."""
     time = _parse_time((value or "").strip()[:64])
-    return time if time is not None and time.year >= EARLIEST_YEAR else None
+    return time if time is not None and time.year >= EARLIEST_YEAR and _has_utc_instant(time) else None
+
+
+def _has_utc_instant(time: datetime) -> bool:
+    try:
+        time.astimezone(UTC) if time.tzinfo else time
+    except OverflowError:
+        return False
+    return True
 
 
 def _parse_time(value: str) -> datetime | None:

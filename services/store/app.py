@@ -10,6 +10,7 @@ import structlog
 
 from newsflow_schemas import ArticleStored, EnrichedArticle
 from services.common.batch import Outcome
+from services.common.errors import RejectedInput
 from services.common.metrics import END_TO_END_SECONDS
 from services.common.pipeline import StageRuntime
 from services.common.settings import StoreSettings
@@ -43,9 +44,7 @@ def build(settings: StoreSettings) -> StageRuntime:
     async def process(articles: list[EnrichedArticle]) -> list[Outcome]:
         return await store_batch(articles, store, announcer, utcnow(), settings.public_api_url)
 
-    return StageRuntime(
-        process=process, on_startup=[check_schema], on_shutdown=[announcer.close], ready=store.reachable
-    )
+    return StageRuntime(process=process, on_startup=[check_schema], on_shutdown=[announcer.close], ready=store.ready)
 
 
 async def store_batch(
@@ -59,13 +58,16 @@ async def store_batch(
     (the row is unchanged, the announcer's marker says the event went out, or the mark repeats).
     """
     started = time.perf_counter()
-    saved = await asyncio.to_thread(store.save_many, [to_rows(article, now) for article in articles])
+    mapped = [_rows_or_rejection(article, now) for article in articles]
+    rows = [m for m in mapped if isinstance(m, ArticleRows)]
+    saved = iter(await asyncio.to_thread(store.save_many, rows) if rows else [])
     share = (time.perf_counter() - started) / len(articles)
     outcomes: list[Outcome] = []
     announced: list[str] = []
-    for article, result in zip(articles, saved, strict=True):
+    for article, mapping in zip(articles, mapped, strict=True):
+        result = next(saved) if isinstance(mapping, ArticleRows) else mapping
         if isinstance(result, Exception):
-            outcomes.append(result)  # this article's statement failed: it stays pending
+            outcomes.append(result)  # this article's statement failed (or it cannot be stored): only it
             continue
         with article_context(article, seconds=share):
             if result.change != "unchanged":
@@ -80,3 +82,13 @@ async def store_batch(
     if announced:
         await asyncio.to_thread(store.mark_announced, *announced)
     return outcomes
+
+
+def _rows_or_rejection(article: EnrichedArticle, now: datetime) -> ArticleRows | RejectedInput:
+    """The article's rows, or why it can never have any: to_rows is pure, so a retry cannot help, and
+    the failure stays this article's alone (a date past year 9999 in UTC once failed a whole batch)."""
+    try:
+        return to_rows(article, now)
+    except (ArithmeticError, ValueError) as error:
+        log.warning("cannot be stored", article_id=article.article_id, error=f"{type(error).__name__}: {error}")
+        return RejectedInput(f"store: the article cannot become rows: {type(error).__name__}: {error}")

@@ -34,7 +34,8 @@ class Cursor:
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
             at, article_id = json.loads(raw)
             return cls(as_utc(datetime.fromisoformat(at)), str(article_id))
-        except (binascii.Error, ValueError, TypeError) as exc:
+        # Anything can be sent as a cursor: JSON nested past the recursion limit, a time past year 9999.
+        except (binascii.Error, ValueError, TypeError, RecursionError, OverflowError) as exc:
             raise BadParameter("cursor: not a cursor this API handed out (take it from a `next` link)") from exc
 
 
@@ -62,5 +63,5 @@ class NameCursor:
             if kind != "name":
                 raise ValueError(kind)
             return cls(str(name), str(entity_id))
-        except (binascii.Error, ValueError, TypeError) as exc:
+        except (binascii.Error, ValueError, TypeError, RecursionError) as exc:
             raise BadParameter("cursor: not a cursor this API handed out (take it from a `next` link)") from exc

@@ -10,7 +10,7 @@ import structlog
 from sqlalchemy import Connection, Engine, create_engine, delete, event, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .core import ArticleRows, Change
 from .placement import place
@@ -42,6 +42,7 @@ def database_engine(url: str) -> Engine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(parsed, pool_pre_ping=True)
 
@@ -52,6 +53,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # pysqlite begins a transaction only before a write, so a SAVEPOINT came first and its RELEASE was
+    # a commit: each article committed alone, before the batch's commit. SQLAlchemy emits BEGIN instead.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 class Store:
@@ -60,6 +68,7 @@ class Store:
         self.story_threshold = story_threshold
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         self._upserts: dict[tuple[str, ...], Any] = {}
+        self.write_failure: str | None = None  # why the last batch could not be written, if it could not
 
     def create_schema(self) -> None:
         """Bring the database to this release's schema revision (schema.upgrade: the migrations)."""
@@ -99,14 +108,37 @@ class Store:
         """`save_revision` for each, in one transaction (one commit, one fsync), each in a savepoint so
         that a database error loses only its own article; the commit failing fails them all (raised)."""
         results: list[Saved | SQLAlchemyError] = []
-        with self.engine.begin() as conn:
-            for rows in batch:
-                try:
-                    with conn.begin_nested():
-                        results.append(self._save(conn, rows))
-                except SQLAlchemyError as error:  # this article's statement failed: only it is retried
-                    results.append(error)
+        try:
+            with self.engine.begin() as conn:
+                for rows in batch:
+                    try:
+                        with conn.begin_nested():
+                            saved = self._save(conn, rows)
+                    except SQLAlchemyError as error:  # this article's statement failed: only it is retried
+                        results.append(error)
+                        continue
+                    results.append(saved)  # only once its savepoint is released
+        except SQLAlchemyError as error:
+            self.write_failure = f"{type(error).__name__}: {error}"
+            raise
+        self._note_writes(results)
         return results
+
+    def _note_writes(self, results: list[Saved | SQLAlchemyError]) -> None:
+        """Writes are failing when nothing of a batch was saved and the database itself refused
+        (OperationalError: read-only, disk full, connection lost), not one article's data."""
+        if any(isinstance(r, Saved) for r in results):
+            self.write_failure = None
+        elif failed := [r for r in results if isinstance(r, OperationalError)]:
+            self.write_failure = f"{type(failed[0]).__name__}: {failed[0]}"
+
+    def ready(self) -> bool:
+        """Reachable, and the last batch written did not fail on the database as a whole (read-only,
+        full, gone): a store that cannot write is not ready, though SELECT 1 still works."""
+        if self.write_failure is not None:
+            log.warning("store not ready: writes fail", error=self.write_failure[:300])
+            return False
+        return self.reachable()
 
     def _save(self, conn: Connection, rows: ArticleRows) -> Saved:
         kept = self._kept_reason(conn, rows)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from services.api.app import create_app
+from services.common.apikeys import key_digest
+from services.common.settings import Settings
+from services.store.repository import Store
 
 from .conftest import KEY
 from .stories import HOSTILE_TITLE, LETTER
@@ -186,3 +195,54 @@ def test_the_docs_page_loads_nothing_from_another_host(client: TestClient) -> No
             if asset.endswith((".js", ".css")):
                 response = client.get(asset)
                 assert response.status_code == 200 and len(response.content) > 10_000, asset
+
+
+def test_the_dev_key_is_refused_once_digests_are_set(store: Store, settings: Settings) -> None:
+    with_digests = settings.model_copy(
+        update={"api_keys": [SecretStr("dev-key")], "api_key_digests": [key_digest("nf_q1")]}
+    )
+    with TestClient(create_app(with_digests)) as api:
+        assert api.get("/v1/articles", headers={"X-API-Key": "dev-key"}).status_code == 401
+        assert api.get("/v1/articles", headers={"X-API-Key": "nf_q1"}).status_code == 200
+
+
+CURSOR_OF_BRACKETS = base64.urlsafe_b64encode(b"[" * 5_000).decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "which"),
+    [
+        ("/v1/articles", {"published_after": "0001-01-01T00:00:00+05:00"}, "published_after"),
+        ("/v1/articles", {"stored_before": "9999-12-31T23:59:59-05:00"}, "stored_before"),
+        ("/v1/articles", {"cursor": CURSOR_OF_BRACKETS}, "cursor"),
+        ("/v1/entities", {"cursor": CURSOR_OF_BRACKETS}, "cursor"),
+        ("/v1/search", {"q": "letter\x00"}, "q"),
+        ("/v1/articles", {"entity": "Kazem\x00"}, "entity"),
+        ("/v1/articles", {"story_id": "\x00"}, "story_id"),
+        ("/v1/articles/a1%00", {}, "article_id"),
+    ],
+    ids=[
+        "year-1",
+        "year-9999",
+        "cursor-of-brackets",
+        "entity-cursor",
+        "nul-in-q",
+        "nul-in-entity",
+        "nul-id",
+        "nul-in-path",
+    ],
+)
+def test_a_hostile_query_parameter_is_a_422_never_a_500(
+    client: TestClient, path: str, params: dict[str, str], which: str
+) -> None:
+    response = client.get(path, params=params, headers=KEY)
+    assert response.status_code == 422, response.text
+    assert which in json.dumps(response.json()["detail"])
+
+
+@pytest.mark.parametrize("path", ["/ui", "/v1/status/"])
+def test_a_redirect_never_points_at_the_host_the_request_named(client: TestClient, path: str) -> None:
+    response = client.get(path, headers={**KEY, "Host": "evil.example"}, follow_redirects=False)
+    assert response.is_redirect
+    location = response.headers["location"]
+    assert location.startswith("/") and not location.startswith("//") and "evil.example" not in location

@@ -95,8 +95,8 @@ def test_signed_requests_pass_the_servers_check() -> None:
     client, seen, _ = client_answering(accepted("a"), hmac_secret="s3cret")
     client.send([{"text": "x", "published_at": __import__("datetime").date(2026, 3, 4)}])
     request = seen[0]
-    problem = signature_problem(
-        "s3cret", request.headers["X-Newsflow-Timestamp"], request.headers["X-Newsflow-Signature"], request.content
-    )
-    assert problem is None
+    timestamp, signature = request.headers["X-Newsflow-Timestamp"], request.headers["X-Newsflow-Signature"]
+    assert signature.startswith("v2=")  # the method and path signed too
+    assert signature_problem("s3cret", timestamp, signature, request.content, request.method, request.url.path) is None
+    assert signature_problem("s3cret", timestamp, signature, request.content, "POST", "/v1/articles") is not None
     assert json.loads(request.content) == [{"text": "x", "published_at": "2026-03-04"}]

@@ -121,3 +121,53 @@ def test_on_a_cluster_each_partitions_batch_goes_to_the_same_partition(redis_clu
     finally:
         client.delete(*client.scan_iter(match=f"{prefix}.*"))
         client.close()
+
+
+async def _raw_envelope(body: bytes, headers: dict[str, str] | None = None) -> bytes:
+    return await BinaryMessageFormatV1.encode(
+        message=body, reply_to=None, headers=headers or {"content-type": "application/json"}, correlation_id="c1"
+    )
+
+
+async def _hostile_entries() -> list[dict[str, bytes]]:
+    """What a careless or hostile writer can XADD straight to articles.raw, between good entries."""
+    good = _article("a", "first").model_dump_json().encode()
+    return [
+        {"__data__": await _raw_envelope(good)},
+        {"__data__": b"\x89not an envelope at all"},  # garbled envelope
+        {"__data__": await _raw_envelope(b'{"article_id": "\xff\xfe", "content": "x"}')},  # invalid UTF-8
+        {"__data__": await _raw_envelope(b"[" * 100_000 + b"]" * 100_000)},  # nested past the recursion limit
+        {"__data__": (await _raw_envelope(good, {"x-header": "MARK"})).replace(b"MARK", b"\xff\xfe\xfd\xfc")},
+        {"nothing": b"no __data__ field"},
+        {"__data__": await _raw_envelope(_article("e", "last").model_dump_json().encode())},
+    ]
+
+
+def test_a_garbled_entry_in_a_batch_is_dead_lettered_alone_and_the_good_ones_go_on(redis_url, stream_prefix):
+    settings = Settings(redis_url=redis_url, read_batch=10, retry_idle_ms=60_000, **stream_names(stream_prefix))
+    client = sync_client(settings)
+    client.xgroup_create(settings.stream_raw, "parse", id="0", mkstream=True)
+
+    async def run() -> float:
+        for fields in await _hostile_entries():
+            client.xadd(settings.stream_raw, fields)  # type: ignore[arg-type]
+        broker = make_broker(settings, "parse")
+        consume_batches(broker, settings, group="parse", stream=settings.stream_raw, model=RawArticle,
+                        out_stream=settings.stream_parsed, process=each(_handle))  # fmt: skip
+        async with broker:
+            await broker.start()
+            started = time.monotonic()
+            while (
+                time.monotonic() - started < 5
+                and client.xlen(settings.stream_parsed) + client.xlen(settings.stream_dlq) < 7
+            ):
+                await asyncio.sleep(0.05)
+            return time.monotonic() - started
+
+    took = asyncio.run(run())
+    done = sorted(RawArticle.model_validate_json(b).article_id for b in _bodies(client, settings.stream_parsed))
+    assert done[0] == "a" and done[-1] == "e" and took < 3  # in the first batch, not after a retry
+    letters = [DeadLetter.model_validate_json(body) for body in _bodies(client, settings.stream_dlq)]
+    assert len(done) + len(letters) == 7  # every other entry dead-lettered, alone
+    assert all(letter.reason.startswith("unreadable entry: ") for letter in letters)
+    assert client.xpending(settings.stream_raw, "parse")["pending"] == 0

@@ -11,7 +11,7 @@ from faststream.redis import RedisBroker
 
 from newsflow_schemas import DeadLetter, RawArticle
 from services.common.broker import group_stream, retry_stream
-from services.common.deadletter import dead_letter_middleware
+from services.common.deadletter import dead_letter_middleware, make_dead_letter
 from services.common.errors import RejectedInput
 from services.common.settings import Settings
 from services.common.streamread import read_stream
@@ -112,3 +112,10 @@ def test_an_entry_failing_on_every_delivery_is_dead_lettered_on_the_last(redis_u
     assert letter.article_id == "a1"
     assert pending(redis_url, f"{stream_prefix}.in") == 0
     assert out_entries(redis_url, stream_prefix) == 0
+
+
+def test_a_deeply_nested_body_can_still_be_dead_lettered() -> None:
+    # json.loads raises RecursionError (not a ValueError) past ~1000 levels: the letter must still be made.
+    payload = b"[" * 100_000 + b"]" * 100_000
+    letter = make_dead_letter("parse", "unreadable", payload)
+    assert (letter.reason, letter.article_id, len(letter.payload)) == ("unreadable", None, 200_000)

@@ -9,8 +9,10 @@ from collections.abc import Iterator
 import pytest
 import redis
 from faststream.redis import RedisBroker
+from typer.testing import CliRunner
 
 from newsflow_schemas import RawArticle
+from services.cli import app
 from services.common.deadletter import make_dead_letter
 from services.common.settings import Settings, stream_names
 from services.common.streamread import read_stream
@@ -79,3 +81,35 @@ def test_drop_deletes_only_the_chosen_letters(settings, client):
 
     assert drop(client, settings, [first]) == 1
     assert [x.entry_id for x in list_letters(client, settings)] == [second.entry_id]
+
+
+def test_a_malformed_dlq_entry_is_listed_shown_and_dropped_and_replay_goes_on(settings, client):
+    dead_letter(settings, "parse", raw("a1").model_dump_json().encode())
+    client.xadd(settings.stream_dlq, {"junk": "no __data__ at all"})
+    client.xadd(settings.stream_dlq, {"__data__": b"\x89 not an envelope"})
+
+    good, *malformed = list_letters(client, settings)
+    assert [x.letter.reason.split(":")[0] for x in malformed] == ["malformed dead letter"] * 2
+    assert get_letter(client, settings, malformed[0].entry_id).letter.payload
+    assert replay(client, settings, [good, *malformed]) == 1  # only the real letter; the others stay
+    assert [x.entry_id for x in list_letters(client, settings)] == [x.entry_id for x in malformed]
+    assert drop(client, settings, malformed) == 2 and list_letters(client, settings) == []
+
+
+def test_dlq_list_and_show_print_no_control_characters(settings, client, monkeypatch):
+    hostile = "a1\x1b[2J\x07\u009b"
+    dead_letter(settings, "parse", raw(hostile).model_dump_json().encode(), reason="bad\x1b]0;title\x07")
+    client.xadd(settings.stream_dlq, {"junk": "\x1b[31m"})
+    for name, value in {"NEWSFLOW_REDIS_URL": settings.redis_url, "NEWSFLOW_STREAM_DLQ": settings.stream_dlq}.items():
+        monkeypatch.setenv(name, value)
+    runner = CliRunner()
+    listed = runner.invoke(app, ["dlq", "list"], env={"COLUMNS": "300"})
+    assert listed.exit_code == 0, listed.output
+    entry_id = list_letters(client, settings)[0].entry_id
+    shown = runner.invoke(app, ["dlq", "show", entry_id])
+    assert shown.exit_code == 0, shown.output
+    as_json = runner.invoke(app, ["dlq", "list", "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    for output in (listed.output, shown.output, as_json.output):
+        assert not any(c in output for c in "\x1b\x07\u009b"), repr(output)
+    assert "a1" in listed.output and "a1" in shown.output

@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import minibatch
+
 from newsflow_schemas import EnrichedArticle, ParsedArticle
-from services.enrich.core import count_words, enrich, enrich_many
+from services.enrich.core import MAX_NLP_BATCH_CHARS, count_words, enrich, enrich_many
 from services.enrich.fingerprint import simhash
 
 from .conftest import GERMAN, MODEL, article
@@ -117,3 +124,36 @@ def test_enrich_many_equals_enrich_one_by_one(nlp, seed_000, seed_003):
 def test_word_count_skips_pieces_without_letters_or_digits():
     assert count_words("Iran – and the U.S. agreed on 12,000 items.") == 8
     assert count_words("  \n ") == 0
+
+
+class _BatchSizes:
+    """A real spaCy component that records the characters of every batch nlp.pipe hands it."""
+
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.batches.append(len(doc.text))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size):
+            self.batches.append(sum(len(doc.text) for doc in batch))
+            yield from batch
+
+
+def test_ner_batches_are_bounded_by_characters_not_only_by_count() -> None:
+    # 8 articles of 1 M characters once took 49 s and 596 MB in one batch: NER reads at most
+    # MAX_NER_CHARS of each, and nlp.pipe holds at most MAX_NLP_BATCH_CHARS at once.
+    recorder = _BatchSizes()
+    nlp = spacy.blank("en")
+    Language.component("batch_sizes", func=recorder)  # type: ignore[arg-type]
+    nlp.add_pipe("batch_sizes")
+    long = "The minister said the talks in Geneva would go on next week. " * 2_000  # 124,000 characters
+    articles = [article(long, article_id=f"long-{i}") for i in range(4)]
+
+    enriched = enrich_many(articles, nlp, "blank")
+
+    assert len(enriched) == 4 and all(e.word_count == 24_000 for e in enriched)
+    assert all(any("ner truncated" in w for w in e.warnings) for e in enriched)
+    assert recorder.batches and max(recorder.batches) <= MAX_NLP_BATCH_CHARS

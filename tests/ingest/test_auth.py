@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from services.ingest.auth import KeyRing, key_digest, new_key, sign, signature_problem
 
 
@@ -25,7 +27,8 @@ def test_a_signed_body_is_accepted_and_any_change_is_not():
     signature = sign("s3cret", now, body)
     assert signature_problem("s3cret", str(now), signature, body) is None
     assert (
-        signature_problem("s3cret", str(now), signature, body + b" ") == "the request signature does not match its body"
+        signature_problem("s3cret", str(now), signature, body + b" ")
+        == "the request signature does not match its method, path and body"
     )
     assert signature_problem("other", str(now), signature, body) is not None
 
@@ -36,3 +39,9 @@ def test_unsigned_old_and_malformed_timestamps_are_refused():
     old = int(time.time()) - 3600
     assert "within 300 s" in (signature_problem("s", str(old), sign("s", old, body), body) or "")
     assert "within 300 s" in (signature_problem("s", "yesterday", "sha256=00", body) or "")
+
+
+@pytest.mark.parametrize("timestamp", ["²", "٣", "1" * 4_400, "-5", " 17"])
+def test_a_timestamp_that_is_not_plain_unix_seconds_is_a_problem_not_a_crash(timestamp: str) -> None:
+    problem = signature_problem("secret", timestamp, "sha256=00", b"{}")
+    assert problem is not None and "Unix seconds" in problem

@@ -55,3 +55,9 @@ def test_page_mixing_utf8_and_windows_1252_keeps_both_readable(tmp_path: Path) -
 
     assert "Café déjà vu — “quoted”" in article.submission["html"]
     assert "Señor’s résumé" in article.submission["html"]
+
+
+def test_json_nested_too_deeply_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text('{\n"text": "x",\n"a": ' + "[" * 100_000 + "]" * 100_000 + "\n}")
+    with pytest.raises(UnreadableFile, match=r"deep\.json: not valid JSON \(nested too deeply\)"):
+        list(read_articles(tmp_path / "deep.json"))

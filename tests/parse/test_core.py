@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from newsflow_schemas import SCHEMA_VERSION, ParsedArticle, StageTimes
+from newsflow_schemas import SCHEMA_VERSION, ParsedArticle, RawArticle, StageTimes
 from services.common.errors import RejectedInput
 from services.parse.core import MAX_TEXT_CHARS, parse
 
@@ -199,3 +199,30 @@ def test_nul_and_control_characters_never_reach_the_body():
 
     assert parsed.body.startswith("Officials met on Monday.")
     assert "\x00" not in parsed.body
+
+
+@pytest.mark.parametrize("stated", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+def test_a_page_date_with_no_utc_instant_is_no_date(stated: str) -> None:
+    # The message schema refuses such a date: the page's must be dropped, not fail the article.
+    body = "Body text of the article here. " * 20
+    meta = f'<meta property="article:published_time" content="{stated}">'
+    html = f"<html><head>{meta}</head><body><p>{body}</p></body></html>"
+    raw = RawArticle(article_id="a", trace_id="t", content=html, content_type="html")
+    assert parse(raw).published_at is None
+
+
+def test_scraper_authors_language_and_description_are_cleaned_and_bounded_like_the_title() -> None:
+    raw = RawArticle(
+        article_id="a",
+        trace_id="t",
+        content="TEHRAN - " + "A wire with enough words to be a body. " * 10,
+        content_type="text",
+        authors=["Kazem\x00 Gharibabadi", "\x1b[31mRed\x1b[0m Writer", "x" * 40_000, *(f"Name {i}" for i in range(50))],
+        language="en\x1b[2J",
+        description="A lede\x00 with\x07 controls",
+    )
+    parsed = parse(raw)
+    assert parsed.authors[:2] == ["Kazem Gharibabadi", "[31mRed[0m Writer"]
+    assert len(parsed.authors) <= 10 and all(len(name) <= 1_000 for name in parsed.authors)
+    assert parsed.language is None  # not a language tag once cleaned
+    assert parsed.description == "A lede with controls"

@@ -42,6 +42,8 @@ def parse_line(line: bytes, number: int, source: str | None) -> Article | Skip |
         item: Any = json.loads(text)
     except ValueError as exc:
         return Skip("line is not valid JSON", where, str(exc))
+    except RecursionError:
+        return Skip("line is not valid JSON", where, "nested too deeply")
     if not isinstance(item, dict):
         return Skip("line is not a JSON object", where, f"got {type(item).__name__}")
     return Article(with_file_source(item, source) if source else item, where)

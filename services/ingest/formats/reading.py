@@ -104,6 +104,8 @@ def _whole_file(path: Path, kind: FileKind, data: bytes, source: str) -> Iterato
             document = json.loads(text)
         except ValueError as exc:
             raise UnreadableFile(f"{path}: not valid JSON ({exc})") from exc
+        except RecursionError as exc:
+            raise UnreadableFile(f"{path}: not valid JSON (nested too deeply)") from exc
         # newspaper4k's CLI writes a list; Scrapy's `-o items.json` too; {"articles": [...]} is ours.
         if isinstance(document, dict) and isinstance(document.get("articles"), list):
             document = document["articles"]
