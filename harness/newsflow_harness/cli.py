@@ -51,8 +51,9 @@ def chaos(
 ) -> None:
     """Fault test: N articles through private servers while workers, Redis and PostgreSQL are knocked out.
 
-    Prints `sent=N stored=N lost=0 duplicated=0 dlq=K`; exits 1 if anything was lost or duplicated
-    (or stored without its ArticleStored event). On a cluster, the Redis faults are master failovers.
+    Prints `sent=N stored=N lost=0 duplicated=0 dlq=K phantom=0`; exits 1 if anything was lost or
+    duplicated, stored without its ArticleStored event, or announced without a row (phantom). On a
+    cluster, the Redis faults are master failovers.
     """
     from .local.chaos import run_chaos
 
@@ -63,7 +64,7 @@ def chaos(
     for article_id, events in outcome.duplicates.items():
         console.log(f"announced more than once: {article_id}: {events}")
     typer.echo(outcome.line)
-    raise typer.Exit(1 if outcome.lost or outcome.duplicated or outcome.unannounced else 0)
+    raise typer.Exit(1 if outcome.lost or outcome.duplicated or outcome.unannounced or outcome.phantom else 0)
 
 
 def bench(

@@ -34,15 +34,17 @@ def run_chaos(tmp_path: Path, articles: int, *options: str) -> subprocess.Comple
 def test_nothing_is_lost_or_duplicated_while_workers_redis_and_postgres_fail(tmp_path: Path) -> None:
     result = run_chaos(tmp_path, ARTICLES)
     last = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-    assert last == f"sent={ARTICLES} stored={ARTICLES} lost=0 duplicated=0 dlq=0", last
+    assert last == f"sent={ARTICLES} stored={ARTICLES} lost=0 duplicated=0 dlq=0 phantom=0", last
     assert "SIGKILL Redis" in result.stdout and "stopping PostgreSQL" in result.stdout
+    assert "PostgreSQL refusing writes" in result.stdout and "PostgreSQL writable again" in result.stdout
 
 
 @pytest.mark.timeout(1500)
 def test_on_a_redis_cluster_nothing_is_lost_or_duplicated_while_masters_fail_over(tmp_path: Path) -> None:
     result = run_chaos(tmp_path, CLUSTER_ARTICLES, "--cluster-partitions", "6")
     lines = result.stdout.strip().splitlines()
-    assert lines[-1] == f"sent={CLUSTER_ARTICLES} stored={CLUSTER_ARTICLES} lost=0 duplicated=0 dlq=0", lines[-1]
+    expected = f"sent={CLUSTER_ARTICLES} stored={CLUSTER_ARTICLES} lost=0 duplicated=0 dlq=0 phantom=0"
+    assert lines[-1] == expected, lines[-1]
     assert "stored without an event: 0" in result.stdout
     assert result.stdout.count("promoted") == 2 and result.stdout.count("rejoined as a replica") == 2
     assert "stopping PostgreSQL" in result.stdout

@@ -1,5 +1,6 @@
 """`newsflow chaos`: push N articles through the real pipeline while workers are SIGKILLed, Redis is
-killed and restarted twice and PostgreSQL stopped for a while; then count what was lost or doubled.
+killed and restarted twice, PostgreSQL stopped for a while and then made to refuse writes for a while;
+then count what was lost, doubled, or announced without a row.
 
 Everything runs on private servers (Redis with AOF and fsync on every write, PostgreSQL), never on
 the machine's shared ones. With `cluster` it runs on a private 3-master Redis Cluster with
@@ -46,6 +47,10 @@ class Plan:
     redis_restarts: tuple[float, ...] = (0.2, 0.6)
     postgres_stop_at: float = 0.4
     postgres_down_s: float = 20.0
+    # The database up but refusing writes (read-only sessions: what a full disk or a revoked grant does to
+    # the store), shorter than the store's redeliveries last, so it must retry, never announce or lose.
+    read_only_at: float = 0.5
+    read_only_s: float = 10.0
     kill_every_s: float = 4.0
 
 
@@ -58,12 +63,16 @@ class Outcome:
     dlq: int
     faults: list[str] = field(default_factory=list)
     unannounced: int = 0  # stored articles without an ArticleStored event
+    phantom: int = 0  # ArticleStored events for articles with no row
     redone: dict[str, int] = field(default_factory=dict)  # outputs per stage beyond one per article
     duplicates: dict[str, list[str]] = field(default_factory=dict)  # article id -> its events
 
     @property
     def line(self) -> str:
-        return f"sent={self.sent} stored={self.stored} lost={self.lost} duplicated={self.duplicated} dlq={self.dlq}"
+        return (
+            f"sent={self.sent} stored={self.stored} lost={self.lost} duplicated={self.duplicated} dlq={self.dlq}"
+            f" phantom={self.phantom}"
+        )
 
 
 def _batches(submissions: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -170,7 +179,7 @@ class Chaos:
         # several shares during one fault, and may even finish first; then the rest hit an idle pipeline.
         planned = sorted(
             [(at, self._restart_redis) for at in self.plan.redis_restarts]
-            + [(self.plan.postgres_stop_at, self._stop_postgres)],
+            + [(self.plan.postgres_stop_at, self._stop_postgres), (self.plan.read_only_at, self._refuse_writes)],
             key=lambda fault: fault[0],
         )
         next_kill = time.monotonic() + self.plan.kill_every_s
@@ -253,6 +262,30 @@ class Chaos:
         self.postgres.resume()
         self._note("PostgreSQL back")
 
+    def _refuse_writes(self) -> None:
+        self._note(f"PostgreSQL refusing writes for {self.plan.read_only_s:.0f} s")
+        self._set_read_only(True)
+        time.sleep(self.plan.read_only_s)
+        self._set_read_only(False)
+        self._note("PostgreSQL writable again")
+
+    def _set_read_only(self, read_only: bool) -> None:
+        """New sessions read-only (or not) by default; every open session is ended so the store's next one
+        gets the setting."""
+        admin = database_engine(self.postgres.url)
+        try:
+            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("SET default_transaction_read_only = off")  # this session may still write
+                database = conn.exec_driver_sql("SELECT current_database()").scalar()
+                setting = "on" if read_only else "off"
+                conn.exec_driver_sql(f'ALTER DATABASE "{database}" SET default_transaction_read_only = {setting}')
+                conn.exec_driver_sql(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        finally:
+            admin.dispose()
+
     def _outcome(self, total: int) -> Outcome:
         client = sync_client(self.settings)
         events = [
@@ -281,6 +314,7 @@ class Chaos:
             dlq=len(letters),
             faults=self.faults,
             unannounced=len((sent & stored_ids) - set(per_article)),
+            phantom=len(set(per_article) - stored_ids),
             redone={stage: count - len(sent) for stage, count in added.items()},
             duplicates={
                 article_id: [
