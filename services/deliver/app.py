@@ -13,6 +13,7 @@ from sqlalchemy import Connection, select
 
 from newsflow_schemas import ArticleStored, EnrichedArticle
 from services.common.batch import Outcome
+from services.common.errors import RejectedInput
 from services.common.pipeline import StageRuntime
 from services.common.settings import DeliverSettings
 from services.common.stage import article_context, utcnow
@@ -49,23 +50,23 @@ def build(settings: DeliverSettings) -> StageRuntime:
             cache["all"] = (time.monotonic(), found)
         return found
 
-    def enqueue(events: list[ArticleStored]) -> int:
+    def enqueue(events: list[ArticleStored]) -> tuple[int, dict[int, str]]:
         with engine.begin() as conn:
             subscriptions = current_subscriptions(conn)
             if not subscriptions:
-                return 0
-            rows = plan(conn, events, subscriptions)
+                return 0, {}
+            rows, refused = plan(conn, events, subscriptions)
             outbox.enqueue(conn, rows)
-            return len(rows)
+            return len(rows), refused
 
     async def process(events: list[ArticleStored]) -> list[Outcome]:
-        queued = await asyncio.to_thread(enqueue, events)
+        queued, refused = await asyncio.to_thread(enqueue, events)
         for event in events:
             with article_context(event):  # counts it and its time, as every stage does
                 pass
         if queued:
             log.info("webhook deliveries queued", deliveries=queued, events=len(events))
-        return [None] * len(events)
+        return [RejectedInput(refused[n]) if n in refused else None for n in range(len(events))]
 
     async def check_schema() -> None:
         await asyncio.to_thread(require_current, store.engine)  # the migration step owns the schema
@@ -83,8 +84,11 @@ def build(settings: DeliverSettings) -> StageRuntime:
     )
 
 
-def plan(conn: Connection, events: list[ArticleStored], subscriptions: list[Subscription]) -> list[dict]:
-    """The delivery rows of a batch: each event with each subscription its stored article matches."""
+def plan(
+    conn: Connection, events: list[ArticleStored], subscriptions: list[Subscription]
+) -> tuple[list[dict], dict[int, str]]:
+    """The delivery rows of a batch: each event with each subscription its stored article matches; and,
+    by the event's place in the batch, why an event could not be matched (dead-lettered alone)."""
     ids = [e.article_id for e in events]
     documents = dict(
         conn.execute(select(articles.c.article_id, articles.c.document).where(articles.c.article_id.in_(ids))).all()
@@ -92,15 +96,21 @@ def plan(conn: Connection, events: list[ArticleStored], subscriptions: list[Subs
     queries = {s.filters.query for s in subscriptions if s.filters.query}
     found = {query: matches(conn, query, ids) for query in queries}
     now = utcnow()
-    rows = []
-    for event in events:
+    rows: list[dict] = []
+    refused: dict[int, str] = {}
+    for n, event in enumerate(events):
         document = documents.get(event.article_id)
         if document is None:  # announced, then gone from the store: nothing to match
             log.warning("stored article not found", article_id=event.article_id)
             continue
-        article = EnrichedArticle.model_validate(document)
         in_text = {query for query, hits in found.items() if event.article_id in hits}
-        for subscription in matching(event, article, subscriptions, in_text.__contains__):
+        try:
+            article = EnrichedArticle.model_validate(document)
+            chosen = matching(event, article, subscriptions, in_text.__contains__)
+        except Exception as exc:  # one article's document, whatever is wrong with it, never holds its batch
+            refused[n] = f"the stored document cannot be matched against subscriptions: {type(exc).__name__}: {exc}"
+            continue
+        for subscription in chosen:
             rows.append(outbox.delivery_row(subscription.subscription_id, event.article_id, event.revision,
                                             event.model_dump_json(), now))  # fmt: skip
-    return rows
+    return rows, refused
