@@ -1,4 +1,5 @@
-"""The chaos test in CI's form (2,000 articles; `make chaos ARTICLES=10000` for the long one), and its
+"""The chaos test (2,000 articles by default, NEWSFLOW_CHAOS_ARTICLES; .ci/run uses 1,000; `make chaos
+ARTICLES=10000` for the long one), and its
 Redis Cluster variant (400 articles, six partitions, two masters SIGKILLed and replaced by replicas)."""
 
 from __future__ import annotations
