@@ -1,6 +1,6 @@
-"""The chaos test (2,000 articles by default, NEWSFLOW_CHAOS_ARTICLES; .ci/run uses 1,000; `make chaos
-ARTICLES=10000` for the long one), and its
-Redis Cluster variant (400 articles, six partitions, two masters SIGKILLed and replaced by replicas)."""
+"""The chaos test (2,000 articles unless NEWSFLOW_CHAOS_ARTICLES says otherwise: .ci/run uses 1,000;
+`make chaos ARTICLES=10000` for the long one), and its Redis Cluster variant (400 articles, six
+partitions, two masters SIGKILLed and replaced by replicas)."""
 
 from __future__ import annotations
 
