@@ -9,6 +9,7 @@ the text says wrote or sent one, "the minister" the person holding that title.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import NamedTuple
 
 from newsflow_schemas import Entity, Quote
@@ -65,20 +66,31 @@ class _Sentence(NamedTuple):
     end: int
 
 
+# (speaker words, their offset, reporting verb) of a sentence's quotations.
+_Cue = tuple[str, int, str]
+
+
 def quotes(text: str, entities: list[Entity]) -> list[Quote]:
     """Direct and reported quotations in `text`, in order, speakers resolved against `entities`."""
     resolver = _Speakers(text, entities)
     found: list[Quote] = []
-    for sentence in _sentences(text):
-        direct = _direct(text, sentence, resolver)
+    previous: _Cue | None = None
+    for sentence in resolver.sentences:
+        direct, cue = _direct(text, sentence, resolver, previous)
         found += direct if direct else _indirect(text, sentence, resolver)
+        previous = cue if direct else None
     return found
 
 
 def _sentences(text: str) -> list[_Sentence]:
+    """Sentences, where several sentences inside one pair of quotation marks (in one paragraph) stay one."""
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    starts = [start for start, _ in quoted]
     sentences, start = [], 0
     for boundary in _SENTENCE_END.finditer(text):
         if _ABBREVIATION.search(text, max(start, boundary.start() - 12), boundary.start()):
+            continue
+        if _inside(quoted, starts, boundary.start(), boundary.end()) and "\n" not in boundary.group():
             continue
         # The closing quotation mark after the full stop belongs to the sentence it closes.
         sentences.append(_Sentence(start, boundary.start() + len(boundary.group("close") or "")))
@@ -87,11 +99,23 @@ def _sentences(text: str) -> list[_Sentence]:
     return [s for s in sentences if text[s.start : s.end].strip()]
 
 
-def _direct(text: str, sentence: _Sentence, resolver: _Speakers) -> list[Quote]:
+def _inside(quoted: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Whether text[start:end] lies strictly inside one of the sorted `quoted` spans."""
+    index = bisect_right(starts, start) - 1
+    return index >= 0 and quoted[index][0] < start and end < quoted[index][1]
+
+
+def _direct(
+    text: str, sentence: _Sentence, resolver: _Speakers, previous: _Cue | None = None
+) -> tuple[list[Quote], _Cue | None]:
+    """The sentence's quotations and their cue; a sentence that is only a quotation and has no cue of its own
+    continues the previous sentence's speaker (“A,” X said. “B.”: B is X's too)."""
     pieces = [m for m in _QUOTED.finditer(text, sentence.start, sentence.end)]
     if not pieces:
-        return []
+        return [], None
     cue = _direct_cue(text, sentence, pieces)
+    if cue is None and previous is not None and _only_quotation(text, sentence, pieces):
+        cue = previous
     found = []
     for piece in pieces:
         group = next(i for i in (1, 2, 3) if piece.group(i) is not None)
@@ -110,10 +134,16 @@ def _direct(text: str, sentence: _Sentence, resolver: _Speakers) -> list[Quote]:
                 end=piece.end(group),
             )
         )
-    return found
+    return found, cue
 
 
-def _direct_cue(text: str, sentence: _Sentence, pieces: list[re.Match[str]]) -> tuple[str, int, str] | None:
+def _only_quotation(text: str, sentence: _Sentence, pieces: list[re.Match[str]]) -> bool:
+    """Nothing but punctuation outside the sentence's one quotation."""
+    outside = text[sentence.start : pieces[0].start()] + text[pieces[0].end() : sentence.end]
+    return len(pieces) == 1 and not any(ch.isalnum() for ch in outside)
+
+
+def _direct_cue(text: str, sentence: _Sentence, pieces: list[re.Match[str]]) -> _Cue | None:
     """(speaker words, their offset, verb) for the quotations of one sentence, or None."""
     after = _CUE_AFTER.match(text, pieces[-1].end(), sentence.end)
     if after:
