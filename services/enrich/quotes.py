@@ -41,6 +41,17 @@ _VERB_CLAUSE = re.compile(
     r"^(?:[A-Z]\w+ing\b[^.]*?,\s*)?(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}|[Hh]e|[Ss]he)\s+(?:also\s+)?(?P<verb>said|added|stated|noted|stressed)\s+(?P<content>.+?)\s*[.!?]?\s*$",
     re.S,
 )
+# "Trump said the wall would be paid for": a name or he/she right before a verb of saying, the rest of the
+# sentence what was said (no "that"); "said in an interview", "said on Monday" say where or when, not what.
+_SUBJECT_SAID = re.compile(
+    r"(?P<who>\b[Hh]e|\b[Ss]he|\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s+(?:also\s+|has\s+|had\s+|have\s+)?"
+    r"(?P<verb>said|says|added|argued|warned|claimed|insisted|predicted|acknowledged|admitted|stressed|"
+    r"contended|conceded|suggested|noted)\s+"
+    r"(?!(?:that|in|on|at|during|to|of|for|with|after|before|last|this|earlier|when|while|it|so|yes|no|"
+    r"nothing|something|through|via|by|about|from|recently|today|yesterday|Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday)\b)(?P<content>\w.+?)\s*[.!?]?\s*$",
+    re.S,
+)
 # "Secretary of Iran's High Council for Human Rights urged the countries ...": an office as the subject.
 _OFFICE_CLAUSE = re.compile(
     rf"^(?P<who>[A-Z][^,.;]{{2,100}}?)\s+(?P<verb>{_VERBS})\s+(?P<content>.+?)\s*[.!?]?\s*$", re.S
@@ -123,11 +134,18 @@ def _direct(
         if cue is None and len(words.split()) < MIN_SCARE_QUOTE_WORDS:
             continue
         who, who_start, verb = cue if cue else (None, None, None)
+        speaker = resolver.resolve(who, who_start) if who else None
+        if cue is None:
+            # No reporting verb ("Cruz hit back: ..." or a quote after "Kerry explained:"): the person named
+            # last before it, in its sentence or the one before, introduced it.
+            introducer = resolver.introducer(piece.start())
+            if introducer:
+                speaker, who = introducer
         found.append(
             Quote(
                 text=words,
                 kind="direct",
-                speaker=resolver.resolve(who, who_start) if who else None,
+                speaker=speaker,
                 speaker_text=who,
                 cue=verb,
                 start=piece.start(group),
@@ -197,6 +215,12 @@ def _indirect(text: str, sentence: _Sentence, resolver: _Speakers) -> list[Quote
     if clause and resolver.resolve(clause.group("who"), offset + clause.start("who")):
         quote = _reported(
             clause, "content", clause.group("who"), offset + clause.start("who"), clause.group("verb"), resolver, offset
+        )
+        return [quote] if len(quote.text.split()) >= MIN_CONTENT_WORDS else []
+    said = _SUBJECT_SAID.search(body)
+    if said and resolver.resolve(said.group("who"), offset + said.start("who")):
+        quote = _reported(
+            said, "content", said.group("who"), offset + said.start("who"), said.group("verb"), resolver, offset
         )
         return [quote] if len(quote.text.split()) >= MIN_CONTENT_WORDS else []
     return []
@@ -277,6 +301,17 @@ class _Speakers:
             if s < end and start < e and entity.type in types:
                 return entity
         return None
+
+    def introducer(self, position: int) -> tuple[str, str] | None:
+        """(name, words) of the last person named before `position` in its sentence or the one before."""
+        index = max((i for i, sentence in enumerate(self.sentences) if sentence.start <= position), default=0)
+        begin = self.sentences[max(index - 1, 0)].start if self.sentences else 0
+        people = [(s, e, entity) for s, e, entity in self.mentions if begin <= s and e <= position]
+        people = [m for m in people if m[2].type == "PERSON"]
+        if not people:
+            return None
+        start, end, entity = people[-1]
+        return entity.name, self.text[start:end]
 
     def _subject_before(self, position: int) -> Entity | None:
         """Whom "he" or "she" at `position` means: the first person named in its sentence before it,

@@ -91,3 +91,19 @@ def test_a_quotation_after_a_sentence_without_quotes_keeps_no_borrowed_speaker()
         ("Jane Doe", "We will win"),
         (None, "Nothing will stop the people of this state"),
     ]
+
+
+def test_reported_speech_without_that_is_the_clause_after_a_named_speaker():
+    text = "Jane Doe met voters in Ohio. Jane Doe said the new tax plan would hurt families. She said in an interview."
+    found = quotes(text, [_person(text, "Jane Doe")])
+    assert [(q.kind, q.speaker, q.cue, q.text) for q in found] == [
+        ("indirect", "Jane Doe", "said", "the new tax plan would hurt families")
+    ]
+
+
+def test_a_quotation_without_a_reporting_verb_is_given_to_the_person_who_introduced_it():
+    text = "Ted Cruz hit back at the moderators: “The questions asked in this debate were unfair to all of us.”"
+    found = quotes(text, [_person(text, "Ted Cruz")])
+    assert [(q.speaker, q.cue, q.text) for q in found] == [
+        ("Ted Cruz", None, "The questions asked in this debate were unfair to all of us")
+    ]
