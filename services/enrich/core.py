@@ -18,7 +18,7 @@ from .entities import entities_from_doc
 from .figures import figures
 from .fingerprint import simhash
 from .keywords import keywords
-from .language import detect_language
+from .language import detect_language, prose
 from .places import country_code, main_country
 from .quotes import quotes
 from .tone import tone
@@ -87,7 +87,12 @@ def _docs(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc]:
 
 def _plan(article: ParsedArticle, model_language: str, max_chars: int) -> _Plan:
     warnings = list(article.warnings)
-    language, confidence = detect_language("\n".join(filter(None, [article.title, article.body])))
+    whole = "\n".join(filter(None, [article.title, article.body]))
+    # The language of the prose: a results table's names read as Pidgin or Dutch. Without enough prose,
+    # the declared language; without one, the whole text.
+    language, confidence = detect_language(prose(whole))
+    if language is None and not article.language:
+        language, confidence = detect_language(whole)
     # The page's own claim counts only when the text is too short to judge.
     judged = language or _primary_subtag(article.language)
     if judged != model_language:

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from newsflow_schemas import Entity, Mention, Role
 from newsflow_schemas.articles import EntityType
 
+from .caps import carry_into_caps
 from .places import country_code, country_name, is_country
 from .roles import RoleFound, find_roles
 
@@ -84,6 +85,7 @@ def entities_from_doc(doc: Doc) -> list[Entity]:
         for piece in _split_list(text, _Found(ent.start_char, ent.end_char, ent.label_))
         if _kept(text, piece)
     ]
+    found = [_Found(*span) for span in carry_into_caps(text, [(f.start, f.end, f.type) for f in found])]
     roles = find_roles(text, [(f.start, f.end) for f in found if f.type == "PERSON"])
     found = _with_role_organizations(text, found, roles)
     found, aliases = _apply_acronyms(text, found)
@@ -357,7 +359,8 @@ def _entity(text: str, type_: str, key: str, members: list[_Found], roles: list[
     first_seen = list(forms)  # Counter keeps insertion order: the order of first mention
     # The most complete proper name names it: longest, then most used, then earliest.
     names = [f for f in first_seen if not _NOMINAL_ORG.fullmatch(f)] or first_seen
-    name = max(names, key=lambda form: (len(form), forms[form], -first_seen.index(form)))
+    # ... and of two as long, the one not in capitals ("London", not "LONDON" from a headline).
+    name = max(names, key=lambda form: (len(form), not form.isupper(), forms[form], -first_seen.index(form)))
     code = key.removeprefix("country:") if key.startswith("country:") else country_code(name, type_)
     if key.startswith("country:") and type_ in _PLACES and code:
         name = country_name(code) or name

@@ -12,6 +12,10 @@ MIN_LETTERS = 20
 MAX_CHARS = 20_000
 # The model's code for "no linguistic content" (numbers, symbols).
 _NO_LANGUAGE = "zxx"
+# A prose line has this many words, at least this share of them starting in lower case: results tables,
+# lists of names and all-caps headlines do not, and their names read as another language.
+MIN_PROSE_WORDS = 6
+MIN_LOWER_SHARE = 0.3
 
 
 @cache
@@ -29,3 +33,13 @@ def detect_language(text: str) -> tuple[str | None, float]:
     if language == _NO_LANGUAGE:
         return None, 0.0
     return language, round(probability, 4)
+
+
+def prose(text: str) -> str:
+    """The lines of `text` that read as running sentences, not tables, lists or headlines."""
+    lines = []
+    for line in text.splitlines():
+        words = [w for w in line.split() if w[:1].isalpha()]
+        if len(words) >= MIN_PROSE_WORDS and sum(w[0].islower() for w in words) >= MIN_LOWER_SHARE * len(words):
+            lines.append(line)
+    return "\n".join(lines)

@@ -9,6 +9,7 @@ the text says wrote or sent one, "the minister" the person holding that title.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import NamedTuple
 
 from newsflow_schemas import Entity, Quote
@@ -40,6 +41,17 @@ _VERB_CLAUSE = re.compile(
     r"^(?:[A-Z]\w+ing\b[^.]*?,\s*)?(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}|[Hh]e|[Ss]he)\s+(?:also\s+)?(?P<verb>said|added|stated|noted|stressed)\s+(?P<content>.+?)\s*[.!?]?\s*$",
     re.S,
 )
+# "Trump said the wall would be paid for": a name or he/she right before a verb of saying, the rest of the
+# sentence what was said (no "that"); "said in an interview", "said on Monday" say where or when, not what.
+_SUBJECT_SAID = re.compile(
+    r"(?P<who>\b[Hh]e|\b[Ss]he|\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s+(?:also\s+|has\s+|had\s+|have\s+)?"
+    r"(?P<verb>said|says|added|argued|warned|claimed|insisted|predicted|acknowledged|admitted|stressed|"
+    r"contended|conceded|suggested|noted)\s+"
+    r"(?!(?:that|in|on|at|during|to|of|for|with|after|before|last|this|earlier|when|while|it|so|yes|no|"
+    r"nothing|something|through|via|by|about|from|recently|today|yesterday|Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday)\b)(?P<content>\w.+?)\s*[.!?]?\s*$",
+    re.S,
+)
 # "Secretary of Iran's High Council for Human Rights urged the countries ...": an office as the subject.
 _OFFICE_CLAUSE = re.compile(
     rf"^(?P<who>[A-Z][^,.;]{{2,100}}?)\s+(?P<verb>{_VERBS})\s+(?P<content>.+?)\s*[.!?]?\s*$", re.S
@@ -65,20 +77,31 @@ class _Sentence(NamedTuple):
     end: int
 
 
+# (speaker words, their offset, reporting verb) of a sentence's quotations.
+_Cue = tuple[str, int, str]
+
+
 def quotes(text: str, entities: list[Entity]) -> list[Quote]:
     """Direct and reported quotations in `text`, in order, speakers resolved against `entities`."""
     resolver = _Speakers(text, entities)
     found: list[Quote] = []
-    for sentence in _sentences(text):
-        direct = _direct(text, sentence, resolver)
+    previous: _Cue | None = None
+    for sentence in resolver.sentences:
+        direct, cue = _direct(text, sentence, resolver, previous)
         found += direct if direct else _indirect(text, sentence, resolver)
+        previous = cue if direct else None
     return found
 
 
 def _sentences(text: str) -> list[_Sentence]:
+    """Sentences, where several sentences inside one pair of quotation marks (in one paragraph) stay one."""
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    starts = [start for start, _ in quoted]
     sentences, start = [], 0
     for boundary in _SENTENCE_END.finditer(text):
         if _ABBREVIATION.search(text, max(start, boundary.start() - 12), boundary.start()):
+            continue
+        if _inside(quoted, starts, boundary.start(), boundary.end()) and "\n" not in boundary.group():
             continue
         # The closing quotation mark after the full stop belongs to the sentence it closes.
         sentences.append(_Sentence(start, boundary.start() + len(boundary.group("close") or "")))
@@ -87,11 +110,23 @@ def _sentences(text: str) -> list[_Sentence]:
     return [s for s in sentences if text[s.start : s.end].strip()]
 
 
-def _direct(text: str, sentence: _Sentence, resolver: _Speakers) -> list[Quote]:
+def _inside(quoted: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Whether text[start:end] lies strictly inside one of the sorted `quoted` spans."""
+    index = bisect_right(starts, start) - 1
+    return index >= 0 and quoted[index][0] < start and end < quoted[index][1]
+
+
+def _direct(
+    text: str, sentence: _Sentence, resolver: _Speakers, previous: _Cue | None = None
+) -> tuple[list[Quote], _Cue | None]:
+    """The sentence's quotations and their cue; a sentence that is only a quotation and has no cue of its own
+    continues the previous sentence's speaker (“A,” X said. “B.”: B is X's too)."""
     pieces = [m for m in _QUOTED.finditer(text, sentence.start, sentence.end)]
     if not pieces:
-        return []
+        return [], None
     cue = _direct_cue(text, sentence, pieces)
+    if cue is None and previous is not None and _only_quotation(text, sentence, pieces):
+        cue = previous
     found = []
     for piece in pieces:
         group = next(i for i in (1, 2, 3) if piece.group(i) is not None)
@@ -99,21 +134,34 @@ def _direct(text: str, sentence: _Sentence, resolver: _Speakers) -> list[Quote]:
         if cue is None and len(words.split()) < MIN_SCARE_QUOTE_WORDS:
             continue
         who, who_start, verb = cue if cue else (None, None, None)
+        speaker = resolver.resolve(who, who_start) if who else None
+        if cue is None:
+            # No reporting verb ("Cruz hit back: ..." or a quote after "Kerry explained:"): the person named
+            # last before it, in its sentence or the one before, introduced it.
+            introducer = resolver.introducer(piece.start())
+            if introducer:
+                speaker, who = introducer
         found.append(
             Quote(
                 text=words,
                 kind="direct",
-                speaker=resolver.resolve(who, who_start) if who else None,
+                speaker=speaker,
                 speaker_text=who,
                 cue=verb,
                 start=piece.start(group),
                 end=piece.end(group),
             )
         )
-    return found
+    return found, cue
 
 
-def _direct_cue(text: str, sentence: _Sentence, pieces: list[re.Match[str]]) -> tuple[str, int, str] | None:
+def _only_quotation(text: str, sentence: _Sentence, pieces: list[re.Match[str]]) -> bool:
+    """Nothing but punctuation outside the sentence's one quotation."""
+    outside = text[sentence.start : pieces[0].start()] + text[pieces[0].end() : sentence.end]
+    return len(pieces) == 1 and not any(ch.isalnum() for ch in outside)
+
+
+def _direct_cue(text: str, sentence: _Sentence, pieces: list[re.Match[str]]) -> _Cue | None:
     """(speaker words, their offset, verb) for the quotations of one sentence, or None."""
     after = _CUE_AFTER.match(text, pieces[-1].end(), sentence.end)
     if after:
@@ -167,6 +215,12 @@ def _indirect(text: str, sentence: _Sentence, resolver: _Speakers) -> list[Quote
     if clause and resolver.resolve(clause.group("who"), offset + clause.start("who")):
         quote = _reported(
             clause, "content", clause.group("who"), offset + clause.start("who"), clause.group("verb"), resolver, offset
+        )
+        return [quote] if len(quote.text.split()) >= MIN_CONTENT_WORDS else []
+    said = _SUBJECT_SAID.search(body)
+    if said and resolver.resolve(said.group("who"), offset + said.start("who")):
+        quote = _reported(
+            said, "content", said.group("who"), offset + said.start("who"), said.group("verb"), resolver, offset
         )
         return [quote] if len(quote.text.split()) >= MIN_CONTENT_WORDS else []
     return []
@@ -247,6 +301,17 @@ class _Speakers:
             if s < end and start < e and entity.type in types:
                 return entity
         return None
+
+    def introducer(self, position: int) -> tuple[str, str] | None:
+        """(name, words) of the last person named before `position` in its sentence or the one before."""
+        index = max((i for i, sentence in enumerate(self.sentences) if sentence.start <= position), default=0)
+        begin = self.sentences[max(index - 1, 0)].start if self.sentences else 0
+        people = [(s, e, entity) for s, e, entity in self.mentions if begin <= s and e <= position]
+        people = [m for m in people if m[2].type == "PERSON"]
+        if not people:
+            return None
+        start, end, entity = people[-1]
+        return entity.name, self.text[start:end]
 
     def _subject_before(self, position: int) -> Entity | None:
         """Whom "he" or "she" at `position` means: the first person named in its sentence before it,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from services.enrich.language import detect_language
+from services.enrich.language import detect_language, prose
 
 from .conftest import FRENCH, GERMAN, seed_text
 
@@ -26,3 +26,10 @@ def test_too_short_or_wordless_text_has_no_language():
     assert detect_language("Hello there") == (None, 0.0)
     assert detect_language("") == (None, 0.0)
     assert detect_language("12,000 17,000 1979 2019 ... 3.5% -- 44 " * 5) == (None, 0.0)
+
+
+def test_a_results_table_is_not_prose_and_the_language_comes_from_the_sentences():
+    table = "\n".join(["Manchester United 3 Chelsea 1", "Leeds 0 Aston Villa 2", "Derby 1 Wimbledon 1"] * 4)
+    text = "Results of English first division soccer matches played on Saturday:\n" + table
+    assert prose(text) == "Results of English first division soccer matches played on Saturday:"
+    assert prose("ARSENAL BEAT CHELSEA IN LONDON DERBY AT HIGHBURY") == ""

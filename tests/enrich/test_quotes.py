@@ -66,3 +66,44 @@ def test_seed_000_quotes_from_the_letter_are_gharibabadis(nlp, seed_000):
     assert {q.speaker for q in direct} == {"Kazem Gharibabadi"}
     assert {q.speaker_text for q in direct} == {"the letter", "he"}
     assert "granting immunity" not in [q.text for q in enriched.quotes]
+
+
+def test_several_sentences_in_one_pair_of_quotation_marks_are_one_quote_with_the_cue_after():
+    text = "Jane Doe spoke on Monday. “We will win. The vote is ours,” Jane Doe said."
+    found = quotes(text, [_person(text, "Jane Doe")])
+    assert [(q.kind, q.speaker, q.text) for q in found] == [("direct", "Jane Doe", "We will win. The vote is ours")]
+
+
+def test_a_quotation_standing_alone_after_a_cued_one_has_the_same_speaker():
+    text = "“We will win,” Jane Doe said. “Yes.” John Roe met her. “No deal,” he wrote."
+    found = quotes(text, [_person(text, "Jane Doe"), _person(text, "John Roe")])
+    assert [(q.speaker, q.text) for q in found] == [
+        ("Jane Doe", "We will win"),
+        ("Jane Doe", "Yes"),
+        ("John Roe", "No deal"),
+    ]
+
+
+def test_a_quotation_after_a_sentence_without_quotes_keeps_no_borrowed_speaker():
+    text = "“We will win,” Jane Doe said. The vote is on Monday. “Nothing will stop the people of this state.”"
+    found = quotes(text, [_person(text, "Jane Doe")])
+    assert [(q.speaker, q.text) for q in found] == [
+        ("Jane Doe", "We will win"),
+        (None, "Nothing will stop the people of this state"),
+    ]
+
+
+def test_reported_speech_without_that_is_the_clause_after_a_named_speaker():
+    text = "Jane Doe met voters in Ohio. Jane Doe said the new tax plan would hurt families. She said in an interview."
+    found = quotes(text, [_person(text, "Jane Doe")])
+    assert [(q.kind, q.speaker, q.cue, q.text) for q in found] == [
+        ("indirect", "Jane Doe", "said", "the new tax plan would hurt families")
+    ]
+
+
+def test_a_quotation_without_a_reporting_verb_is_given_to_the_person_who_introduced_it():
+    text = "Ted Cruz hit back at the moderators: “The questions asked in this debate were unfair to all of us.”"
+    found = quotes(text, [_person(text, "Ted Cruz")])
+    assert [(q.speaker, q.cue, q.text) for q in found] == [
+        ("Ted Cruz", None, "The questions asked in this debate were unfair to all of us")
+    ]

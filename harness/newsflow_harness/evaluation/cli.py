@@ -364,3 +364,164 @@ def enrichment(
                 console.print(f"  {s.kind} missed: {miss}")
             for extra in s.extras:
                 console.print(f"  {s.kind} extra:  {extra}")
+
+
+@eval_app.command("entities")
+def entities(
+    corpus: Annotated[
+        Path, typer.Option(help="Folder with eng.train.gz and eng.testa.gz.", exists=True, file_okay=False)
+    ] = CORPUS / "ner-dev",
+    split: Annotated[
+        list[str] | None, typer.Option(help="train (development half) and/or testa (check half); both by default.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents of each split.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Exact span+type F1 over PER/ORG/LOC on CoNLL-2003 (MISC and NORP ignored): newsflow's enrich core vs
+    the plain spaCy model it loads, in the same run, each split on its own."""
+    from services.common.settings import get_settings
+    from services.enrich.core import enrich_many
+    from services.enrich.model import load_nlp
+
+    from .entities import (
+        SCORED_TYPES,
+        SPLIT_ROLES,
+        SPLITS,
+        NerDocument,
+        Span,
+        article_for,
+        load_split,
+        newsflow_spans,
+        run_systems,
+        spacy_spans,
+    )
+
+    splits = split or list(SPLITS)
+    if unknown := set(splits) - set(SPLITS):
+        raise typer.BadParameter(f"unknown: {', '.join(sorted(unknown))}", param_hint="--split")
+    model = get_settings().spacy_model
+    nlp = load_nlp(model)
+
+    def newsflow(documents: list[NerDocument]) -> list[set[Span]]:
+        return [newsflow_spans(a) for a in enrich_many([article_for(d) for d in documents], nlp, model)]
+
+    def plain_spacy(documents: list[NerDocument]) -> list[set[Span]]:
+        docs = nlp.pipe([d.text for d in documents], batch_size=8)
+        return [spacy_spans((e.start_char, e.end_char, e.label_) for e in doc.ents) for doc in docs]
+
+    console = Console(stderr=as_json, width=max(Console().width, 150))
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for name in splits:
+        documents = load_split(corpus, name, limit)
+        with console.status(f"{name}: {len(documents)} documents..."):
+            runs = run_systems(documents, {"newsflow": newsflow, f"spaCy {model}": plain_spacy})
+        out[name] = {}
+        table = Table(title=f"Entities, eng.{name} ({SPLIT_ROLES[name]} half): {len(documents)} documents")
+        for column in ("system", "micro P", "micro R", "micro F1", *(f"{t} P/R/F1" for t in SCORED_TYPES), "ms/doc"):
+            table.add_column(column, justify="left" if column == "system" else "right")
+        for run in runs:
+            micro = run.score.micro
+            out[name][run.system] = {
+                "precision": micro.precision,
+                "recall": micro.recall,
+                "f1": micro.f1,
+                **{
+                    f"{t}_{m}": getattr(c, m) for t, c in run.score.types.items() for m in ("precision", "recall", "f1")
+                },
+                "ms_per_doc": run.ms_per_doc,
+            }
+            per_type = [f"{c.precision:.3f}/{c.recall:.3f}/{c.f1:.3f}" for c in run.score.types.values()]
+            table.add_row(
+                run.system,
+                f"{micro.precision:.3f}",
+                f"{micro.recall:.3f}",
+                f"{micro.f1:.3f}",
+                *per_type,
+                f"{run.ms_per_doc:.1f}",
+            )
+        if not as_json:
+            console.print(table)
+    if as_json:
+        typer.echo(json.dumps(out))
+
+
+@eval_app.command("quotes")
+def quotes(
+    corpus: Annotated[
+        Path, typer.Option(help="PolNeAR's train split: text/ and attributions/.", exists=True, file_okay=False)
+    ] = CORPUS / "quotes-dev",
+    half: Annotated[
+        list[str] | None, typer.Option(help="even (development half) and/or odd (check half); both by default.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N articles of each half.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Quote detection P/R (recall by direct/mixed/indirect), speaker accuracy and (quote, speaker) pair F1 on
+    PolNeAR: newsflow's enrich core vs quotation-mark regex + nearest spaCy PERSON, in the same run."""
+    from newsflow_schemas import ParsedArticle
+    from services.common.settings import get_settings
+    from services.enrich.core import enrich_many
+    from services.enrich.model import load_nlp
+
+    from .quotes import KINDS, FoundQuote, QuoteScore, QuotesDocument, halves, load_quotes, newsflow_quotes
+    from .quotes import regex_quotes as regex_peer
+    from .quotes import score_document as score_quotes
+
+    model = get_settings().spacy_model
+    nlp = load_nlp(model)
+    split = halves(load_quotes(corpus))
+    chosen = half or list(split)
+    if unknown := set(chosen) - set(split):
+        raise typer.BadParameter(f"unknown: {', '.join(sorted(unknown))}", param_hint="--half")
+
+    def newsflow(documents: list[QuotesDocument]) -> list[list[FoundQuote]]:
+        articles = [ParsedArticle(article_id=d.name, trace_id="eval", body=d.text) for d in documents]
+        return [newsflow_quotes(a) for a in enrich_many(articles, nlp, model)]
+
+    def peer(documents: list[QuotesDocument]) -> list[list[FoundQuote]]:
+        docs = nlp.pipe([d.text for d in documents], batch_size=8)
+        return [
+            regex_peer(d.text, [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"])
+            for d, doc in zip(documents, docs, strict=True)
+        ]
+
+    console = Console(stderr=as_json, width=max(Console().width, 140))
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for name in chosen:
+        documents = split[name][:limit] if limit else split[name]
+        table = Table(title=f"Quotes, {name} half of quotes-dev: {len(documents)} articles")
+        columns = ("system", "found", "gold", "P", "R", *(f"R {k}" for k in KINDS), "speaker acc", "pair P/R/F1")
+        for column in columns:
+            table.add_column(column, justify="left" if column == "system" else "right")
+        out[name] = {}
+        for system, run in (("newsflow", newsflow), ("regex + nearest PERSON", peer)):
+            with console.status(f"{name}: {system} on {len(documents)} articles..."):
+                score = QuoteScore()
+                for document, found in zip(documents, run(documents), strict=True):
+                    score_quotes(score, document, found)
+            out[name][system] = {
+                "found": score.found,
+                "gold": score.gold,
+                "precision": score.precision,
+                "recall": score.recall,
+                **{f"recall_{k}": score.recall_of(k) for k in KINDS},
+                **{f"gold_{k}": score.gold_by_kind[k] for k in KINDS},
+                "speaker_accuracy": score.speaker_accuracy,
+                "pair_precision": score.pair_precision,
+                "pair_recall": score.pair_recall,
+                "pair_f1": score.pair_f1,
+            }
+            table.add_row(
+                system,
+                str(score.found),
+                str(score.gold),
+                f"{score.precision:.3f}",
+                f"{score.recall:.3f}",
+                *(f"{score.recall_of(k):.3f} ({score.gold_by_kind[k]})" for k in KINDS),
+                f"{score.speaker_accuracy:.3f}",
+                f"{score.pair_precision:.3f}/{score.pair_recall:.3f}/{score.pair_f1:.3f}",
+            )
+        if not as_json:
+            console.print(table)
+    if as_json:
+        typer.echo(json.dumps(out))
