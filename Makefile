@@ -76,6 +76,8 @@ eval: install
 	$(BIN)/newsflow eval extraction --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval metadata --corpus $(CORPUS)/extraction-dev
 	$(BIN)/newsflow eval enrichment --seeds $(CORPUS)/seeds
+	$(BIN)/newsflow eval entities --corpus $(CORPUS)/ner-dev
+	$(BIN)/newsflow eval quotes --corpus $(CORPUS)/quotes-dev
 	$(BIN)/newsflow eval duplicates --corpus $(CORPUS)/extraction-dev --seeds $(CORPUS)/seeds
 	$(BIN)/newsflow eval stories --corpus $(CORPUS)/extraction-dev --seeds $(CORPUS)/seeds
 
