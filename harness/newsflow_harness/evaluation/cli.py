@@ -13,6 +13,8 @@ from rich.table import Table
 
 from newsflow_harness.corpus import CORPUS
 
+from .shingles import f1_score
+
 if TYPE_CHECKING:
     from .duplicates import Counts
 
@@ -59,13 +61,9 @@ def extraction(
     console.print(table)
     if worst:
         ours = runs[0]
-        lowest = sorted(ours.pages.items(), key=lambda item: _f1(item[1].precision, item[1].recall))[:worst]
+        lowest = sorted(ours.pages.items(), key=lambda item: f1_score(item[1].precision, item[1].recall))[:worst]
         for page_id, score in lowest:
             console.print(f"{page_id[:16]}  P {score.precision:.3f}  R {score.recall:.3f}")
-
-
-def _f1(precision: float, recall: float) -> float:
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 @eval_app.command("metadata")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from newsflow_schemas import EnrichedArticle, ParsedArticle
 
+from .shingles import f1_score
+
 SCORED_TYPES = ("PER", "ORG", "LOC")
 # spaCy's OntoNotes labels as CoNLL types; anything else (NORP, MISC, DATE, ...) is not scored.
 SPACY_TO_CONLL = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
@@ -50,8 +52,7 @@ class TypeCounts:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_score(self.precision, self.recall)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from pathlib import Path
 from newsflow_schemas import EnrichedArticle
 
 from .quote_lexicon import NAME_STOP_WORDS, PRONOUNS, SPEECH_VERBS
+from .shingles import f1_score
 
 MIN_OVERLAP = 0.5
 KINDS = ("direct", "mixed", "indirect")
@@ -83,8 +84,7 @@ class QuoteScore:
 
     @property
     def pair_f1(self) -> float:
-        p, r = self.pair_precision, self.pair_recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_score(self.pair_precision, self.pair_recall)
 
 
 def read_brat(ann: str) -> list[tuple[tuple[int, int], tuple[int, int] | None, str, str]]:

@@ -62,12 +62,17 @@ class Summary:
     exact: float
 
 
+def f1_score(precision: float, recall: float) -> float:
+    """The harmonic mean of precision and recall (0 when both are 0)."""
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 def summarise(scores: Iterable[PageScore]) -> Summary:
     scores = list(scores)
     if not scores:
         return Summary(0, 0.0, 0.0, 0.0, 0.0)
     precision = sum(s.precision for s in scores) / len(scores)
     recall = sum(s.recall for s in scores) / len(scores)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = f1_score(precision, recall)
     exact = sum(s.exact for s in scores) / len(scores)
     return Summary(len(scores), precision, recall, f1, exact)

@@ -89,13 +89,7 @@ def _rss_item(item: Any) -> dict[str, Any]:
     image = _image(item)
     if image:
         found["image_url"] = image
-    if content:
-        found["html"] = _page(found, content)
-        _put(found, description=_plain(description) if description else None)
-    elif description and _words(description) >= LONG_DESCRIPTION_WORDS:
-        found["html"] = _page(found, description)
-    elif description:
-        found["description"] = _plain(description)
+    _put_body(found, ("html", content) if content else None, description)
     return found
 
 
@@ -117,7 +111,13 @@ def _atom_entry(entry: Any) -> dict[str, Any]:
         found["authors"] = authors
     summary = _text(entry, "atom:summary")
     content = entry.find("atom:content", NS)
-    body = _atom_content(content) if content is not None else None
+    _put_body(found, _atom_content(content) if content is not None else None, summary)
+    return found
+
+
+def _put_body(found: dict[str, Any], body: tuple[str, str] | None, summary: str | None) -> None:
+    """The item's content ("html" or "text", value) is its article and the summary its description; without
+    content a long summary is the article, and a short one only a description (the item needs fetching)."""
     if body is not None:
         kind, value = body
         found[kind] = _page(found, value) if kind == "html" else value
@@ -126,7 +126,6 @@ def _atom_entry(entry: Any) -> dict[str, Any]:
         found["html"] = _page(found, summary)
     elif summary:
         found["description"] = _plain(summary)
-    return found
 
 
 def _atom_content(content: Any) -> tuple[str, str] | None:
