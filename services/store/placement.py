@@ -2,21 +2,28 @@
 story it belongs to. Candidates come from indexes (band keys, mentions); the decisions from the pure
 cores in duplicates.py and stories.py.
 
-Store replicas: on PostgreSQL each placement first takes one transaction-scoped advisory lock, so
-placements run one at a time and each sees the stories the previous ones committed. Without it two
-replicas storing the first two articles of a story at the same moment would each start a story of
-its own. The lock is held from the placement to the commit, a few milliseconds. SQLite needs none:
-the article upsert, the transaction's first statement, already holds the database's write lock.
+Store replicas: without care, two replicas storing the first two articles of a story at the same
+moment would each start a story of its own, and two copies of one text would each miss the other.
+On PostgreSQL a transaction first takes transaction-scoped advisory locks on what its articles could
+meet each other through (placement_keys: every band key, each a near-duplicate candidate, and each
+article's few heaviest names), all at once in ascending order so that two transactions never wait
+on each other in a cycle. Articles that share a key are placed one after the other, each seeing what
+the previous committed; articles with nothing in common run side by side, so replicas scale.
+Two articles of one event that share none of their heaviest names can still start two stories when
+stored at the same instant; the merge pass rejoins such fragments. SQLite needs no locks: the first
+write of a transaction holds the database's write lock until the commit.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from sqlalchemy import Connection, and_, delete, func, not_, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, not_, or_, select, text, update
 
 from newsflow_schemas.articles import EntityType
 
@@ -49,8 +56,7 @@ MAX_NAMES = 50  # an article's heaviest entity names that are looked up
 # (story, name) rows read per search, the most recently active first: a name in thousands of stories
 # ("United States") counts little anyway, and the lookup stays bounded.
 MAX_NAMING_ROWS = 5000
-# pg_advisory_xact_lock key: "newsflow" in ASCII, meaning "placing an article".
-PLACEMENT_LOCK = int.from_bytes(b"newsflow", "big")
+LOCKED_NAMES = 5  # an article's heaviest names locked while it is placed (see the module docstring)
 _ENTITY_TYPES: tuple[str, ...] = get_args(EntityType)
 
 Insert = Callable[..., Any]  # postgresql.insert or sqlite.insert
@@ -65,8 +71,6 @@ class StoryPlacement:
 def place(conn: Connection, rows: ArticleRows, insert: Insert, threshold: float = THRESHOLD) -> StoryPlacement:
     """Set the article's duplicate_of and story_id (an article keeps the story it was first put in)."""
     article_id = rows.article["article_id"]
-    if conn.dialect.name == "postgresql":
-        conn.execute(select(func.pg_advisory_xact_lock(PLACEMENT_LOCK)))
     current = conn.execute(select(articles.c.story_id).where(articles.c.article_id == article_id)).one()
     duplicate_of = _original(conn, article_id, rows)
     conn.execute(delete(article_bands).where(article_bands.c.article_id == article_id))
@@ -79,6 +83,47 @@ def place(conn: Connection, rows: ArticleRows, insert: Insert, threshold: float 
         update(articles).where(articles.c.article_id == article_id).values(story_id=story_id, duplicate_of=duplicate_of)
     )
     return StoryPlacement(story_id, duplicate_of)
+
+
+def placement_keys(batch: Iterable[ArticleRows]) -> list[int]:
+    """The advisory lock keys a transaction storing `batch` takes before writing: ascending, no repeats."""
+    keys: set[int] = set()
+    for rows in batch:
+        keys.update(_signed(band) for band in rows.bands)
+        if rows.story is not None:
+            keys.update(_name_key(name) for name in heaviest_names(rows.story, LOCKED_NAMES))
+    return sorted(keys)
+
+
+def lock_placements(conn: Connection, batch: Iterable[ArticleRows]) -> None:
+    """Take the batch's placement locks (PostgreSQL; held to the end of the transaction)."""
+    if conn.dialect.name != "postgresql":
+        return
+    keys = placement_keys(batch)
+    if keys:
+        # The ORDER BY subquery is not flattened, so the locks are taken in ascending order.
+        conn.execute(
+            text(
+                "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(CAST(:keys AS bigint[])) AS k ORDER BY k) s"
+            ),
+            {"keys": keys},
+        )
+
+
+def heaviest_names(features: StoryFeatures, limit: int) -> list[str]:
+    """The article's names that say most about its event: type weight times salience, then name."""
+    weight = {k: n.weight * (1 + math.log(max(n.mentions, 1))) for k, n in features.entities.items()}
+    return sorted(weight, key=lambda k: (-weight[k], k))[:limit]
+
+
+def _name_key(name: str) -> int:
+    return _signed(int.from_bytes(hashlib.blake2b(f"name|{name}".encode(), digest_size=8).digest(), "big"))
+
+
+def _signed(value: int) -> int:
+    """A bigint for PostgreSQL: any integer folded into the signed 64-bit range."""
+    value &= (1 << 64) - 1
+    return value - (1 << 64) if value >= 1 << 63 else value
 
 
 def _original(conn: Connection, article_id: str, rows: ArticleRows) -> str | None:
@@ -236,8 +281,12 @@ def _profiles(conn: Connection, story_ids: list[str]) -> list[CandidateStory]:
 
 
 def _join(conn: Connection, story_id: str, features: StoryFeatures) -> None:
-    """Count the article in the story; under the placement lock, so read-then-write is safe."""
-    story = conn.execute(select(stories).where(stories.c.story_id == story_id)).one()
+    """Count the article in the story. Articles placed side by side can join one story through
+    different names: the row is read FOR UPDATE so that neither overwrites the other's span and terms."""
+    query = select(stories).where(stories.c.story_id == story_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    story = conn.execute(query).one()
     span = joined_span(Span(as_utc(story.first_seen), as_utc(story.last_seen), story.dated), features)
     conn.execute(
         update(stories)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .core import ArticleRows, Change
-from .placement import place
+from .placement import lock_placements, place
 from .revisions import kept_reason
 from .schema import upgrade
 from .stories import THRESHOLD as STORY_THRESHOLD
@@ -102,6 +102,7 @@ class Store:
         as the upsert; the same content again changes nothing, so a redelivery is never counted twice.
         """
         with self.engine.begin() as conn:
+            lock_placements(conn, [rows])
             return self._save(conn, rows)
 
     def save_many(self, batch: list[ArticleRows]) -> list[Saved | SQLAlchemyError]:
@@ -110,6 +111,7 @@ class Store:
         results: list[Saved | SQLAlchemyError] = []
         try:
             with self.engine.begin() as conn:
+                lock_placements(conn, batch)
                 for rows in batch:
                     try:
                         with conn.begin_nested():
