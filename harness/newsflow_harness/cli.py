@@ -75,12 +75,21 @@ def bench(
     scaling: Annotated[
         bool, typer.Option(help="Instead: articles/s and per-replica counts for several replica layouts.")
     ] = False,
+    store_scaling: Annotated[
+        bool,
+        typer.Option(
+            help="Instead: the store alone with 1, 2 and 4 replicas on PostgreSQL, enrich output replayed "
+            "(distinct dev articles, at most --articles)."
+        ),
+    ] = False,
 ) -> None:
     """Throughput, latency, messaging and memory on this machine; prints a table and bench/results.json."""
-    from .bench.run import run_bench, run_scaling_table, run_soak
+    from .bench.run import run_bench, run_scaling_table, run_soak, run_store_scaling_table
 
     console = Console()
-    if scaling:
+    if store_scaling:
+        run_store_scaling_table(corpus, articles, Path("bench/store-scaling.json"), console)
+    elif scaling:
         run_scaling_table(corpus, articles, Path("bench/scaling.json"), console)
     elif soak:
         run_soak(corpus, soak, Path("bench/soak.json"), console)

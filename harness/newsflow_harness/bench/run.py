@@ -197,3 +197,34 @@ def run_scaling_table(corpus: Path, articles: int, out: Path, console: Console) 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps([asdict(row) for row in results], indent=2))
     return results
+
+
+def run_store_scaling_table(corpus: Path, articles: int, out: Path, console: Console) -> list[Any]:
+    """`newsflow bench --store-scaling`: see bench/store_scaling.py."""
+    from .store_scaling import distinct_articles, enriched, run_store_scaling
+
+    redis_url, postgres_url, started = servers(console)
+    try:
+        raws = distinct_articles(corpus, articles)
+        console.log(f"parse + enrich of {len(raws)} distinct articles, once")
+        messages = enriched(raws, Settings().spacy_model)
+        console.log(f"{len(messages)} enriched articles replayed to 1, 2 and 4 store replicas")
+        results = run_store_scaling(redis_url, postgres_url, messages, out.parent / "logs")
+    finally:
+        for server in started:
+            server.stop()
+    table = Table(title=f"Store replicas vs throughput (PostgreSQL): {len(messages)} articles, {os.cpu_count()} cores")
+    columns = ("store replicas", "articles/s", "ms/article", "stories", "no story", "miscounted", "copy elsewhere")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for row in results:
+        table.add_row(
+            str(row.replicas),
+            f"{row.per_second:.1f}",
+            f"{1000 / row.per_second:.1f}" if row.per_second else "-",
+            *(str(v) for v in (row.stories, row.unplaced, row.miscounted, row.copies_elsewhere)),
+        )
+    console.print(table)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps([{**asdict(row), "per_second": row.per_second} for row in results], indent=2))
+    return results
