@@ -133,6 +133,9 @@ def show_command(
 ) -> None:
     """One story and all its articles."""
     with reading() as conn:
+        if (into := queries.survivor(conn, story_id)) is not None:
+            err.print(f"story {story_id} was merged into {into}: showing that one")
+            story_id = into
         story = queries.story(conn, story_id)
         if story is not None:
             story["articles"] = _members(conn, story_id)

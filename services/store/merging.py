@@ -1,0 +1,250 @@
+"""Which recent stories are one event split by arrival order (pure; the database side is merge_pass.py).
+
+Placement decides once, when an article arrives, against the stories that exist then: the first
+articles of an event can start several stories before any of them is big enough to attract the rest.
+The merge pass looks again at recent stories as wholes and rejoins such fragments.
+
+Two stories are compared as vectors over entity names, each name weighing its type
+(stories.TYPE_WEIGHTS), the share of the story's articles naming it, 1 + ln(mentions per naming
+article), and its rarity among the stories of the pass (ln(1 + stories / stories naming it), counting
+at least RARITY_FLOOR stories); plus their shared title words and keywords (binary cosine, TEXT_WEIGHT).
+A pair scoring THRESHOLD or more is the same event unless something tells the two apart:
+
+- their dates: both dated, and more than MAX_GAP between one's last article and the other's first;
+- their main person, or their main place: each story has one (the heaviest name of that kind, named
+  in at least half its articles) and neither is named by the other story. Two celebrities entering
+  rehab share every word but the person; two earthquakes share everything but the place.
+
+So similar but different events stay apart by what distinguishes them, not by a high threshold.
+Pairs are joined strongest first (union-find); a group never takes in a story that something tells
+apart from any story already in it, so a chain a~b~c merges only when a and c may be one event too.
+Each group's biggest story (then the oldest, then the smallest id) survives and the others merge into it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import combinations
+
+from .stories import DEFAULT_TYPE_WEIGHT, TYPE_WEIGHTS
+
+THRESHOLD = 0.5
+TEXT_WEIGHT = 0.3
+MAX_GAP = timedelta(days=3)
+MAIN_SHARE = 0.5  # a main person or place is named in at least this share of the story's articles
+MAX_SHARED = 8  # names and words kept in a merge's `shared`
+# A name or word in more than this share of the pass's stories links too many pairs to say anything.
+COMMON_SHARE = 0.2
+# Rarity counts as if the pass saw at least this many stories: among a handful, a name both share
+# would otherwise count less than one only one names.
+RARITY_FLOOR = 100
+KINDS: Mapping[str, str] = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place"}
+
+
+@dataclass(frozen=True)
+class Name:
+    """One entity name in a story: its type, how many of the story's articles name it, how often."""
+
+    type: str
+    articles: int
+    mentions: int
+
+    @property
+    def kind(self) -> str:
+        return KINDS.get(self.type, "other")
+
+
+@dataclass(frozen=True)
+class StoryProfile:
+    """A recent story as the merge pass sees it: summed over its articles."""
+
+    story_id: str
+    article_count: int
+    first_seen: datetime
+    last_seen: datetime
+    dated: bool
+    names: Mapping[str, Name]  # folded name -> Name
+    terms: frozenset[str] = frozenset()  # title words and keywords
+
+
+@dataclass(frozen=True)
+class Pair:
+    """How alike two stories are, and what tells them apart (empty: nothing)."""
+
+    score: float
+    shared: tuple[str, ...]
+    apart: str = ""
+
+
+@dataclass(frozen=True)
+class Merge:
+    story_id: str  # merged away
+    into_story_id: str  # the survivor
+    score: float
+    shared: tuple[str, ...] = field(default_factory=tuple)
+    reason: str = ""
+
+
+def plan(profiles: Sequence[StoryProfile], threshold: float = THRESHOLD) -> list[Merge]:
+    """The merges that rejoin the fragments among `profiles`, survivors' ids in each; deterministic."""
+    by_id = {p.story_id: p for p in sorted(profiles, key=lambda p: p.story_id)}
+    rarity = _rarity(by_id.values())
+    pairs: dict[tuple[str, str], Pair] = {}
+    for a, b in candidate_pairs(by_id.values(), rarity):
+        pair = compare(by_id[a], by_id[b], rarity)
+        if pair.score >= threshold:
+            pairs[(a, b)] = pair
+    groups = _group(by_id, pairs)
+    merges: list[Merge] = []
+    for members in groups:
+        survivor = min(members, key=lambda s: _seniority(by_id[s]))
+        for story_id in sorted(members):
+            if story_id == survivor:
+                continue
+            best = _best_link(story_id, members, pairs)
+            merges.append(Merge(story_id, survivor, round(best.score, 4), best.shared, _reason(best, threshold)))
+    return sorted(merges, key=lambda m: (m.into_story_id, m.story_id))
+
+
+def _seniority(profile: StoryProfile) -> tuple[int, datetime, str]:
+    """The survivor of a group sorts first: the most articles, then the earliest, then the smallest id."""
+    return (-profile.article_count, profile.first_seen, profile.story_id)
+
+
+def compare(a: StoryProfile, b: StoryProfile, rarity: Mapping[str, float] | None = None) -> Pair:
+    """The pair's score (entity cosine + TEXT_WEIGHT * shared words) and what tells them apart."""
+    rarity = rarity or {}
+    va, vb = _vector(a, rarity), _vector(b, rarity)
+    va, vb = _surnames_as(va, a, b), _surnames_as(vb, b, a)
+    terms = {k: va[k] * vb[k] for k in va.keys() & vb.keys()}
+    norm = math.sqrt(sum(v * v for v in va.values())) * math.sqrt(sum(v * v for v in vb.values()))
+    entity = sum(terms.values()) / norm if norm else 0.0
+    words = a.terms & b.terms
+    text = len(words) / math.sqrt(len(a.terms) * len(b.terms)) if words else 0.0
+    shared = [*sorted(terms, key=lambda k: (-terms[k], k)), *sorted(words - terms.keys())][:MAX_SHARED]
+    return Pair(entity + TEXT_WEIGHT * text, tuple(shared), apart(a, b))
+
+
+def apart(a: StoryProfile, b: StoryProfile) -> str:
+    """What tells two stories apart as events, or "" when nothing does."""
+    if a.dated and b.dated:
+        gap = max(a.first_seen, b.first_seen) - min(a.last_seen, b.last_seen)
+        if gap > MAX_GAP:
+            return f"dates {gap.days} days apart"
+    for kind in ("person", "place"):
+        main_a, main_b = main_name(a, kind), main_name(b, kind)
+        if main_a and main_b and not names(b, main_a, kind) and not names(a, main_b, kind):
+            return f"different main {kind}: {main_a} / {main_b}"
+    return ""
+
+
+def main_name(profile: StoryProfile, kind: str) -> str | None:
+    """The story's heaviest name of `kind` when at least MAIN_SHARE of its articles name it."""
+    found = [(key, n) for key, n in profile.names.items() if n.kind == kind]
+    if not found:
+        return None
+    key, name = max(found, key=lambda kn: (kn[1].articles, kn[1].mentions, kn[0]))
+    return key if name.articles >= MAIN_SHARE * profile.article_count else None
+
+
+def names(profile: StoryProfile, key: str, kind: str) -> bool:
+    """Whether the story names `key`; a person also by surname ("Lohan" for "Lindsay Lohan")."""
+    if key in profile.names:
+        return True
+    if kind != "person":
+        return False
+    surname = key.split()[-1]
+    return any(other.split()[-1] == surname for other, n in profile.names.items() if n.kind == "person")
+
+
+def _vector(profile: StoryProfile, rarity: Mapping[str, float]) -> dict[str, float]:
+    count = max(profile.article_count, 1)
+    return {
+        key: TYPE_WEIGHTS.get(n.type, DEFAULT_TYPE_WEIGHT)
+        * min(n.articles / count, 1.0)
+        * (1.0 + math.log(max(n.mentions / max(n.articles, 1), 1.0)))
+        * rarity.get(key, 1.0)
+        for key, n in profile.names.items()
+        if TYPE_WEIGHTS.get(n.type, DEFAULT_TYPE_WEIGHT) > 0
+    }
+
+
+def _surnames_as(vector: dict[str, float], own: StoryProfile, other: StoryProfile) -> dict[str, float]:
+    """`vector` with a one-word person name ("Lohan") keyed as the other story's full name for that
+    surname ("lindsay lohan"), when the other story has exactly one: later articles use the surname."""
+    full: dict[str, list[str]] = defaultdict(list)
+    for key, n in other.names.items():
+        if n.kind == "person" and " " in key:
+            full[key.split()[-1]].append(key)
+    renamed: dict[str, float] = {}
+    for key, value in vector.items():
+        alone = " " not in key and own.names[key].kind == "person" and key not in other.names
+        target = full[key][0] if alone and len(full.get(key, [])) == 1 else key
+        renamed[target] = renamed.get(target, 0.0) + value
+    return renamed
+
+
+def _rarity(profiles: Iterable[StoryProfile]) -> dict[str, float]:
+    """ln(1 + stories / stories naming it): a name of one event's fragments outweighs "United States"."""
+    listed = list(profiles)
+    naming: dict[str, int] = defaultdict(int)
+    for profile in listed:
+        for key in profile.names:
+            naming[key] += 1
+    total = max(len(listed), RARITY_FLOOR)
+    return {key: math.log(1 + total / n) for key, n in naming.items()}
+
+
+def candidate_pairs(profiles: Iterable[StoryProfile], rarity: Mapping[str, float]) -> list[tuple[str, str]]:
+    """Pairs sharing a name or word that few stories of the pass share: the only ones that can score."""
+    listed = list(profiles)
+    common = int(COMMON_SHARE * max(len(listed), RARITY_FLOOR))
+    holders: dict[str, list[str]] = defaultdict(list)
+    for profile in listed:
+        for key in {*profile.names, *(f"word:{t}" for t in profile.terms)}:
+            holders[key].append(profile.story_id)
+    pairs: set[tuple[str, str]] = set()
+    for ids in holders.values():
+        if 1 < len(ids) <= common:
+            pairs.update(combinations(sorted(ids), 2))
+    return sorted(pairs)
+
+
+def _group(by_id: Mapping[str, StoryProfile], pairs: Mapping[tuple[str, str], Pair]) -> list[list[str]]:
+    """Union-find over the pairs, strongest first; a join is refused when anything tells a member of one
+    group apart from a member of the other."""
+    root = {s: s for s in by_id}
+    members = {s: [s] for s in by_id}
+
+    def find(s: str) -> str:
+        while root[s] != s:
+            root[s] = root[root[s]]
+            s = root[s]
+        return s
+
+    for (a, b), pair in sorted(pairs.items(), key=lambda item: (-item[1].score, item[0])):
+        ra, rb = find(a), find(b)
+        if ra == rb or pair.apart:
+            continue
+        if any(apart(by_id[x], by_id[y]) for x in members[ra] for y in members[rb]):
+            continue
+        root[rb] = ra
+        members[ra].extend(members.pop(rb))
+    return [sorted(group) for group in members.values() if len(group) > 1]
+
+
+def _best_link(story_id: str, members: list[str], pairs: Mapping[tuple[str, str], Pair]) -> Pair:
+    links = [
+        pairs[key]
+        for other in members
+        if other != story_id and (key := (min(story_id, other), max(story_id, other))) in pairs
+    ]
+    return max(links, key=lambda p: p.score)
+
+
+def _reason(pair: Pair, threshold: float) -> str:
+    return f"same event: score {pair.score:.2f} >= {threshold:.2f}; nothing tells them apart"
