@@ -16,19 +16,24 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+import structlog
 from sqlalchemy import Connection, Engine, and_, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from newsflow_schemas import StoryMerged
+from services.common.connection import REDIS_ERRORS
 
 from .merging import THRESHOLD, Merge, Name, StoryProfile, plan
 from .placement import PLACEMENT_LOCK
 from .stories import as_utc, folded_name, merged_terms
 from .tables import articles, entities, mentions, stories, story_merges
+
+log = structlog.get_logger()
 
 LOOKBACK = timedelta(days=7)  # stories active (last_seen) this long before now are looked at again
 MAX_STORIES = 400  # the most recently active of them: bounds a pass's reads and its pairs
@@ -232,3 +237,26 @@ async def run_pass(
     if pending:
         await asyncio.to_thread(mark_announced, engine, [e.merge_id for e in pending], now)
     return PassResult(merged or [], [e.merge_id for e in pending], skipped=merged is None)
+
+
+async def merge_forever(
+    engine: Engine,
+    announcer: AnnouncesMerges,
+    interval_s: float,
+    clock: Callable[[], datetime],
+    after_pass: Callable[[], Awaitable[object]] | None = None,
+) -> None:
+    """The store worker's periodic pass (NEWSFLOW_STORY_MERGE_INTERVAL_S): beside the stream handler,
+    never in it. A pass that fails (database or Redis away) is logged; the next one picks up its
+    unannounced merges. `after_pass`: the worker trims stories.merged there."""
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            done = await run_pass(engine, announcer, clock())
+            if after_pass is not None:
+                await after_pass()
+        except (SQLAlchemyError, *REDIS_ERRORS, OSError) as error:
+            log.warning("story merge pass failed", error=f"{type(error).__name__}: {error}"[:300])
+            continue
+        if done.merged or done.announced:
+            log.info("stories merged", merged=len(done.merged), announced=len(done.announced))

@@ -10,14 +10,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
 from newsflow_schemas import EnrichedArticle, Entity, StoryMerged
+from services.cli import app as cli
 from services.common.settings import Settings, stream_names
 from services.common.streamread import read_stream
 from services.store import merge_pass, queries
 from services.store.announce import MergeAnnouncer
 from services.store.core import to_rows
-from services.store.merge_pass import merge_stories, run_pass, unannounced
+from services.store.merge_pass import merge_forever, merge_stories, run_pass, unannounced
 from services.store.repository import Store
 from services.store.tables import articles, stories, story_merges
 
@@ -59,6 +61,7 @@ def fragmented(store: Store) -> dict[str, str]:
 class Recorder:
     def __init__(self) -> None:
         self.events: list[StoryMerged] = []
+        self.failed = False
 
     async def announce(self, event: StoryMerged) -> bool:
         self.events.append(event)
@@ -155,3 +158,58 @@ def test_on_postgresql_one_pass_runs_at_a_time(store: Store) -> None:
         assert merge_stories(store.engine, NOW) is None  # skipped: it does not wait
         other.execute(select(func.pg_advisory_unlock(merge_pass.MERGE_LOCK)))
     assert len(merge_stories(store.engine, NOW) or []) == 2
+
+
+def test_the_worker_loop_survives_a_failed_announce_and_announces_on_the_next_pass(store: Store) -> None:
+    fragmented(store)
+
+    class FlakyRedis(Recorder):
+        async def announce(self, event: StoryMerged) -> bool:
+            if not self.failed:
+                self.failed = True
+                raise redis.ConnectionError("redis away")
+            return await super().announce(event)
+
+    flaky = FlakyRedis()
+    trims: list[int] = []
+
+    async def after_pass() -> None:
+        trims.append(1)
+
+    async def run_a_while() -> None:
+        loop = asyncio.create_task(merge_forever(store.engine, flaky, 0.01, lambda: NOW, after_pass))
+        for _ in range(500):
+            await asyncio.sleep(0.01)
+            if len(flaky.events) == 2 and trims:  # announced, marked, then trimmed
+                break
+        loop.cancel()
+
+    asyncio.run(run_a_while())
+    assert sorted(a for e in flaky.events for a in e.article_ids) == ["lohan-2", "lohan-3"]
+    assert unannounced(store.engine) == [] and trims  # the failed pass did not trim; a later one did
+
+
+def test_newsflow_stories_merge_runs_one_pass_and_says_what_it_merged(
+    store: Store, redis_url: str, stream_prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = fragmented(store)
+    url = store.engine.url.render_as_string(hide_password=False)
+    for name, value in {
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_url,
+        "STREAM_MERGED": f"{stream_prefix}.merged",
+    }.items():
+        monkeypatch.setenv(f"NEWSFLOW_{name}", value)
+    everything = ["--lookback-days", "100000"]  # the articles are of March 2026, the pass runs now
+
+    dry = CliRunner().invoke(cli, ["stories", "merge", "--dry-run", "--json", *everything])
+    assert dry.exit_code == 0, dry.output
+    assert "2 stories would merge" in dry.output and merge_stories(store.engine, NOW, lookback=timedelta(0)) == []
+    done = CliRunner().invoke(cli, ["stories", "merge", *everything])
+    assert done.exit_code == 0, done.output
+    assert f"{before['lohan-2']} -> {before['lohan-1']}  1 article" in done.output and "2 stories merged" in done.output
+    assert "0 stories merged" in CliRunner().invoke(cli, ["stories", "merge", *everything]).output
+    shown = CliRunner().invoke(cli, ["stories", "show", before["lohan-3"]])
+    assert f"was merged into {before['lohan-1']}" in shown.output and "lohan-3" in shown.output
+    on_redis = list(read_stream(redis.Redis.from_url(redis_url), f"{stream_prefix}.merged", StoryMerged))
+    assert sorted(e.story_id for e in on_redis) == sorted([before["lohan-2"], before["lohan-3"]])
