@@ -101,11 +101,12 @@ def plan(profiles: Sequence[StoryProfile], threshold: float = THRESHOLD) -> list
     """The merges that rejoin the fragments among `profiles`, survivors' ids in each; deterministic."""
     by_id = {p.story_id: p for p in sorted(profiles, key=lambda p: p.story_id)}
     rarity = _rarity(by_id.values())
+    prepared = {story_id: _Prepared.of(p, rarity) for story_id, p in by_id.items()}
     pairs: dict[tuple[str, str], Pair] = {}
     for a, b in candidate_pairs(by_id.values(), rarity):
-        pair = compare(by_id[a], by_id[b], rarity)
-        if pair.score >= threshold:
-            pairs[(a, b)] = pair
+        score, shared = _score(prepared[a], prepared[b])
+        if score >= threshold:
+            pairs[(a, b)] = Pair(score, shared, apart(by_id[a], by_id[b]))
     groups = _group(by_id, pairs)
     merges: list[Merge] = []
     for members in groups:
@@ -125,16 +126,46 @@ def _seniority(profile: StoryProfile) -> tuple[int, datetime, str]:
 
 def compare(a: StoryProfile, b: StoryProfile, rarity: Mapping[str, float] | None = None) -> Pair:
     """The pair's score (entity cosine + TEXT_WEIGHT * shared words) and what tells them apart."""
-    rarity = rarity or {}
-    va, vb = _vector(a, rarity), _vector(b, rarity)
-    va, vb = _surnames_as(va, a, b), _surnames_as(vb, b, a)
+    score, shared = _score(_Prepared.of(a, rarity or {}), _Prepared.of(b, rarity or {}))
+    return Pair(score, shared, apart(a, b))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What comparing a story needs, computed once per pass: its weighted name vector, the full person
+    names by surname, and its one-word person names (a surname alone)."""
+
+    profile: StoryProfile
+    vector: dict[str, float]
+    norm: float
+    by_surname: dict[str, list[str]]
+    surnames: frozenset[str]
+
+    @classmethod
+    def of(cls, profile: StoryProfile, rarity: Mapping[str, float]) -> _Prepared:
+        vector = _vector(profile, rarity)
+        by_surname: dict[str, list[str]] = defaultdict(list)
+        for key, n in profile.names.items():
+            if n.kind == "person" and " " in key:
+                by_surname[key.split()[-1]].append(key)
+        alone = frozenset(k for k in vector if " " not in k and profile.names[k].kind == "person")
+        return cls(profile, vector, _norm(vector), dict(by_surname), alone)
+
+
+def _score(a: _Prepared, b: _Prepared) -> tuple[float, tuple[str, ...]]:
+    va, na = _surnames_as(a, b)
+    vb, nb = _surnames_as(b, a)
     terms = {k: va[k] * vb[k] for k in va.keys() & vb.keys()}
-    norm = math.sqrt(sum(v * v for v in va.values())) * math.sqrt(sum(v * v for v in vb.values()))
-    entity = sum(terms.values()) / norm if norm else 0.0
-    words = a.terms & b.terms
-    text = len(words) / math.sqrt(len(a.terms) * len(b.terms)) if words else 0.0
+    entity = sum(terms.values()) / (na * nb) if na and nb else 0.0
+    ta, tb = a.profile.terms, b.profile.terms
+    words = ta & tb
+    text = len(words) / math.sqrt(len(ta) * len(tb)) if words else 0.0
     shared = [*sorted(terms, key=lambda k: (-terms[k], k)), *sorted(words - terms.keys())][:MAX_SHARED]
-    return Pair(entity + TEXT_WEIGHT * text, tuple(shared), apart(a, b))
+    return entity + TEXT_WEIGHT * text, tuple(shared)
+
+
+def _norm(vector: Mapping[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in vector.values()))
 
 
 def apart(a: StoryProfile, b: StoryProfile, kinds: Sequence[str] | None = None) -> str:
@@ -185,19 +216,21 @@ def _vector(profile: StoryProfile, rarity: Mapping[str, float]) -> dict[str, flo
     }
 
 
-def _surnames_as(vector: dict[str, float], own: StoryProfile, other: StoryProfile) -> dict[str, float]:
-    """`vector` with a one-word person name ("Lohan") keyed as the other story's full name for that
-    surname ("lindsay lohan"), when the other story has exactly one: later articles use the surname."""
-    full: dict[str, list[str]] = defaultdict(list)
-    for key, n in other.names.items():
-        if n.kind == "person" and " " in key:
-            full[key.split()[-1]].append(key)
+def _surnames_as(own: _Prepared, other: _Prepared) -> tuple[dict[str, float], float]:
+    """`own`'s vector (and norm) with a one-word person name ("Lohan") keyed as the other story's full
+    name for that surname ("lindsay lohan"), when it has exactly one: later articles use the surname."""
+    renames = {
+        key: full[0]
+        for key in own.surnames
+        if key not in other.profile.names and len(full := other.by_surname.get(key, [])) == 1
+    }
+    if not renames:
+        return own.vector, own.norm
     renamed: dict[str, float] = {}
-    for key, value in vector.items():
-        alone = " " not in key and own.names[key].kind == "person" and key not in other.names
-        target = full[key][0] if alone and len(full.get(key, [])) == 1 else key
+    for key, value in own.vector.items():
+        target = renames.get(key, key)
         renamed[target] = renamed.get(target, 0.0) + value
-    return renamed
+    return renamed, _norm(renamed)
 
 
 def _rarity(profiles: Iterable[StoryProfile]) -> dict[str, float]:
