@@ -91,7 +91,7 @@ stories = Table(
     Column("terms", JSON, nullable=False, server_default="{}"),
     # Set when the merge pass moved every article of this story into another (merge_pass.py): readers
     # of this id are sent there. Its row stays, so the id never names a new story.
-    Column("merged_into", String(32)),
+    Column("merged_into", String(32), index=True),  # a merge repoints the stories merged into the merged one
     Column("merged_at", DateTime(timezone=True)),
 )
 

@@ -22,6 +22,7 @@ def upgrade() -> None:
     # Plain ALTER TABLE ADD COLUMN on both databases (nullable, no default): SQLite does not copy the table.
     op.add_column("stories", sa.Column("merged_into", sa.String(32)))
     op.add_column("stories", sa.Column("merged_at", UTC_TIME))
+    op.create_index("ix_stories_merged_into", "stories", ["merged_into"])
     op.create_table(
         "story_merges",
         sa.Column("merge_id", sa.String(32), primary_key=True),
@@ -40,6 +41,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("story_merges")
+    op.drop_index("ix_stories_merged_into", "stories")
     with op.batch_alter_table("stories") as batch:
         batch.drop_column("merged_at")
         batch.drop_column("merged_into")
