@@ -19,7 +19,8 @@ from services.common.streamread import read_stream
 from services.store import merge_pass, queries
 from services.store.announce import MergeAnnouncer
 from services.store.core import to_rows
-from services.store.merge_pass import merge_forever, merge_stories, run_pass, unannounced
+from services.store.merge_pass import apply, merge_forever, merge_stories, run_pass, unannounced
+from services.store.merging import Merge
 from services.store.repository import Store
 from services.store.tables import articles, stories, story_merges
 
@@ -213,3 +214,25 @@ def test_newsflow_stories_merge_runs_one_pass_and_says_what_it_merged(
     assert f"was merged into {before['lohan-1']}" in shown.output and "lohan-3" in shown.output
     on_redis = list(read_stream(redis.Redis.from_url(redis_url), f"{stream_prefix}.merged", StoryMerged))
     assert sorted(e.story_id for e in on_redis) == sorted([before["lohan-2"], before["lohan-3"]])
+
+
+def test_a_later_article_joins_the_survivor_and_a_chain_of_merges_points_at_the_last(store: Store) -> None:
+    before = fragmented(store)
+    survivor = before["lohan-1"]
+    merge_stories(store.engine, NOW)
+    later = report("lohan-4", "Lindsay Lohan", 20, "Lohan leaves the Betty Ford clinic")
+    assert store.save_revision(to_rows(later, NOW)).story_id == survivor  # never the emptied stories
+
+    # The survivor merged into another story later: every story merged into it follows, in one hop.
+    with store.engine.begin() as conn:
+        merged = apply(conn, Merge(survivor, before["winehouse-1"], 0.9, ("rehab",), "test"), NOW)
+    assert merged is not None and sorted(merged.article_ids) == ["lohan-1", "lohan-2", "lohan-3", "lohan-4"]
+    with store.engine.connect() as conn:
+        for gone in (before["lohan-2"], before["lohan-3"], survivor):
+            assert queries.survivor(conn, gone) == before["winehouse-1"]
+        hops = conn.execute(select(stories.c.merged_into).where(stories.c.story_id == before["lohan-2"])).scalar()
+        assert hops == before["winehouse-1"]
+        assert queries.story(conn, before["winehouse-1"])["article_count"] == 5  # type: ignore[index]
+    # A merge planned against stories that changed since is not applied.
+    with store.engine.begin() as conn:
+        assert apply(conn, Merge(before["lohan-2"], survivor, 0.9), NOW) is None
