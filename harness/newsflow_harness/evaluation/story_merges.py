@@ -21,6 +21,7 @@ import math
 import random
 import re
 import tempfile
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,8 +34,9 @@ from services.enrich.core import enrich_many
 from services.enrich.model import load_nlp
 from services.parse.core import parse
 from services.store.core import to_rows
-from services.store.merge_pass import merge_stories
+from services.store.merge_pass import merge_stories, recent_profiles
 from services.store.merging import THRESHOLD as MERGE_THRESHOLD
+from services.store.merging import plan
 from services.store.repository import Store, database_engine
 from services.store.tables import articles
 
@@ -211,6 +213,38 @@ def _pages_placed(found: dict[str, EnrichedArticle], threshold: float | None) ->
     return placed
 
 
+def pass_cost(items: list[Item], url: str | None) -> None:
+    """One merge pass over every article stored at one date: reading, planning, applying, and the next
+    pass; on a fresh SQLite file, or on the empty database at `url`."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = database_engine(url or f"sqlite:///{folder}/cost.db")
+        store = Store(engine)
+        store.create_schema()
+        stream = one_date(items)
+        for item in stream:
+            store.save(to_rows(item.article, item.article.published_at or START))
+        now = START + timedelta(hours=1)
+        started = time.perf_counter()
+        with engine.connect() as conn:
+            profiles = recent_profiles(conn, now)
+        read = time.perf_counter() - started
+        started = time.perf_counter()
+        planned = plan(profiles)
+        planning = time.perf_counter() - started
+        started = time.perf_counter()
+        first = merge_stories(engine, now) or []
+        whole = time.perf_counter() - started
+        started = time.perf_counter()
+        second = merge_stories(engine, now) or []
+        again = time.perf_counter() - started
+        engine.dispose()
+    print(
+        f"{engine.dialect.name}: {len(profiles)} stories read in {read * 1000:.0f} ms, planned in "
+        f"{planning * 1000:.0f} ms ({len(planned)} merges); a whole pass {whole * 1000:.0f} ms ({len(first)} "
+        f"merged); the next pass {again * 1000:.0f} ms ({len(second)} merged)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS / "stories-dev")
@@ -218,11 +252,16 @@ def main() -> None:
     parser.add_argument("--merge-threshold", type=float, nargs="+", default=[MERGE_THRESHOLD])
     parser.add_argument("--half", choices=["develop", "check", "both"], default="both")
     parser.add_argument("--pages", action="store_true", help="Only the labelled pairs of the extraction-dev pages.")
+    parser.add_argument("--cost", action="store_true", help="Only time one pass over the whole corpus.")
+    parser.add_argument("--database-url", help="With --cost: an empty database to use instead of SQLite.")
     options = parser.parse_args()
     if options.pages:
         pages_guard(options.merge_threshold)
         return
     items = load(options.corpus)
+    if options.cost:
+        pass_cost(items, options.database_url)
+        return
     halves = {
         name: parity
         for name, parity in {"develop (odd topics)": 1, "check (even topics)": 0}.items()
