@@ -9,8 +9,9 @@ built but the brokers: no model is loaded and no database opened.
 
 Streams no typed publisher can describe are declared on one more broker, in the same shape as the
 generated channels: each stage output the handler writes itself or that comes from HTTP (the
-ingest API's `articles.raw`, the store's once-per-revision `articles.stored`), and `articles.dlq`
-(DeadLetter), which every stage's dead-letter middleware writes.
+ingest API's `articles.raw`, the store's once-per-revision `articles.stored`), the store's merge
+pass's `stories.merged` (StoryMerged), and `articles.dlq` (DeadLetter), which every stage's
+dead-letter middleware writes.
 
 Stream names and the server follow the NEWSFLOW_* settings, as the workers' would.
 """
@@ -27,7 +28,7 @@ from faststream.specification import AsyncAPI
 from newsflow_schemas import SCHEMA_VERSION
 from services.common.batch import Outcome, consume_stage
 from services.common.broker import make_broker
-from services.common.pipeline import DLQ, STAGES, STREAM_STAGES, stage_streams
+from services.common.pipeline import DLQ, MERGED, STAGES, STREAM_STAGES, stage_streams
 from services.common.settings import Settings
 
 ASYNCAPI_VERSION = "3.0.0"
@@ -38,7 +39,8 @@ DESCRIPTION = (
     f"body matching the payload schema (schema_version {SCHEMA_VERSION}). Stages read in consumer groups "
     "named after the stage; any other subscriber should read with a group of its own. Entries a stage "
     "cannot handle go to articles.dlq as DeadLetter. The envelope's bytes are specified in schemas/WIRE.md "
-    "(newsflow_schemas.decode reads them); newsflow_subscriber reads articles.stored without losing an event."
+    "(newsflow_schemas.decode reads them); newsflow_subscriber reads articles.stored without losing an event. "
+    "stories.merged (StoryMerged) says when the store rejoined two stories of one event and which articles moved."
 )
 
 
@@ -65,7 +67,7 @@ def asyncapi_document(settings: Settings | None = None) -> dict[str, Any]:
         # host-pid of whichever process generated the file: not part of the contract, and it would
         # make every regeneration differ.
         channel.get("bindings", {}).get("redis", {}).pop("consumerName", None)
-    _sort(doc, [*stage_streams(settings), DLQ.name(settings)])
+    _sort(doc, [*stage_streams(settings), MERGED.name(settings), DLQ.name(settings)])
     _add_examples(doc)
     return doc
 
@@ -131,6 +133,12 @@ def _side_publications(settings: Settings) -> RedisBroker:
     for spec in STAGES:
         if spec.output is not None and (not spec.reads_stream or spec.writes_output_itself):
             broker.publisher(stream=spec.output_stream(settings), schema=spec.output.model, description=spec.about)
+    broker.publisher(
+        stream=MERGED.name(settings),
+        schema=MERGED.model,
+        description="Once per merge of two stories of one event by the store's merge pass: the articles that "
+        "moved and the story they moved to.",
+    )
     broker.publisher(
         stream=DLQ.name(settings),
         schema=DLQ.model,

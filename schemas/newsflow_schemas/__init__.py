@@ -18,7 +18,7 @@ from .articles import (
     Topic,
 )
 from .base import SCHEMA_VERSION, Envelope, StageTimes
-from .events import ArticleStored, DeadLetter
+from .events import ArticleStored, DeadLetter, StoryMerged
 from .submission import Accepted, AcceptedArticle, ArticleSubmission, RejectedLine
 from .wire import decode
 
@@ -44,6 +44,7 @@ __all__ = [
     "RejectedLine",
     "Role",
     "StageTimes",
+    "StoryMerged",
     "Tone",
     "Topic",
     "decode",
@@ -52,4 +53,13 @@ __all__ = [
 ]
 
 # Every model that crosses a stream or the HTTP API; `make schemas` writes one JSON Schema each.
-MODELS = (RawArticle, ParsedArticle, EnrichedArticle, ArticleStored, DeadLetter, ArticleSubmission, Accepted)
+MODELS = (
+    RawArticle,
+    ParsedArticle,
+    EnrichedArticle,
+    ArticleStored,
+    StoryMerged,
+    DeadLetter,
+    ArticleSubmission,
+    Accepted,
+)

@@ -12,8 +12,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 # and ArticleStored.story_id and duplicate_of; 1.3: RawArticle.description and image_url,
 # ParsedArticle.parsed_from, the submission's description and image_url, Accepted.rejected; 1.4:
 # ArticleStored.canonical_url, source, word_count and href, and its title falls back to a wire's first
-# sentence); readers ignore fields they do not know, so a 1.0 subscriber reads 1.4.
-SCHEMA_VERSION = "1.4"
+# sentence; 1.5: a new event, StoryMerged on stories.merged, and no change to the earlier messages);
+# readers ignore fields they do not know, so a 1.0 subscriber reads 1.5.
+SCHEMA_VERSION = "1.5"
 
 
 def _convertible_to_utc(moment: datetime) -> datetime:

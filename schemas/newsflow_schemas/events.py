@@ -61,6 +61,42 @@ class ArticleStored(Envelope):
     href: str | None = Field(default=None, description="The article in the query API (GET it with an API key) (1.4).")
 
 
+# What a subscriber sees on stories.merged (also the JSON Schema's and the AsyncAPI document's example).
+MERGED_EXAMPLE: dict[str, Any] = {
+    "schema_version": SCHEMA_VERSION,
+    "merge_id": "0b6f3c2d9e8a4f1b7c5d3e2f1a0b9c8d",
+    "story_id": "9a1c3e5f7b2d4f6a8c0e1b3d5f7a9c2e",
+    "into_story_id": "6ee64456a1c04b2f9d0e3b7c5a8f1d20",
+    "article_ids": ["5c0f3e1a9b7d2c4e6f8a0b1c3d5e7f90", "e2a4c6e8f0b1d3f5a7c9e1b3d5f7a9c1"],
+    "merged_at": "2024-09-08T06:10:00Z",
+    "score": 0.71,
+    "shared": ["lindsay lohan", "betty ford center", "rehab"],
+    "reason": "same event: score 0.71 >= 0.5; nothing tells them apart",
+}
+
+
+class StoryMerged(BaseModel):
+    """On `stories.merged` (1.5) after the store's merge pass found two stories to be one event and
+    moved every article of `story_id` into `into_story_id`: those articles' ArticleStored events named
+    `story_id`, so a subscriber that files articles by story re-files `article_ids` under the survivor.
+
+    Sent once per merge (`merge_id`); `story_id` is never used again (the query API answers it with
+    where it went). A chain (a into b, b into c) arrives as merges into the final survivor.
+    """
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"examples": [MERGED_EXAMPLE]})
+
+    schema_version: str = SCHEMA_VERSION
+    merge_id: str = Field(description="Unique per merge: handle each merge_id once (delivery is at least once).")
+    story_id: str = Field(description="The story merged away: it holds no article any more.")
+    into_story_id: str = Field(description="The surviving story, which now holds the articles below.")
+    article_ids: list[str] = Field(description="The articles that moved from story_id to into_story_id.")
+    merged_at: datetime
+    score: float = Field(ge=0, description="How alike the two stories were (the merge pass's similarity).")
+    shared: list[str] = Field(default_factory=list, description="Names and words both stories share, strongest first.")
+    reason: str = Field(default="", description="Why the pass judged them one event, for people.")
+
+
 class DeadLetter(BaseModel):
     """On `articles.dlq`: an input a stage could not turn into output, with the reason."""
 

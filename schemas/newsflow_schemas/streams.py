@@ -5,3 +5,4 @@ PARSED = "articles.parsed"
 ENRICHED = "articles.enriched"
 STORED = "articles.stored"
 DLQ = "articles.dlq"
+MERGED = "stories.merged"  # StoryMerged: the store rejoined two stories of one event (1.5)

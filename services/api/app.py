@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import redis
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Response
@@ -144,13 +145,20 @@ def list_stories(request: Request, db: Db, limit: Limit = DEFAULT_LIMIT, cursor:
     return {"items": items, "next": _link(request, cursor=after.encode()) if after else None}
 
 
-@v1.get("/stories/{story_id}", response_model=models.StoryDetail, responses={404: {"model": models.Problem}})
-def get_story(
-    request: Request, story_id: str, db: Db, limit: Limit = DEFAULT_LIMIT, cursor: CursorParam = None
-) -> dict[str, Any]:
-    """One story with a page of its articles."""
+@v1.get(
+    "/stories/{story_id}",
+    response_model=models.StoryDetail,
+    responses={404: {"model": models.Problem}, 308: {"description": "Merged into the story at Location."}},
+)
+def get_story(request: Request, story_id: str, db: Db, limit: Limit = DEFAULT_LIMIT, cursor: CursorParam = None) -> Any:
+    """One story with a page of its articles; a story the merge pass merged into another answers 308
+    with the survivor's URL in Location (its articles moved there; see StoryMerged on stories.merged)."""
     if (found := queries.story(db, story_id)) is None:
         raise HTTPException(404, f"no story {story_id}")
+    if (into := queries.survivor(db, story_id)) is not None:
+        # A path, like the pages' `next` links: right behind any proxy. The query (limit, cursor) goes along.
+        path = request.url.path.rsplit("/", 1)[0] + "/" + quote(into, safe="")
+        return RedirectResponse(f"{path}?{request.url.query}" if request.url.query else path, status_code=308)
     page = _article_page(request, db, queries.ArticleFilter(story_id=story_id), "stored", limit, cursor)
     return {**found, "articles": page}
 

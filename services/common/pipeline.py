@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from newsflow_schemas import ArticleStored, DeadLetter, EnrichedArticle, ParsedArticle, RawArticle
+from newsflow_schemas import ArticleStored, DeadLetter, EnrichedArticle, ParsedArticle, RawArticle, StoryMerged
 
 if TYPE_CHECKING:
     from .settings import RedisSettings, Settings
@@ -100,6 +100,8 @@ PARSED = Stream("parsed", ParsedArticle)
 ENRICHED = Stream("enriched", EnrichedArticle)
 STORED = Stream("stored", ArticleStored)
 DLQ = Stream("dlq", DeadLetter)  # every stage's dead letters (one stream, never partitioned)
+# The store's merge pass announces here when it rejoins two stories (store/merge_pass.py); no stage reads it.
+MERGED = Stream("merged", StoryMerged)
 
 STAGES: tuple[StageSpec, ...] = (
     StageSpec("ingest", None, RAW, "services.ingest.app:serve", about="Every article the ingest HTTP API accepted."),

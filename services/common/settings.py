@@ -36,6 +36,7 @@ class RedisSettings(BaseSettings):
     stream_enriched: str = streams.ENRICHED
     stream_stored: str = streams.STORED
     stream_dlq: str = streams.DLQ
+    stream_merged: str = streams.MERGED  # StoryMerged events of the store's merge pass
     # Each stage trims its input stream (the store also articles.stored) of entries every group has
     # finished and that are older than this; never unacknowledged work. 0 turns trimming off.
     stream_retention_s: float = Field(default=3600, ge=0, description="Keep finished entries this long.")
@@ -105,6 +106,9 @@ class StoreSettings(RedisSettings):
     )
     # The query API's address as subscribers reach it: ArticleStored.href points into it.
     public_api_url: str = Field(default="http://127.0.0.1:8001", description="The query API's base URL for links.")
+    # The merge pass (store/merge_pass.py) rejoins recent stories of one event that arrival order split;
+    # each store worker runs it this often, one replica at a time on PostgreSQL. 0 turns it off.
+    story_merge_interval_s: float = Field(default=300, ge=0, description="Seconds between story merge passes; 0: off.")
 
 
 class ApiSettings(StoreSettings):
@@ -147,4 +151,4 @@ def get_settings() -> Settings:
 
 def stream_names(prefix: str) -> dict[str, Any]:  # Any: splatted into Settings(...)
     """Settings for a set of streams of its own under `prefix` (tests and benchmarks share a Redis)."""
-    return {f"stream_{name}": f"{prefix}.{name}" for name in ("raw", "parsed", "enriched", "stored", "dlq")}
+    return {f"stream_{name}": f"{prefix}.{name}" for name in ("raw", "parsed", "enriched", "stored", "dlq", "merged")}

@@ -14,7 +14,7 @@ partition of articles.stored, and the marker key starts with that stream's name,
 
 from __future__ import annotations
 
-from newsflow_schemas import ArticleStored
+from newsflow_schemas import ArticleStored, StoryMerged
 from services.common.connection import async_client
 from services.common.envelope import envelope
 from services.common.partitions import partition_stream
@@ -46,6 +46,31 @@ class Announcer:
 
     async def announce(self, event: ArticleStored) -> bool:
         """Add the event to the stream unless this revision was announced before; whether it was added."""
+        entry = await envelope(event)
+        added = await self.script(keys=[self.marker(event), self.stream(event)], args=[entry, MARKER_TTL_S])
+        return added is not None
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+class MergeAnnouncer:
+    """Publishes StoryMerged to settings.stream_merged once per merge_id, by the same script: partitioned
+    like articles.stored (by the surviving story) when the streams are, so marker and stream share a slot."""
+
+    def __init__(self, settings: RedisSettings) -> None:
+        self.client = async_client(settings)
+        self.settings = settings
+        self.script = self.client.register_script(_ANNOUNCE_ONCE)
+
+    def stream(self, event: StoryMerged) -> str:
+        return partition_stream(self.settings.stream_merged, event.into_story_id, self.settings)
+
+    def marker(self, event: StoryMerged) -> str:
+        return f"{self.stream(event)}:announced:{event.merge_id}"
+
+    async def announce(self, event: StoryMerged) -> bool:
+        """Add the event to the stream unless this merge was announced before; whether it was added."""
         entry = await envelope(event)
         added = await self.script(keys=[self.marker(event), self.stream(event)], args=[entry, MARKER_TTL_S])
         return added is not None

@@ -12,12 +12,15 @@ from newsflow_schemas import ArticleStored, EnrichedArticle
 from services.common.batch import Outcome
 from services.common.errors import RejectedInput
 from services.common.metrics import END_TO_END_SECONDS
-from services.common.pipeline import StageRuntime
+from services.common.partitions import partition_streams
+from services.common.pipeline import STAGE_GROUPS, StageRuntime
 from services.common.settings import StoreSettings
 from services.common.stage import article_context, utcnow
+from services.common.trim import trim_stream
 
-from .announce import Announcer
+from .announce import Announcer, MergeAnnouncer
 from .core import DEFAULT_API_URL, ArticleRows, stored_event, to_rows
+from .merge_pass import merge_forever
 from .repository import Saved, Store, database_engine
 from .schema import require_current
 
@@ -44,7 +47,34 @@ def build(settings: StoreSettings) -> StageRuntime:
     async def process(articles: list[EnrichedArticle]) -> list[Outcome]:
         return await store_batch(articles, store, announcer, utcnow(), settings.public_api_url)
 
-    return StageRuntime(process=process, on_startup=[check_schema], on_shutdown=[announcer.close], ready=store.ready)
+    # The story merge pass runs beside the handler, every NEWSFLOW_STORY_MERGE_INTERVAL_S (merge_pass.py).
+    merges = MergeAnnouncer(settings)
+    passes: list[asyncio.Task[None]] = []
+
+    async def trim_merged() -> None:
+        # No stage reads stories.merged, so no stage's trimming covers it; finished entries only (trim.py).
+        if settings.stream_retention_s:
+            for stream in partition_streams(settings.stream_merged, settings):
+                await trim_stream(
+                    merges.client, stream, settings.stream_retention_s, settings.stale_group_s, STAGE_GROUPS
+                )
+
+    async def start_merging() -> None:
+        if settings.story_merge_interval_s:
+            looping = merge_forever(store.engine, merges, settings.story_merge_interval_s, utcnow, trim_merged)
+            passes.append(asyncio.create_task(looping))
+
+    async def stop_merging() -> None:
+        for task in passes:
+            task.cancel()
+        await merges.close()
+
+    return StageRuntime(
+        process=process,
+        on_startup=[check_schema, start_merging],
+        on_shutdown=[announcer.close, stop_merging],
+        ready=store.ready,
+    )
 
 
 async def store_batch(

@@ -1,23 +1,27 @@
 """`newsflow articles ...` and `newsflow stories ...`: the store read through the same queries as the
-query API (queries.py), so both show the same articles in the same shape."""
+query API (queries.py), so both show the same articles in the same shape; and `newsflow stories merge`,
+one story merge pass (merge_pass.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import typer
 from pydantic_core import to_jsonable_python
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, Engine, inspect
 
 from services.common.console import show_article, with_dateline
 from services.common.settings import StoreSettings
 
-from . import queries
+from . import merge_pass, merging, queries
+from .announce import MergeAnnouncer
 from .paging import BadParameter, Cursor
 from .repository import database_engine
 
@@ -133,6 +137,9 @@ def show_command(
 ) -> None:
     """One story and all its articles."""
     with reading() as conn:
+        if (into := queries.survivor(conn, story_id)) is not None:
+            err.print(f"story {story_id} was merged into {into}: showing that one", soft_wrap=True)
+            story_id = into
         story = queries.story(conn, story_id)
         if story is not None:
             story["articles"] = _members(conn, story_id)
@@ -158,6 +165,55 @@ def show_command(
             article["duplicate_of"] or "",
         )
     console.print(table)
+
+
+@stories_app.command("merge")
+def merge_command(
+    lookback_days: Annotated[
+        float, typer.Option(min=0, help="Look again at stories active this many days before now.")
+    ] = merge_pass.LOOKBACK.days,
+    most: Annotated[
+        int, typer.Option(min=2, help="At most this many stories, the most recent.")
+    ] = merge_pass.MAX_STORIES,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would merge; change nothing.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """One story merge pass now (the store worker runs one every NEWSFLOW_STORY_MERGE_INTERVAL_S): rejoin
+    recent stories of one event, then announce each merge on stories.merged; prints what it merged."""
+    settings = StoreSettings()
+    engine = database_engine(settings.database_url)
+    now, lookback = datetime.now(UTC), timedelta(days=lookback_days)
+    rows: list[dict[str, Any]]
+    try:
+        if dry_run:
+            with engine.connect() as conn:
+                planned = merging.plan(merge_pass.recent_profiles(conn, now, lookback, most))
+            rows = [{**vars(m), "shared": list(m.shared)} for m in planned]
+        else:
+            done = asyncio.run(_one_pass(engine, settings, now, lookback, most))
+            if done.skipped:
+                err.print("another store replica is running a merge pass: nothing done")
+            rows = [e.model_dump(mode="json") for e in done.merged]
+    finally:
+        engine.dispose()
+    for row in rows:
+        if as_json:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        moved = f"{_articles(len(row['article_ids']))} " if "article_ids" in row else ""
+        shared = ", ".join(row["shared"][:5])
+        typer.echo(f"{row['story_id']} -> {row['into_story_id']}  {moved}score {row['score']:.2f}  shared: {shared}")
+    err.print(f"{len(rows)} stor{'y' if len(rows) == 1 else 'ies'} {'would merge' if dry_run else 'merged'}")
+
+
+async def _one_pass(
+    engine: Engine, settings: StoreSettings, now: datetime, lookback: timedelta, most: int
+) -> merge_pass.PassResult:
+    announcer = MergeAnnouncer(settings)
+    try:
+        return await merge_pass.run_pass(engine, announcer, now, lookback=lookback, most=most)
+    finally:
+        await announcer.close()
 
 
 def _json(data: Any, indent: int | None = None) -> str:

@@ -20,6 +20,7 @@ from .tables import articles, entities, mentions, stories
 
 Order = Literal["stored", "published"]
 LEAD_CHARS = 200
+MAX_HOPS = 16  # merged story -> survivor links followed at most
 
 SUMMARY_COLUMNS = (
     articles.c.article_id,
@@ -172,7 +173,7 @@ def list_stories(
     conn: Connection, limit: int, after: Cursor | None, min_articles: int = 1
 ) -> tuple[list[dict[str, Any]], Cursor | None]:
     """Stories most recently added to first (of at least `min_articles`); the cursor's id is the story's."""
-    query = select(stories).where(stories.c.article_count >= min_articles)
+    query = select(stories).where(stories.c.article_count >= min_articles, stories.c.merged_into.is_(None))
     if after is not None:
         at = bindable(conn, after.at)
         query = query.where(
@@ -187,8 +188,21 @@ def list_stories(
 
 
 def story(conn: Connection, story_id: str) -> dict[str, Any] | None:
+    """The story; a story merged away (merged_into set) holds no articles: see survivor()."""
     row = conn.execute(select(stories).where(stories.c.story_id == story_id)).first()
     return _story(row) if row is not None else None
+
+
+def survivor(conn: Connection, story_id: str) -> str | None:
+    """Where a story merged away went (the story now holding its articles); None when it was not merged.
+    The merge pass keeps every merged story pointing at the last survivor; the hops are bounded anyway."""
+    found, at = None, story_id
+    for _ in range(MAX_HOPS):
+        into = conn.execute(select(stories.c.merged_into).where(stories.c.story_id == at)).scalar()
+        if into is None:
+            return found
+        found = at = into
+    return found
 
 
 def _story(row: Any) -> dict[str, Any]:
@@ -202,5 +216,9 @@ def count_articles(conn: Connection) -> int:
 
 
 def count_stories(conn: Connection, min_articles: int = 1) -> int:
-    query = select(func.count()).select_from(stories).where(stories.c.article_count >= min_articles)
+    query = (
+        select(func.count())
+        .select_from(stories)
+        .where(stories.c.article_count >= min_articles, stories.c.merged_into.is_(None))
+    )
     return conn.execute(query).scalar_one()

@@ -1,5 +1,5 @@
-"""The store's tables: articles, stories, a global entity table, the mentions linking them, the
-near-duplicate band keys, and the webhook subscriptions with their deliveries."""
+"""The store's tables: articles, stories (and their merges), a global entity table, the mentions linking
+them, the near-duplicate band keys, and the webhook subscriptions with their deliveries."""
 
 from sqlalchemy import (
     JSON,
@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -88,6 +89,27 @@ stories = Table(
     Column("dated", Boolean, nullable=False, server_default=true()),
     # {"title": [...], "keywords": [...]}: the words its articles' titles and keywords share, for clustering.
     Column("terms", JSON, nullable=False, server_default="{}"),
+    # Set when the merge pass moved every article of this story into another (merge_pass.py): readers
+    # of this id are sent there. Its row stays, so the id never names a new story.
+    Column("merged_into", String(32), index=True),  # a merge repoints the stories merged into the merged one
+    Column("merged_at", DateTime(timezone=True)),
+)
+
+# One row per merge of a story into another, in the transaction that moves its articles: the outbox of
+# StoryMerged events. announced_at is set once the event is on stories.merged; a pass that finds a row
+# without it announces again (the announcer's marker key keeps that to one event).
+story_merges = Table(
+    "story_merges",
+    metadata,
+    Column("merge_id", String(32), primary_key=True),
+    Column("story_id", String(32), nullable=False, unique=True),  # a story is merged away once
+    Column("into_story_id", String(32), nullable=False, index=True),
+    Column("article_ids", JSON, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("shared", JSON, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("merged_at", DateTime(timezone=True), nullable=False),
+    Column("announced_at", DateTime(timezone=True), index=True),
 )
 
 # MinHash band keys of each article's body: articles sharing a key are near-duplicate candidates.

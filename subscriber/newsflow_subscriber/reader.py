@@ -14,6 +14,10 @@
 
 So every event is handled at least once; an event handled when the process died before its XACK
 comes again. Handlers should be idempotent on (article_id, revision).
+
+`model=StoryMerged` reads the store's story merges instead (stream stories.merged, NEWSFLOW_STREAM_MERGED)
+the same way, idempotent on merge_id; the query API has no history of merges to backfill from, so a
+gap there is logged and skipped (GET /v1/stories/{id} still answers a merged id with its survivor).
 """
 
 from __future__ import annotations
@@ -27,18 +31,23 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 import redis
 from pydantic import ValidationError
 
-from newsflow_schemas import ArticleStored, decode
+from newsflow_schemas import ArticleStored, StoryMerged, decode
 from newsflow_schemas.wire import DATA_FIELD, NotAnEnvelope
 
 from .backfill import events_between
 
 log = logging.getLogger("newsflow_subscriber")
-Handler = Callable[[ArticleStored], object]
+Handler = Callable[[Any], object]  # takes an ArticleStored, or what `model` says
+Event: TypeAlias = ArticleStored | StoryMerged
+_STREAM_SETTINGS: dict[type[Event], tuple[str, str]] = {
+    ArticleStored: ("NEWSFLOW_STREAM_STORED", "articles.stored"),
+    StoryMerged: ("NEWSFLOW_STREAM_MERGED", "stories.merged"),
+}
 EntryId = tuple[int, int]
 Entry = tuple[bytes, dict[bytes, bytes] | None]  # an entry as the binary client returns it (None: trimmed)
 _Value = bytes | bytearray | memoryview | str | int | float
@@ -108,13 +117,18 @@ class Subscriber:
         api_key: str | None = None,
         batch: int = 10,
         block_s: float = 2.0,
+        model: type[Event] = ArticleStored,
     ) -> None:
         if max_failures < 1:
             raise ValueError("max_failures must be at least 1")
+        if model not in _STREAM_SETTINGS:
+            raise ValueError(f"model must be ArticleStored or StoryMerged, not {model.__name__}")
         self.handler = handler
         self.group = group
         self.from_start = from_start
-        self.stream = stream or os.environ.get("NEWSFLOW_STREAM_STORED", "articles.stored")
+        self.model = model
+        variable, default = _STREAM_SETTINGS[model]
+        self.stream = stream or os.environ.get(variable, default)
         self.consumer = consumer or socket.gethostname()
         self.claim_idle_ms = int(claim_idle_s * 1000)
         self.max_failures = max_failures
@@ -202,9 +216,10 @@ class Subscriber:
             self.redis.xack(self.stream, self.group, entry_id)
             return
         try:
-            event = decode(fields, ArticleStored)
+            event = decode(fields, self.model)
         except (NotAnEnvelope, ValidationError, ValueError) as error:
-            self._dead_letter(entry_id, fields.get(DATA_FIELD.encode(), b""), f"not an ArticleStored: {error}")
+            data = fields.get(DATA_FIELD.encode(), b"")
+            self._dead_letter(entry_id, data, f"not a valid {self.model.__name__}: {error}")
             return
         try:
             self.handler(event)
@@ -249,6 +264,11 @@ class Subscriber:
             if gap is None:
                 return
             done, first = gap
+            if self.model is not ArticleStored:
+                where = {"stream": self.stream, "after": _id_text(done), "first": _id_text(first)}
+                log.warning("events trimmed before this group read them; nothing to backfill them from", extra=where)
+                self._close_gap(first)
+                return
             if not self.api_url:
                 raise BackfillUnavailable(
                     f"{self.stream} no longer holds the events after {_id_text(done)} that group {self.group!r} "
@@ -331,7 +351,8 @@ def subscribe(handler: Handler, *, group: str, from_start: bool = False, **optio
     or SIGINT (the event in hand is finished first). `from_start`: a new group starts with the oldest
     event (backfilled from the query API when the stream no longer holds it) instead of new ones.
 
-    Options (see Subscriber): redis_url (NEWSFLOW_REDIS_URL), stream (NEWSFLOW_STREAM_STORED), consumer
+    Options (see Subscriber): model (ArticleStored, or StoryMerged for the store's story merges on
+    stories.merged), redis_url (NEWSFLOW_REDIS_URL), stream (NEWSFLOW_STREAM_STORED), consumer
     (one per replica; default the host name), claim_idle_s, max_failures, dead_letter_stream, api_url
     (NEWSFLOW_QUERY_API_URL) and api_key (NEWSFLOW_QUERY_API_KEY) for backfill, batch, block_s.
     """

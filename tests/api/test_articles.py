@@ -14,9 +14,10 @@ from services.api.app import create_app
 from services.common.apikeys import key_digest
 from services.common.settings import Settings
 from services.store.repository import Store
+from services.store.tables import stories
 
 from .conftest import KEY
-from .stories import HOSTILE_TITLE, LETTER
+from .stories import HOSTILE_TITLE, LETTER, T0
 
 
 def ids(page: dict[str, Any]) -> list[str]:
@@ -116,6 +117,27 @@ def test_stories_list_detail_and_articles_by_story(client: TestClient) -> None:
     assert ids(client.get(story["articles"]["next"], headers=KEY).json()["articles"]) == ["letter"]
     assert ids(get(client, "/v1/articles", story_id="story-1")) == ["sanctions", "letter"]
     assert client.get("/v1/stories/none", headers=KEY).status_code == 404
+
+
+def test_a_merged_story_answers_with_where_it_went(client: TestClient, store: Store) -> None:
+    # As the merge pass leaves it (store/merge_pass.py): no articles, pointing at the survivor.
+    with store.engine.begin() as conn:
+        conn.execute(
+            stories.insert().values(
+                story_id="story-0",
+                title="Iran",
+                article_count=0,
+                first_seen=T0,
+                last_seen=T0,
+                merged_into="story-1",
+                merged_at=T0,
+            )
+        )
+    moved = client.get("/v1/stories/story-0", params={"limit": 1}, headers=KEY, follow_redirects=False)
+    assert (moved.status_code, moved.headers["location"]) == (308, "/v1/stories/story-1?limit=1")
+    followed = client.get("/v1/stories/story-0", params={"limit": 1}, headers=KEY)
+    assert (followed.json()["story_id"], ids(followed.json()["articles"])) == ("story-1", ["sanctions"])
+    assert [s["story_id"] for s in get(client, "/v1/stories")["items"]] == ["story-1"]
 
 
 def test_bad_parameters_are_422_and_say_which(client: TestClient) -> None:

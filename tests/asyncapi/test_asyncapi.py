@@ -29,6 +29,7 @@ EXPECTED = {
     "articles.parsed": ("ParsedArticle", True),
     "articles.enriched": ("EnrichedArticle", True),
     "articles.stored": ("ArticleStored", True),  # the deliver stage's input
+    "stories.merged": ("StoryMerged", False),  # the store's merge pass; for subscribers only
     "articles.dlq": ("DeadLetter", False),
 }
 
@@ -104,6 +105,13 @@ def test_the_stored_event_has_its_example(committed: dict[str, Any]) -> None:
 
     messages = [m for name, m in committed["components"]["messages"].items() if name.startswith("articles.stored:")]
     assert messages and all(m["examples"] == [{"name": "ArticleStored 1", "payload": STORED_EXAMPLE}] for m in messages)
+
+
+def test_the_merge_event_has_its_example(committed: dict[str, Any]) -> None:
+    from newsflow_schemas.events import MERGED_EXAMPLE
+
+    messages = [m for name, m in committed["components"]["messages"].items() if name.startswith("stories.merged:")]
+    assert messages and all(m["examples"] == [{"name": "StoryMerged 1", "payload": MERGED_EXAMPLE}] for m in messages)
 
 
 def test_server_has_no_credentials_or_process_names(committed: dict[str, Any]) -> None:

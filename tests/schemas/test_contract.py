@@ -6,8 +6,10 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
-from newsflow_schemas import ArticleStored, EnrichedArticle, RawArticle
+from newsflow_schemas import SCHEMA_VERSION, ArticleStored, EnrichedArticle, RawArticle, StoryMerged, decode, streams
+from newsflow_schemas.events import MERGED_EXAMPLE
 from newsflow_schemas.export import DEFAULT_DIR, schema_files
+from newsflow_schemas.wire import encode
 
 
 def test_json_schema_files_are_current() -> None:
@@ -48,3 +50,15 @@ def test_enriched_message_round_trips_through_json() -> None:
     article = EnrichedArticle(article_id="a", trace_id="t", body="b", fingerprint="00ff00ff00ff00ff",
                               dateline={"city": "Tehran", "date": "2024-09-07"})  # fmt: skip
     assert EnrichedArticle.model_validate_json(article.model_dump_json()) == article
+
+
+def test_a_story_merge_is_an_event_of_the_contract() -> None:
+    merged = StoryMerged.model_validate(MERGED_EXAMPLE)
+    assert (merged.schema_version, streams.MERGED) == (SCHEMA_VERSION, "stories.merged")
+    assert decode(encode(merged), StoryMerged) == merged  # the wire's envelope, as the store writes it
+    # A reader of an older 1.x ignores what it does not know.
+    later = StoryMerged.model_validate({**MERGED_EXAMPLE, "some_future_field": 1})
+    assert later == merged
+    assert StoryMerged.model_json_schema()["required"] == [
+        "merge_id", "story_id", "into_story_id", "article_ids", "merged_at", "score"
+    ]  # fmt: skip

@@ -4,8 +4,9 @@ no revision recorded), so that tests can check how such a database is adopted.""
 from sqlalchemy import Connection
 
 # Made by the revisions after 0001, which a database from before migrations never had.
-_LATER_TABLES = ("webhook_deliveries", "subscriptions")
-_LATER_INDEXES = ("ix_articles_updated_at",)
+_LATER_TABLES = ("webhook_deliveries", "subscriptions", "story_merges")
+_LATER_INDEXES = ("ix_articles_updated_at", "ix_stories_merged_into")
+_LATER_COLUMNS = (("stories", "merged_into"), ("stories", "merged_at"))
 
 
 def forget_migrations(conn: Connection) -> None:
@@ -14,3 +15,5 @@ def forget_migrations(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP TABLE {table}")
     for index in _LATER_INDEXES:
         conn.exec_driver_sql(f"DROP INDEX {index}")
+    for table, column in _LATER_COLUMNS:
+        conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")

@@ -135,3 +135,45 @@ def test_the_client_imports_nothing_of_the_pipeline() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_story_merges_are_read_like_stored_events_with_model_story_merged(redis_url: str, stream_prefix: str) -> None:
+    import asyncio
+
+    from newsflow_schemas import StoryMerged
+    from newsflow_schemas.events import MERGED_EXAMPLE
+    from services.common.settings import Settings
+    from services.store.announce import MergeAnnouncer
+
+    stream = f"{stream_prefix}.merged"
+    merges = [
+        StoryMerged.model_validate({**MERGED_EXAMPLE, "merge_id": f"m{n}", "story_id": f"s{n}"}) for n in range(3)
+    ]
+
+    async def announce_merges() -> None:
+        announcer = MergeAnnouncer(Settings(redis_url=redis_url, stream_merged=stream))
+        try:
+            for merge in [*merges, merges[0]]:  # the repeat is dropped by its marker
+                await announcer.announce(merge)
+        finally:
+            await announcer.close()
+
+    asyncio.run(announce_merges())
+    client = redis.Redis.from_url(redis_url)
+    client.xadd(stream, {"__data__": b"not an envelope"})  # dead-lettered, the others go on
+    client.close()
+    handled: list[StoryMerged] = []
+    subscriber = Subscriber(
+        handled.append, group="filer", redis_url=redis_url, stream=stream, from_start=True, model=StoryMerged
+    )
+    thread = threading.Thread(target=subscriber.run, daemon=True)
+    thread.start()
+    wait_until(lambda: len(handled) == 3, "three merges handled")
+    subscriber.stop()
+    thread.join(timeout=10)
+    assert handled == merges and pending(redis_url, stream, "filer") == 0
+    wait_until(lambda: pending(redis_url, stream, "filer") == 0, "the bad entry dead-lettered")
+    [(_, letter)] = redis.Redis.from_url(redis_url).xrange(f"{stream}.dead.filer")
+    assert letter[b"reason"].startswith(b"not a valid StoryMerged")
+    with pytest.raises(ValueError, match="ArticleStored or StoryMerged"):
+        Subscriber(print, group="g", model=ArticleStored.__base__)  # type: ignore[arg-type]

@@ -1,0 +1,113 @@
+"""The merge pass's pure decision: fragments of one event rejoin; similar events told apart by their
+person, place or dates stay apart; chains join only when every member may be one event."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from services.store.merging import THRESHOLD, Name, StoryProfile, apart, compare, main_name, plan
+
+DAY = datetime(2026, 3, 2, 12, tzinfo=UTC)
+
+
+def story(
+    story_id: str,
+    names: dict[str, tuple[str, int]],
+    terms: str = "",
+    articles: int = 2,
+    day: int = 0,
+    span_days: int = 0,
+    dated: bool = True,
+) -> StoryProfile:
+    """A story of `articles` articles, each naming each name: name -> (type, mentions per article)."""
+    return StoryProfile(
+        story_id=story_id,
+        article_count=articles,
+        first_seen=DAY + timedelta(days=day),
+        last_seen=DAY + timedelta(days=day + span_days),
+        dated=dated,
+        names={key: Name(type_, articles, mentions * articles) for key, (type_, mentions) in names.items()},
+        terms=frozenset(terms.split()),
+    )
+
+
+REHAB = {"betty ford center": ("FAC", 2), "rancho mirage": ("GPE", 1), "rehab": ("EVENT", 2)}
+LOHAN_1 = story("s-lohan-1", {"lindsay lohan": ("PERSON", 5), **REHAB}, "lohan enters rehab clinic", articles=3)
+LOHAN_2 = story("s-lohan-2", {"lindsay lohan": ("PERSON", 4), "shawn holley": ("PERSON", 1), **REHAB}, "lohan rehab")
+LOHAN_3 = story("s-lohan-3", {"lohan": ("PERSON", 3), "betty ford center": ("FAC", 1)}, "actress checks into rehab")
+WINEHOUSE = story("s-winehouse", {"amy winehouse": ("PERSON", 5), **REHAB}, "winehouse enters rehab clinic")
+
+
+def test_the_fragments_of_one_event_merge_into_the_biggest() -> None:
+    merges = plan([LOHAN_2, LOHAN_1, LOHAN_3])
+    assert {(m.story_id, m.into_story_id) for m in merges} == {("s-lohan-2", "s-lohan-1"), ("s-lohan-3", "s-lohan-1")}
+    assert all(m.score >= THRESHOLD for m in merges)
+    assert "lindsay lohan" in merges[0].shared or "lohan" in merges[1].shared
+
+
+def test_two_similar_events_with_different_people_stay_apart() -> None:
+    pair = compare(LOHAN_1, WINEHOUSE)
+    assert pair.score >= THRESHOLD  # alike enough by everything else: only the person tells them apart
+    assert pair.apart == "different main person: lindsay lohan / amy winehouse"
+    assert plan([LOHAN_1, WINEHOUSE]) == []
+    # By surname, or under another type, the person is named: no distinction.
+    mother = story("s-dina", {"dina lohan": ("PERSON", 5), **REHAB}, "lohan enters rehab clinic")
+    typed_as_org = story("s-org", {"amy winehouse": ("ORG", 1), "mitch winehouse": ("PERSON", 5), **REHAB})
+    assert apart(LOHAN_1, mother) == "" and apart(WINEHOUSE, typed_as_org) == ""
+
+
+def test_far_dates_keep_events_apart_and_places_can() -> None:
+    quake = {"earthquake": ("EVENT", 3), "red cross": ("ORG", 2), "usgs": ("ORG", 1)}
+    chile = story("s-chile", {**quake, "chile": ("GPE", 3)}, "strong earthquake strikes")
+    again = story("s-chile-later", {**quake, "chile": ("GPE", 3)}, "strong earthquake strikes", day=40)
+    assert apart(chile, again) == "dates 40 days apart"
+    assert plan([chile, again]) == []
+    # Main places tell events apart when asked to (off by default: see merging.DISTINGUISHING).
+    peru = story("s-peru", {**quake, "peru": ("GPE", 3)}, "strong earthquake strikes")
+    assert apart(chile, peru) == ""
+    assert apart(chile, peru, kinds=("person", "place")) == "different main place: chile / peru"
+    # A place the other story names inside a longer name is no distinction.
+    santiago = story("s-santiago", {**quake, "santiago de chile": ("GPE", 3)}, "strong earthquake strikes")
+    assert apart(chile, santiago, kinds=("place",)) == ""
+    # Three days apart is still one event's coverage.
+    follow_up = story("s-chile-next", {**quake, "chile": ("GPE", 3)}, "strong earthquake strikes", day=3)
+    assert [(m.story_id, m.into_story_id) for m in plan([chile, follow_up])] == [("s-chile-next", "s-chile")]
+
+
+def test_an_undated_story_is_not_told_apart_by_its_fetch_time() -> None:
+    late = story("s-lohan-undated", {"lindsay lohan": ("PERSON", 4), **REHAB}, "lohan rehab", day=30, dated=False)
+    assert apart(LOHAN_1, late) == ""
+    assert [(m.story_id, m.into_story_id) for m in plan([LOHAN_1, late])] == [("s-lohan-undated", "s-lohan-1")]
+
+
+def test_a_chain_merges_only_when_its_ends_may_be_one_event() -> None:
+    # b is like a and like c, but a and c name different main people: b joins the closer one only.
+    a = story("s-a", {"lindsay lohan": ("PERSON", 5), **REHAB}, "lohan enters rehab clinic", articles=4)
+    b = story("s-b", {**REHAB, "celebrity": ("NORP", 1)}, "star enters rehab clinic", articles=1)
+    c = story("s-c", {"amy winehouse": ("PERSON", 5), **REHAB}, "winehouse enters rehab clinic", articles=3)
+    merges = plan([a, b, c])
+    assert len(merges) == 1 and merges[0].story_id == "s-b" and merges[0].into_story_id in {"s-a", "s-c"}
+    # A plain chain (each next one a fragment of the same event) ends in one story.
+    d = story("s-d", {"lindsay lohan": ("PERSON", 2), "rehab": ("EVENT", 1)}, "lohan rehab", articles=1, day=1)
+    chained = plan([a, LOHAN_2, d])
+    assert {m.into_story_id for m in chained} == {"s-a"} and {m.story_id for m in chained} == {"s-lohan-2", "s-d"}
+
+
+def test_the_plan_is_the_same_whatever_the_order() -> None:
+    stories = [LOHAN_1, LOHAN_2, LOHAN_3, WINEHOUSE]
+    assert plan(stories) == plan(list(reversed(stories))) == plan(stories[2:] + stories[:2])
+
+
+def test_unrelated_stories_never_merge() -> None:
+    budget = story("s-budget", {"congress": ("ORG", 3), "nancy pelosi": ("PERSON", 2)}, "budget talks stall")
+    assert plan([LOHAN_1, budget, WINEHOUSE]) == []
+
+
+def test_a_main_name_is_named_by_half_the_articles_at_least() -> None:
+    scattered = StoryProfile(
+        "s", 4, DAY, DAY, True, {"a person": Name("PERSON", 1, 9), "b person": Name("PERSON", 2, 2)}, frozenset()
+    )
+    assert main_name(scattered, "person") == "b person"
+    scattered_more = StoryProfile("s", 5, DAY, DAY, True, dict(scattered.names), frozenset())
+    assert main_name(scattered_more, "person") is None
+    assert main_name(scattered, "place") is None
