@@ -7,8 +7,9 @@ unannounced, and the next pass (of any replica) announces them; a crash after an
 the mark announces again, and the announcer's marker key (one per merge_id) drops the repeat.
 
 On PostgreSQL one replica runs a pass at a time (a transaction-scoped pg_try_advisory_xact_lock: the
-others skip theirs), and the merges are applied under the placement lock (placement.py), so no article
-is placed in a story while its articles move. SQLite has one writer anyway.
+others skip theirs), and a merge locks both stories' rows (FOR UPDATE, in id order) before moving
+articles: a placement joining either story waits for the merge's commit, then follows merged_into to
+the survivor (placement._join). SQLite has one writer anyway.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from newsflow_schemas import StoryMerged
 from services.common.connection import REDIS_ERRORS
 
 from .merging import THRESHOLD, Merge, Name, StoryProfile, plan
-from .placement import PLACEMENT_LOCK
 from .stories import as_utc, folded_name, merged_terms
 from .tables import articles, entities, mentions, stories, story_merges
 
@@ -127,18 +127,20 @@ def merge_stories(
         planned = plan(recent_profiles(conn, now, lookback, most), threshold)
         if not planned:
             return []
-        if postgresql:
-            conn.execute(select(func.pg_advisory_xact_lock(PLACEMENT_LOCK)))
         return [event for merge in planned if (event := apply(conn, merge, now)) is not None]
 
 
 def apply(conn: Connection, merge: Merge, now: datetime) -> StoryMerged | None:
     """Move the merged story's articles to the survivor, count them there, mark the merged story and
     write the event to the outbox; None when either story changed since the plan (merged meanwhile)."""
-    both = {
-        r.story_id: r
-        for r in conn.execute(select(stories).where(stories.c.story_id.in_([merge.story_id, merge.into_story_id])))
-    }
+    query = (
+        select(stories)
+        .where(stories.c.story_id.in_([merge.story_id, merge.into_story_id]))
+        .order_by(stories.c.story_id)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    both = {r.story_id: r for r in conn.execute(query)}
     gone, into = both.get(merge.story_id), both.get(merge.into_story_id)
     if gone is None or into is None or gone.merged_into is not None or into.merged_into is not None:
         return None

@@ -168,12 +168,10 @@ def _story(
             select(articles.c.story_id).where(articles.c.article_id == duplicate_of)
         ).scalar_one_or_none()
         if original_story is not None:
-            _join(conn, original_story, features)
-            return original_story
+            return _join(conn, original_story, features)
     match = _best_story(conn, article_id, features, threshold)
     if match is not None:
-        _join(conn, match, features)
-        return match
+        return _join(conn, match, features)
     story_id = story_id_for(article_id)
     span = started_span(features)
     started = conn.execute(
@@ -190,7 +188,7 @@ def _story(
         .on_conflict_do_nothing()
     )
     if started.rowcount == 0:  # this article started it before and lost its row since: count it again
-        _join(conn, story_id, features)
+        return _join(conn, story_id, features)
     return story_id
 
 
@@ -280,13 +278,17 @@ def _profiles(conn: Connection, story_ids: list[str]) -> list[CandidateStory]:
     ]
 
 
-def _join(conn: Connection, story_id: str, features: StoryFeatures) -> None:
-    """Count the article in the story. Articles placed side by side can join one story through
-    different names: the row is read FOR UPDATE so that neither overwrites the other's span and terms."""
+def _join(conn: Connection, story_id: str, features: StoryFeatures) -> str:
+    """Count the article in the story, or in the one it was merged into meanwhile; that story's id.
+
+    Articles placed side by side can join one story through different names, and a merge pass may be
+    moving its articles: the row is read FOR UPDATE, so each waits for the other's commit and sees it."""
     query = select(stories).where(stories.c.story_id == story_id)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
     story = conn.execute(query).one()
+    if story.merged_into is not None:  # merge_pass points merged stories at the last survivor
+        return _join(conn, story.merged_into, features)
     span = joined_span(Span(as_utc(story.first_seen), as_utc(story.last_seen), story.dated), features)
     conn.execute(
         update(stories)
@@ -300,6 +302,7 @@ def _join(conn: Connection, story_id: str, features: StoryFeatures) -> None:
             terms=_terms(story.terms or {}, features),
         )
     )
+    return story_id
 
 
 def _terms(before: dict[str, list[str]], features: StoryFeatures) -> dict[str, list[str]]:

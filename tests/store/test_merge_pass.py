@@ -16,7 +16,7 @@ from newsflow_schemas import EnrichedArticle, Entity, StoryMerged
 from services.cli import app as cli
 from services.common.settings import Settings, stream_names
 from services.common.streamread import read_stream
-from services.store import merge_pass, queries
+from services.store import merge_pass, placement, queries
 from services.store.announce import MergeAnnouncer
 from services.store.core import to_rows
 from services.store.merge_pass import apply, merge_forever, merge_stories, run_pass, unannounced
@@ -236,3 +236,19 @@ def test_a_later_article_joins_the_survivor_and_a_chain_of_merges_points_at_the_
     # A merge planned against stories that changed since is not applied.
     with store.engine.begin() as conn:
         assert apply(conn, Merge(before["lohan-2"], survivor, 0.9), NOW) is None
+
+
+def test_an_article_joining_a_story_merged_meanwhile_joins_the_survivor(store: Store) -> None:
+    # A placement that chose a story just before a merge committed (or an article re-placed into the
+    # story it started) follows merged_into instead of counting itself in an emptied story.
+    before = fragmented(store)
+    merge_stories(store.engine, NOW)
+    survivor, gone = before["lohan-1"], before["lohan-2"]
+    late = report("lohan-5", "Lindsay Lohan", 21, "Lohan's rehab stay goes on")
+    features = to_rows(late, NOW).story
+    assert features is not None
+    with store.engine.begin() as conn:
+        assert placement._join(conn, gone, features) == survivor
+    with store.engine.connect() as conn:
+        assert queries.story(conn, survivor)["article_count"] == 4  # type: ignore[index]
+        assert conn.execute(select(stories.c.article_count).where(stories.c.story_id == gone)).scalar() == 0
