@@ -25,11 +25,23 @@ def headline(
         return titles[0]  # "Neue Leipziger Schule: Judy Lybke, ..." where og:title is "Judy Lybke, ..."
     for heading in headings:
         if any(_agrees(heading, title) for title in titles):
-            return heading
+            return _as_stated(heading, titles)
     lone = [h for h in headings if len(h) >= MIN_LONE_HEADING_CHARS and not _agrees(h, site_name or "")]
     if len(lone) == 1:
-        return lone[0]
+        return _as_stated(lone[0], titles)
     return titles[0] if titles else None
+
+
+def _as_stated(heading: str, titles: list[str]) -> str:
+    """The heading as a stated title spells it when they differ only in spaces and punctuation: an <h1>
+    built from several elements loses the separator between them ("Ausschuss zur Ahrtal-Flut Zwei
+    Rücktritte" for "Ausschuss zur Ahrtal-Flut: Zwei Rücktritte")."""
+    key = _letters(heading)
+    return next((title for title in titles if _letters(title) == key), heading)
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
 
 
 def _kicker_before(heading: str, title: str) -> bool:

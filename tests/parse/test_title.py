@@ -34,3 +34,13 @@ def test_a_single_long_h1_is_the_headline_when_the_metadata_gives_an_seo_title()
 
 def test_no_heading_and_no_metadata_is_no_title():
     assert headline(page(""), [None, ""], None) is None
+
+
+def test_an_h1_built_from_several_elements_is_spelled_as_the_stated_title():
+    tree = page("<h1><span>Ausschuss zur Ahrtal-Flut</span><span>Zwei Rücktritte - und viele Fragen</span></h1>")
+    stated = ["Ausschuss zur Ahrtal-Flut: Zwei Rücktritte - und viele Fragen | tagesschau.de"]
+    assert headline(tree, stated, "tagesschau.de") == "Ausschuss zur Ahrtal-Flut: Zwei Rücktritte - und viele Fragen"
+    # Other words are another title: the h1 stays as it is.
+    assert headline(tree, ["Ausschuss zur Flut: Zwei Rücktritte"], None) == (
+        "Ausschuss zur Ahrtal-FlutZwei Rücktritte - und viele Fragen"
+    )
