@@ -12,6 +12,8 @@ MAX_HEADINGS = 5
 # A lone <h1> that agrees with no stated title is still the headline if it is this long: shorter
 # ones are logos and section names ("Games", "엔터 미디어").
 MIN_LONE_HEADING_CHARS = 20
+# Between a title and the site or section names pages add after it (as _plain spells them).
+_SEGMENT_SEPARATORS = (" | ", " - ", " // ", " :: ", " · ", " » ", " _ ", "_", "ㅣ", "｜", " / ")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
@@ -59,7 +61,14 @@ def _agrees(heading: str, title: str) -> bool:
     a, b = _plain(heading), _plain(title)
     if not a or not b:
         return False
-    return a == b or (a in b and len(a) >= 0.5 * len(b))
+    return a == b or (a in b and len(a) >= 0.5 * len(b)) or _first_segment(a, b)
+
+
+def _first_segment(heading: str, title: str) -> bool:
+    """The title is the heading, a separator and more ("About bugs – Vortex Cannon Entertainment"): a name
+    after the title. A colon is not such a separator: before it stands a kicker ("Trump: ...")."""
+    rest = title.removeprefix(heading)
+    return rest != title and len(heading.split()) >= 2 and rest.startswith(_SEGMENT_SEPARATORS)
 
 
 def _plain(text: str) -> str:

@@ -44,3 +44,13 @@ def test_an_h1_built_from_several_elements_is_spelled_as_the_stated_title():
     assert headline(tree, ["Ausschuss zur Flut: Zwei Rücktritte"], None) == (
         "Ausschuss zur Ahrtal-FlutZwei Rücktritte - und viele Fragen"
     )
+
+
+def test_a_short_h1_that_begins_the_stated_title_before_a_separator_is_the_headline():
+    tree = page("<h1>About bugs</h1>")
+    assert headline(tree, ["About bugs – Vortex Cannon Entertainment"], None) == "About bugs"
+    # Before a colon stands a kicker, not the headline.
+    tree = page("<h1>Climate talks</h1>")
+    assert headline(tree, ["Climate talks: what the delegates agreed on"], None) == (
+        "Climate talks: what the delegates agreed on"
+    )
