@@ -14,6 +14,9 @@ MAX_HEADINGS = 5
 MIN_LONE_HEADING_CHARS = 20
 # Between a title and the site or section names pages add after it (as _plain spells them).
 _SEGMENT_SEPARATORS = (" | ", " - ", " // ", " :: ", " · ", " » ", " _ ", "_", "ㅣ", "｜", " / ")
+# Characters that join a title to the names around it ("Story-정치ㅣ한국일보", "Site » Story").
+# Not a colon: before it stands a kicker ("Kicker: Story"), which some sites count as part of the title.
+_NAME_MARKS = set("|-/·»«_ㅣ｜>")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
@@ -31,7 +34,22 @@ def headline(
     lone = [h for h in headings if len(h) >= MIN_LONE_HEADING_CHARS and not _agrees(h, site_name or "")]
     if len(lone) == 1:
         return _as_stated(lone[0], titles)
-    return titles[0] if titles else None
+    return _without_names(titles[0], titles) if titles else None
+
+
+def _without_names(title: str, titles: list[str]) -> str:
+    """The title without the site or section names it adds to another stated title: og:title "Story-정치ㅣ
+    한국일보" where JSON-LD gives "Story", "Site » Section » Story" where <title> gives "Story"."""
+    plain = _plain(title)
+    for other in titles:
+        short = _plain(other)
+        if len(short.split()) >= 2 and short != plain:
+            head, tail = plain.removesuffix(short), plain.removeprefix(short)
+            if (tail != plain and tail.lstrip()[:1] in _NAME_MARKS) or (
+                head != plain and head.rstrip()[-1:] in _NAME_MARKS
+            ):
+                return other
+    return title
 
 
 def _as_stated(heading: str, titles: list[str]) -> str:

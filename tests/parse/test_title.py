@@ -54,3 +54,11 @@ def test_a_short_h1_that_begins_the_stated_title_before_a_separator_is_the_headl
     assert headline(tree, ["Climate talks: what the delegates agreed on"], None) == (
         "Climate talks: what the delegates agreed on"
     )
+
+
+def test_a_stated_title_that_adds_names_to_another_is_that_other_title():
+    stated = ["Party vote fails again-정치ㅣ한국일보", "Party vote fails again"]
+    assert headline(page(""), stated, None) == "Party vote fails again"
+    assert headline(page(""), ["Site » World » Party vote fails", "Party vote fails"], None) == "Party vote fails"
+    # A longer title that goes on in words is not the shorter one with names.
+    assert headline(page(""), ["Party vote fails again", "Party vote"], None) == "Party vote fails again"
