@@ -17,6 +17,9 @@ _SEGMENT_SEPARATORS = (" | ", " - ", " // ", " :: ", " · ", " » ", " _ ", "_",
 # Characters that join a title to the names around it ("Story-정치ㅣ한국일보", "Site » Story").
 # Not a colon: before it stands a kicker ("Kicker: Story"), which some sites count as part of the title.
 _NAME_MARKS = set("|-/·»«_ㅣ｜>")
+# A name after a title's last separator is short; the title before it is not.
+MAX_NAME_WORDS = 3
+MIN_HEAD_WORDS = 3
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
@@ -34,7 +37,20 @@ def headline(
     lone = [h for h in headings if len(h) >= MIN_LONE_HEADING_CHARS and not _agrees(h, site_name or "")]
     if len(lone) == 1:
         return _as_stated(lone[0], titles)
-    return _without_names(titles[0], titles) if titles else None
+    if not titles:
+        return None
+    title = _without_names(titles[0], titles)
+    return _without_short_tail(title) if all(_plain(other) == _plain(title) for other in titles) else title
+
+
+def _without_short_tail(title: str) -> str:
+    """A title only the <title> (or one meta tag) states, without the short name after its last separator
+    ("Lorem ipsum dolor sit amet – My website"): nothing else on the page names the site."""
+    for separator in (" | ", " – ", " — ", " - "):
+        head, _, tail = title.rpartition(separator)
+        if head and len(tail.split()) <= MAX_NAME_WORDS and len(head.split()) >= MIN_HEAD_WORDS and _names(tail):
+            return head
+    return title
 
 
 def _without_names(title: str, titles: list[str]) -> str:
@@ -58,6 +74,11 @@ def _as_stated(heading: str, titles: list[str]) -> str:
     Rücktritte" for "Ausschuss zur Ahrtal-Flut: Zwei Rücktritte")."""
     key = _letters(heading)
     return next((title for title in titles if _letters(title) == key), heading)
+
+
+def _names(text: str) -> bool:
+    """`text` reads as a name: it starts with a capital (or a letter of a script without case), no figures."""
+    return text[:1].isalpha() and not text[:1].islower() and not any(ch.isdigit() for ch in text)
 
 
 def _letters(text: str) -> str:

@@ -62,3 +62,13 @@ def test_a_stated_title_that_adds_names_to_another_is_that_other_title():
     assert headline(page(""), ["Site » World » Party vote fails", "Party vote fails"], None) == "Party vote fails"
     # A longer title that goes on in words is not the shorter one with names.
     assert headline(page(""), ["Party vote fails again", "Party vote"], None) == "Party vote fails again"
+
+
+def test_a_title_stated_once_loses_a_short_name_after_its_last_separator():
+    assert headline(page(""), [None, "Lorem ipsum dolor sit amet – My website"], None) == "Lorem ipsum dolor sit amet"
+    # Figures or a small letter after the separator continue the title.
+    assert headline(page(""), ["Friday Facts #282 - 0.17 in sight"], None) == "Friday Facts #282 - 0.17 in sight"
+    assert headline(page(""), ["Markets after the vote - again"], None) == "Markets after the vote - again"
+    # Two sources that disagree: the names are not known to be names.
+    stated = ["Lorem ipsum dolor sit amet – My website", "Lorem ipsum"]
+    assert headline(page(""), stated, None) == "Lorem ipsum dolor sit amet – My website"
