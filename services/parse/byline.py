@@ -13,6 +13,7 @@ from .lexicon import (
     BYLINE_LEAD_PREFIXES,
     BYLINE_LEADS,
     BYLINE_LINK_LABELS,
+    DATE_WORDS,
     NAME_PARTICLES,
     NOT_A_PERSON,
 )
@@ -92,7 +93,7 @@ def _person(part: str, site_name: str | None, host: str | None) -> str | None:
         return None
     if len(words) == 1 and part.isupper():  # "KWCHCIK": a desk code or user name, not a person
         return None
-    if any(_letters(word) in NOT_A_PERSON for word in words):
+    if any(_letters(word) in NOT_A_PERSON for word in words) or _letters(words[-1]) in DATE_WORDS:
         return None
     # Names are capitalised in scripts with case; Chinese, Japanese, Korean, Arabic... have none.
     if not all(_capitalised(word) or word.casefold() in NAME_PARTICLES for word in words if word[0].isalpha()):

@@ -67,3 +67,8 @@ def test_an_agency_in_the_byline_is_the_agency():
 
 def test_dates_in_a_byline_are_not_names():
     assert author_names(["Mike Wuerthele; November"]) == ["Mike Wuerthele"]
+
+
+def test_a_month_inside_a_name_is_part_of_it_and_after_it_is_the_date():
+    assert author_names(["Laura June Topolsky"]) == ["Laura June Topolsky"]
+    assert author_names(["Nathan Willis March"]) == []
