@@ -32,6 +32,9 @@ _LINK_LABEL = re.compile(rf"^\W*(?:{_words(BYLINE_LINK_LABELS)})\b[:\s]*", re.IG
 _SPLIT = re.compile(rf"\s*(?:[;|/•·]|,|&|\b(?:{_words(BYLINE_CONJUNCTIONS)})\b)\s*", re.IGNORECASE)
 # A period ends a name unless it follows an initial ("Troy L. Smith"): "Finian Cunningham. Sputnik".
 _SENTENCE_STOP = re.compile(r"(?<=[^\W\d_]{2})\.\s+")
+# The date a byline ends with ("By Nathan Willis March 25, 2015"): from a month or day name before a
+# figure, or from the first figure that starts a word, on ("BR24" is a name).
+_DATE_AFTER = re.compile(rf"(?:\b(?:{_words((*DATE_WORDS, 'may'))})\.?,?\s+)?(?<!\w)\d.*", re.IGNORECASE)
 # "Elena Oberholzer (obe)": the initials or handle a site adds in brackets.
 _BRACKETED = re.compile(r"\s*[(\[][^()\[\]]{0,30}[)\]]")
 
@@ -79,7 +82,7 @@ def _parts(candidate: str) -> list[str]:
     text = _BRACKETED.sub("", _LINK_LABEL.sub("", text))
     parts = []
     for piece in _SPLIT.split(_SENTENCE_STOP.sub("; ", text)):
-        piece = _LEAD.sub("", _LINK_LABEL.sub("", piece.strip(" -–—:")))
+        piece = _LEAD.sub("", _LINK_LABEL.sub("", _DATE_AFTER.sub("", piece).strip(" -–—:")))
         if piece:
             parts.append(piece.strip(" -–—:."))
     return parts

@@ -72,3 +72,10 @@ def test_dates_in_a_byline_are_not_names():
 def test_a_month_inside_a_name_is_part_of_it_and_after_it_is_the_date():
     assert author_names(["Laura June Topolsky"]) == ["Laura June Topolsky"]
     assert author_names(["Nathan Willis March"]) == []
+
+
+def test_the_date_a_byline_ends_with_is_cut_off():
+    assert author_names(["By Nathan Willis March 25, 2015"]) == ["Nathan Willis"]
+    assert author_names(["By GILLIAN MOHNEY March 11, 2015 3:46 PM"]) == ["Gillian Mohney"]
+    # A figure inside a word is part of a name, which is then no person's.
+    assert author_names(["VonBR24 Redaktion"]) == []
