@@ -52,6 +52,21 @@ def author_names(candidates: list[str], site_name: str | None = None, host: str 
     return names[:MAX_AUTHORS]
 
 
+def first_name_first(value: str) -> str:
+    """ "Brazil, Rachel" -> "Rachel Brazil": one comma between a surname and given names, no agency."""
+    last, comma, first = value.partition(",")
+    last, first = last.strip(), first.strip()
+    if not comma or "," in first or not last or not first or agency_code(last) or agency_code(first):
+        return value
+    surname, given = last.split(), first.split()
+    # A two-word surname starts with a particle ("de Jong, Michiel"); else it is a name and an affiliation.
+    if len(surname) > 2 or (len(surname) == 2 and surname[0].casefold() not in NAME_PARTICLES) or len(given) > 3:
+        return value
+    if not all(_capitalised(word) for word in given + surname[-1:]):
+        return value
+    return f"{first} {last}"
+
+
 def agency_in_byline(candidates: list[str]) -> str | None:
     """An agency named as the byline ("Reuters", "By TOM KRISHER, AP Auto Writer")."""
     for candidate in candidates:

@@ -48,6 +48,8 @@ AUTHOR_META = (
     "parsely-author",
     "sailthru.author",
 )
+# Dublin Core (and the library catalogues that use it) write creators "Last, First".
+DUBLIN_CORE_CREATORS = ("dc.creator", "dcterms.creator")
 IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
 # Years before the web are CMS placeholders ("0001-01-01"), not publication dates.
 EARLIEST_YEAR = 1990

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.parse.byline import agency_in_byline, author_names
+from services.parse.byline import agency_in_byline, author_names, first_name_first
 
 
 def test_bylines_split_into_person_names_without_by():
@@ -79,3 +79,11 @@ def test_the_date_a_byline_ends_with_is_cut_off():
     assert author_names(["By GILLIAN MOHNEY March 11, 2015 3:46 PM"]) == ["Gillian Mohney"]
     # A figure inside a word is part of a name, which is then no person's.
     assert author_names(["VonBR24 Redaktion"]) == []
+
+
+def test_dublin_core_creators_are_read_first_name_first():
+    assert first_name_first("Brazil, Rachel") == "Rachel Brazil"
+    assert first_name_first("de Jong, Michiel") == "Michiel de Jong"
+    # A name and an affiliation, a name and an agency, a list: left as they are.
+    for value in ("Victor Tangermann, Futurism", "Rachel Brazil, Reuters", "Smith, Jones, Brown", "Rachel Brazil"):
+        assert first_name_first(value) == value
