@@ -135,6 +135,9 @@ NOT_A_PERSON: frozenset[str] = frozenset({
     # placeholders and labels that CMSs put where a name belongs
     "username", "name", "follow", "anonymous", "unknown", "agenturen", "agentur", "nachrichten", "image",
     "images", "photo", "photos", "getty", "shutterstock", "gast", "invité", "invitado", "gastautor",
+    # account and sharing links in a page header that carries an "author" class
+    "sign", "login", "logout", "register", "subscribe", "account", "menu", "anmelden", "registrieren",
+    "abonnieren", "connexion", "facebook", "twitter", "instagram", "linkedin", "whatsapp", "telegram",
 })  # fmt: skip
 # Month and day names end a byline's name when its date follows ("Nathan Willis March 25"); inside a
 # name they are names ("Laura June Topolsky").

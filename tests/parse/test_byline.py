@@ -87,3 +87,9 @@ def test_dublin_core_creators_are_read_first_name_first():
     # A name and an affiliation, a name and an agency, a list: left as they are.
     for value in ("Victor Tangermann, Futurism", "Rachel Brazil, Reuters", "Smith, Jones, Brown", "Rachel Brazil"):
         assert first_name_first(value) == value
+
+
+def test_account_and_sharing_links_are_not_names():
+    assert author_names(["Sign In| Sign Up| Subscribe"]) == []
+    assert author_names(["Twitter Facebook"]) == []
+    assert author_names(["By Kelli Miller"]) == ["Kelli Miller"]
