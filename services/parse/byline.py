@@ -94,10 +94,11 @@ def _parts(candidate: str) -> list[str]:
     text = " ".join(unicodedata.normalize("NFKC", candidate).split())
     if text.startswith(("http://", "https://")):
         return []  # article:author often holds a profile URL, not a name
-    text = _BRACKETED.sub("", _LINK_LABEL.sub("", text))
+    # After the date come categories and comment links ("27/09/2018 Comente! Alfabetização, Música").
+    text = _BRACKETED.sub("", _LINK_LABEL.sub("", _DATE_AFTER.sub("", text)))
     parts = []
     for piece in _SPLIT.split(_SENTENCE_STOP.sub("; ", text)):
-        piece = _LEAD.sub("", _LINK_LABEL.sub("", _DATE_AFTER.sub("", piece).strip(" -–—:")))
+        piece = _LEAD.sub("", _LINK_LABEL.sub("", piece.strip(" -–—:")))
         if piece:
             parts.append(piece.strip(" -–—:."))
     return parts
@@ -105,6 +106,9 @@ def _parts(candidate: str) -> list[str]:
 
 def _person(part: str, site_name: str | None, host: str | None) -> str | None:
     words = part.split()
+    while len(words) > 1 and _letters(words[-1]) in DATE_WORDS:  # "Malcolm Owen Monday": the date follows
+        words.pop()
+    part = " ".join(words)
     if not words or len(words) > MAX_NAME_WORDS or "@" in part or any(ch.isdigit() for ch in part):
         return None
     if words[0].casefold() == "the" or agency_code(part):

@@ -71,7 +71,9 @@ def test_dates_in_a_byline_are_not_names():
 
 def test_a_month_inside_a_name_is_part_of_it_and_after_it_is_the_date():
     assert author_names(["Laura June Topolsky"]) == ["Laura June Topolsky"]
-    assert author_names(["Nathan Willis March"]) == []
+    assert author_names(["Nathan Willis March"]) == ["Nathan Willis"]
+    assert author_names(["Mike Wuerthele and Malcolm Owen Monday"]) == ["Mike Wuerthele", "Malcolm Owen"]
+    assert author_names(["November"]) == []
 
 
 def test_the_date_a_byline_ends_with_is_cut_off():
@@ -93,3 +95,10 @@ def test_account_and_sharing_links_are_not_names():
     assert author_names(["Sign In| Sign Up| Subscribe"]) == []
     assert author_names(["Twitter Facebook"]) == []
     assert author_names(["By Kelli Miller"]) == ["Kelli Miller"]
+
+
+def test_what_follows_the_date_in_a_byline_is_not_a_name():
+    assert author_names(["Carlos Nadalim 27/09/2018 Comente! Alfabetização, Brinquedos e Brincadeiras"]) == [
+        "Carlos Nadalim"
+    ]
+    assert author_names(["By Jason Cipriani | November 18, 2019 -- 19:14 GMT | Topic: Hardware"]) == ["Jason Cipriani"]
