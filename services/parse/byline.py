@@ -52,6 +52,22 @@ def author_names(candidates: list[str], site_name: str | None = None, host: str 
     return names[:MAX_AUTHORS]
 
 
+def with_coauthors(authors: list[str], bylines: list[str], site_name: str | None, host: str | None) -> list[str]:
+    """The names of the first visible byline that starts with `authors` and names more, every part of it a
+    person (the markup often credits the first author only: "By Stefan Becket, Kathryn Watson, Grace
+    Segers"); else `authors`. A byline with roles, places or sections in it is not read for co-authors."""
+    keys = [_letters(name) for name in authors]
+    for byline in bylines:
+        names = [_person(part, site_name, host) for part in _parts(byline)]
+        people = [name for name in names if name]
+        starts = [_letters(name) for name in people[: len(keys)]] == keys
+        # A one-word part after the names is a place or an affiliation ("Anna Sleegers, Frankfurt").
+        named = all(len(name.split()) > 1 for name in people[len(keys) :])
+        if len(people) == len(names) > len(authors) and starts and named:
+            return author_names(people)
+    return authors
+
+
 def first_name_first(value: str) -> str:
     """ "Brazil, Rachel" -> "Rachel Brazil": one comma between a surname and given names, no agency."""
     last, comma, first = value.partition(",")

@@ -15,7 +15,7 @@ from services.common.errors import RejectedInput
 
 from .agency import agency_name
 from .body import article_text
-from .byline import agency_in_byline, author_names, bylines_in_page, first_name_first
+from .byline import agency_in_byline, author_names, bylines_in_page, first_name_first, with_coauthors
 from .dates import displayed_date
 from .jsonld import read_linked_data
 from .metadata import (
@@ -123,10 +123,13 @@ def _with_metadata(
     parts.authors = next((names for s in stated if (names := author_names(s, parts.site_name, host))), [])
     # An agency credited beside the people ("Paula Steiger, SDA", "Von X mit dpa") is the agency too.
     parts.agency = agency_in_byline([byline for s in stated for byline in s[:2]])
+    bylines = bylines_in_page(tree)
     if not parts.authors and not parts.agency:
         # The first visible byline that names people: later ones belong to teasers, comments, related stories.
-        visible = (names for b in bylines_in_page(tree) if (names := author_names([b], parts.site_name, host)))
+        visible = (names for b in bylines if (names := author_names([b], parts.site_name, host)))
         parts.authors = next(visible, [])
+    elif parts.authors:
+        parts.authors = with_coauthors(parts.authors, bylines, parts.site_name, host)
     parts.agency_name = agency_name(parts.agency) if parts.agency else None
     latest = fetched_at + timedelta(days=1) if fetched_at else None
     parts.language = declared_language(tree)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.parse.byline import agency_in_byline, author_names, first_name_first
+from services.parse.byline import agency_in_byline, author_names, first_name_first, with_coauthors
 
 
 def test_bylines_split_into_person_names_without_by():
@@ -102,3 +102,15 @@ def test_what_follows_the_date_in_a_byline_is_not_a_name():
         "Carlos Nadalim"
     ]
     assert author_names(["By Jason Cipriani | November 18, 2019 -- 19:14 GMT | Topic: Hardware"]) == ["Jason Cipriani"]
+
+
+def test_co_authors_come_from_a_visible_byline_that_starts_with_the_stated_author():
+    bylines = ["Von Ralf Euler", "By Stefan Becket, Kathryn Watson, Grace Segers"]
+    assert with_coauthors(["Stefan Becket"], bylines, None, None) == ["Stefan Becket", "Kathryn Watson", "Grace Segers"]
+    # Another author first, a role, or a one-word place in the byline: the stated authors stay.
+    for byline in (
+        "Rainer Schulze und Stefan Becket",
+        "By Stefan Becket, Senior Staff Writer, Kathryn Watson",
+        "Stefan Becket, Frankfurt",
+    ):
+        assert with_coauthors(["Stefan Becket"], [byline], None, None) == ["Stefan Becket"]
