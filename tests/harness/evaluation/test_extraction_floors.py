@@ -20,12 +20,12 @@ from newsflow_harness.evaluation.quality import SetRun, run_set
 SAMPLE_PAGES = 30
 # Set from the sample on 2026-11-30 (title, authors, date: pages right of pages scored; body: F1).
 FLOORS: dict[str, dict[str, float]] = {
-    "extraction-dev": {"body_f1": 0.960, "title": 29 / 30, "authors": 28 / 30, "date": 27 / 28},
+    "extraction-dev": {"body_f1": 0.960, "title": 29 / 30, "authors": 29 / 30, "date": 27 / 28},
     "fundus-dev": {"body_f1": 0.942, "title": 24 / 30, "authors": 23 / 29, "date": 28 / 30},
     "readability-dev": {"body_f1": 0.919, "title": 22 / 29, "authors": 16 / 17, "date": 9 / 10},
 }
 # Pages right over the three samples together: one page may move, two lost in different sets fail.
-TOTAL_FLOORS = {"title": 77, "authors": 69, "date": 66}
+TOTAL_FLOORS = {"title": 77, "authors": 70, "date": 66}
 MAX_SECONDS = 30
 
 
