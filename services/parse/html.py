@@ -26,6 +26,7 @@ from .metadata import (
     declared_language,
     image_url,
     meta_values,
+    meta_values_by_name,
     one_line,
     published_at,
     updated_at,
@@ -144,10 +145,11 @@ def _with_metadata(
 
 def _meta_authors(tree: lxml.html.HtmlElement) -> list[str]:
     """The author meta tags' values in the order of AUTHOR_META; Dublin Core's as "First Last"."""
+    found = meta_values_by_name(tree, AUTHOR_META)
     return [
         first_name_first(value) if name in DUBLIN_CORE_CREATORS else value
         for name in AUTHOR_META
-        for value in meta_values(tree, (name,))
+        for value in found.get(name, [])
     ]
 
 
