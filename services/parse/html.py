@@ -15,16 +15,18 @@ from services.common.errors import RejectedInput
 
 from .agency import agency_name
 from .body import article_text
-from .byline import agency_in_byline, author_names, bylines_in_page
+from .byline import agency_in_byline, author_names, bylines_in_page, first_name_first, with_coauthors
 from .dates import displayed_date
 from .jsonld import read_linked_data
 from .metadata import (
     AUTHOR_META,
+    DUBLIN_CORE_CREATORS,
     TITLE_META,
     canonical_url,
     declared_language,
     image_url,
     meta_values,
+    meta_values_by_name,
     one_line,
     published_at,
     updated_at,
@@ -118,14 +120,17 @@ def _with_metadata(
     stated_titles = [*meta_values(tree, TITLE_META), linked.headline, _title_tag(tree)]
     parts.title = headline(tree, stated_titles, parts.site_name, host)
     # The first source that names people wins; mixing them brings in publishers and duplicates.
-    stated = [linked.authors, meta_values(tree, AUTHOR_META), _written_in_page(document.author, tree)]
+    stated = [linked.authors, _meta_authors(tree), _written_in_page(document.author, tree)]
     parts.authors = next((names for s in stated if (names := author_names(s, parts.site_name, host))), [])
     # An agency credited beside the people ("Paula Steiger, SDA", "Von X mit dpa") is the agency too.
     parts.agency = agency_in_byline([byline for s in stated for byline in s[:2]])
+    bylines = bylines_in_page(tree)
     if not parts.authors and not parts.agency:
         # The first visible byline that names people: later ones belong to teasers, comments, related stories.
-        visible = (names for b in bylines_in_page(tree) if (names := author_names([b], parts.site_name, host)))
+        visible = (names for b in bylines if (names := author_names([b], parts.site_name, host)))
         parts.authors = next(visible, [])
+    elif parts.authors:
+        parts.authors = with_coauthors(parts.authors, bylines, parts.site_name, host)
     parts.agency_name = agency_name(parts.agency) if parts.agency else None
     latest = fetched_at + timedelta(days=1) if fetched_at else None
     parts.language = declared_language(tree)
@@ -136,6 +141,16 @@ def _with_metadata(
     parts.canonical_url = canonical_url(tree, url)
     parts.image_url = image_url(tree, linked.image, url)
     return parts
+
+
+def _meta_authors(tree: lxml.html.HtmlElement) -> list[str]:
+    """The author meta tags' values in the order of AUTHOR_META; Dublin Core's as "First Last"."""
+    found = meta_values_by_name(tree, AUTHOR_META)
+    return [
+        first_name_first(value) if name in DUBLIN_CORE_CREATORS else value
+        for name in AUTHOR_META
+        for value in found.get(name, [])
+    ]
 
 
 def _title_tag(tree: lxml.html.HtmlElement) -> str | None:

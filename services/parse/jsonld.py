@@ -52,7 +52,7 @@ def _nodes(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
     """Every JSON object of the page's JSON-LD blocks, @graph members included, up to MAX_NODES."""
     count = 0
     for script in list(tree.iterfind(".//script[@type='application/ld+json']"))[:MAX_BLOCKS]:
-        text = script.text or ""
+        text = _without_cdata(script.text or "")
         if len(text) > MAX_BLOCK_CHARS:
             continue
         try:
@@ -69,6 +69,18 @@ def _nodes(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
             graph = item.get("@graph")
             if isinstance(graph, list):
                 stack.extend(graph)
+
+
+def _without_cdata(text: str) -> str:
+    """The JSON inside a CDATA wrapper (`<![CDATA[ {...} ]]>`, also behind `//`), which XHTML templates add."""
+    stripped = text.strip()
+    for opening in ("<![CDATA[", "//<![CDATA[", "/*<![CDATA[*/"):
+        if stripped.startswith(opening):
+            stripped = stripped.removeprefix(opening)
+            for closing in ("/*]]>*/", "//]]>", "]]>"):
+                if stripped.rstrip().endswith(closing):
+                    return stripped.rstrip().removesuffix(closing)
+    return text
 
 
 def _types(node: dict[str, Any]) -> set[str]:

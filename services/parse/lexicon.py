@@ -130,13 +130,20 @@ NOT_A_PERSON: frozenset[str] = frozenset({
     "magazine", "online", "digital", "group", "network", "radio", "tv", "television", "times", "post",
     "daily", "weekly", "journal", "herald", "tribune", "admin", "administrator", "webmaster", "guest",
     "redaksi", "redacción", "redaction", "rédaction", "redazione", "redaktion", "editorial", "sponsored",
-    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
-    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "updated",
-    "published", "posted",
+    "updated", "published", "posted",
     "inc", "ltd", "llc", "gmbh", "co", "com", "org", "net", "partner", "partners", "wire",
     # placeholders and labels that CMSs put where a name belongs
     "username", "name", "follow", "anonymous", "unknown", "agenturen", "agentur", "nachrichten", "image",
     "images", "photo", "photos", "getty", "shutterstock", "gast", "invité", "invitado", "gastautor",
+    # account and sharing links in a page header that carries an "author" class
+    "sign", "login", "logout", "register", "subscribe", "account", "menu", "anmelden", "registrieren",
+    "abonnieren", "connexion", "facebook", "twitter", "instagram", "linkedin", "whatsapp", "telegram",
+})  # fmt: skip
+# Month and day names end a byline's name when its date follows ("Nathan Willis March 25"); inside a
+# name they are names ("Laura June Topolsky").
+DATE_WORDS: frozenset[str] = frozenset({
+    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 })  # fmt: skip
 # Lower-case words a name may hold: "Marcus de Guzman", "Ludwig van Beethoven", "Osama bin Laden".
 NAME_PARTICLES: frozenset[str] = frozenset({

@@ -48,6 +48,8 @@ AUTHOR_META = (
     "parsely-author",
     "sailthru.author",
 )
+# Dublin Core (and the library catalogues that use it) write creators "Last, First".
+DUBLIN_CORE_CREATORS = ("dc.creator", "dcterms.creator")
 IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
 # Years before the web are CMS placeholders ("0001-01-01"), not publication dates.
 EARLIEST_YEAR = 1990
@@ -135,12 +137,18 @@ def published_at(
 
 def meta_values(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> list[str]:
     """The contents of <meta> tags with these names or properties, in the order of `names`."""
+    found = meta_values_by_name(tree, names)
+    return [value for name in names for value in found.get(name, [])]
+
+
+def meta_values_by_name(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> dict[str, list[str]]:
+    """The contents of <meta> tags with these names or properties, by name, in page order."""
     found: dict[str, list[str]] = {}
     for meta in tree.iterfind(".//meta[@content]"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
         if key in names and (value := one_line(meta.get("content"))):
             found.setdefault(key, []).append(value)
-    return [value for name in names for value in found.get(name, [])]
+    return found
 
 
 def updated_at(tree: lxml.html.HtmlElement, stated: str | None, latest: datetime | None) -> datetime | None:

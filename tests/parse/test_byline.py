@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.parse.byline import agency_in_byline, author_names
+from services.parse.byline import agency_in_byline, author_names, first_name_first, with_coauthors
 
 
 def test_bylines_split_into_person_names_without_by():
@@ -67,3 +67,50 @@ def test_an_agency_in_the_byline_is_the_agency():
 
 def test_dates_in_a_byline_are_not_names():
     assert author_names(["Mike Wuerthele; November"]) == ["Mike Wuerthele"]
+
+
+def test_a_month_inside_a_name_is_part_of_it_and_after_it_is_the_date():
+    assert author_names(["Laura June Topolsky"]) == ["Laura June Topolsky"]
+    assert author_names(["Nathan Willis March"]) == ["Nathan Willis"]
+    assert author_names(["Mike Wuerthele and Malcolm Owen Monday"]) == ["Mike Wuerthele", "Malcolm Owen"]
+    assert author_names(["November"]) == []
+
+
+def test_the_date_a_byline_ends_with_is_cut_off():
+    assert author_names(["By Nathan Willis March 25, 2015"]) == ["Nathan Willis"]
+    assert author_names(["By GILLIAN MOHNEY March 11, 2015 3:46 PM"]) == ["Gillian Mohney"]
+    # A figure inside a word is part of a name, which is then no person's.
+    assert author_names(["VonBR24 Redaktion"]) == []
+
+
+def test_dublin_core_creators_are_read_first_name_first():
+    assert first_name_first("Brazil, Rachel") == "Rachel Brazil"
+    assert first_name_first("de Jong, Michiel") == "Michiel de Jong"
+    # A name and an affiliation, a name and an agency, a list: left as they are.
+    for value in ("Victor Tangermann, Futurism", "Rachel Brazil, Reuters", "Smith, Jones, Brown", "Rachel Brazil"):
+        assert first_name_first(value) == value
+
+
+def test_account_and_sharing_links_are_not_names():
+    assert author_names(["Sign In| Sign Up| Subscribe"]) == []
+    assert author_names(["Twitter Facebook"]) == []
+    assert author_names(["By Kelli Miller"]) == ["Kelli Miller"]
+
+
+def test_what_follows_the_date_in_a_byline_is_not_a_name():
+    assert author_names(["Carlos Nadalim 27/09/2018 Comente! Alfabetização, Brinquedos e Brincadeiras"]) == [
+        "Carlos Nadalim"
+    ]
+    assert author_names(["By Jason Cipriani | November 18, 2019 -- 19:14 GMT | Topic: Hardware"]) == ["Jason Cipriani"]
+
+
+def test_co_authors_come_from_a_visible_byline_that_starts_with_the_stated_author():
+    bylines = ["Von Ralf Euler", "By Stefan Becket, Kathryn Watson, Grace Segers"]
+    assert with_coauthors(["Stefan Becket"], bylines, None, None) == ["Stefan Becket", "Kathryn Watson", "Grace Segers"]
+    # Another author first, a role, or a one-word place in the byline: the stated authors stay.
+    for byline in (
+        "Rainer Schulze und Stefan Becket",
+        "By Stefan Becket, Senior Staff Writer, Kathryn Watson",
+        "Stefan Becket, Frankfurt",
+    ):
+        assert with_coauthors(["Stefan Becket"], [byline], None, None) == ["Stefan Becket"]

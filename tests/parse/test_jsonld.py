@@ -54,3 +54,10 @@ def test_broken_and_oversized_blocks_are_skipped():
 
 def test_page_without_linked_data_gives_nothing():
     assert read_linked_data(page()).authors == []
+
+
+def test_json_ld_in_a_cdata_wrapper_is_read():
+    article = json.dumps({"@type": "NewsArticle", "headline": "Wrapped", "datePublished": "2024-12-06T22:00:40Z"})
+    for wrapped in (f"\n  <![CDATA[\n  {article}\n  ]]>\n", f"//<![CDATA[\n{article}\n//]]>"):
+        found = read_linked_data(page(wrapped))
+        assert (found.headline, found.published) == ("Wrapped", "2024-12-06T22:00:40Z")
