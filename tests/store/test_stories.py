@@ -9,6 +9,7 @@ import pytest
 
 from newsflow_schemas import Dateline, EnrichedArticle, Entity, Keyword
 from services.store.stories import (
+    BODY_WEIGHT,
     TEXT_WEIGHT,
     UNDATED_LOOKBACK,
     WINDOW,
@@ -166,7 +167,9 @@ def test_shared_title_words_add_at_most_the_text_weight():
     candidate = MemberVector("s1", {"stadia": 0.6, "google": 0.8}, {}, frozenset({"stadia", "launch"}))
     match = similarity(new, candidate)
     assert match.text_score == 1 / 4  # google launches stadia | stadia launch
-    assert match.score == pytest.approx(match.entity_score + match.body_score + TEXT_WEIGHT * match.text_score)
+    assert match.score == pytest.approx(
+        match.entity_score + BODY_WEIGHT * match.body_score + TEXT_WEIGHT * match.text_score
+    )
 
 
 def test_no_story_is_chosen_below_the_threshold_or_without_candidates():

@@ -34,7 +34,7 @@ ANNOTATIONS = Path(__file__).parent / "annotations" / "extraction-dev-stories.js
 SEEDS_FETCHED_AT = datetime(2026, 9, 8, 9, 0, tzinfo=UTC)
 ONE_MOMENT = datetime(2019, 11, 19, 12, 0, tzinfo=UTC)
 STORED_AT = datetime(2026, 9, 8, 12, 0, tzinfo=UTC)
-SWEEP = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+SWEEP = (0.4, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 Pair = tuple[str, str]
 

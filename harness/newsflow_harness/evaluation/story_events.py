@@ -40,7 +40,7 @@ FETCHED_AT = START + timedelta(days=SPAN_DAYS + 10)
 STORED_AT = FETCHED_AT
 LAYOUTS = ("one date", "stream")
 HALVES = ("dev", "check")
-STORE_SWEEP = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+STORE_SWEEP = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 PEER_SWEEP = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 
 
