@@ -12,6 +12,7 @@ member: an event told from several angles keeps one story. Article and member ar
 - body words: TF-IDF over the body's MAX_WORDS commonest words with the same running document
   frequency, cosine, weighted BODY_WEIGHT;
 - shared title words (or keywords, once enrich gives them), Jaccard, weighted TEXT_WEIGHT.
+A story also scores as the centroid of those members (names and words only) when that is higher.
 A member's vectors are weighted with the frequencies of when it was placed and kept as they are
 (table article_vectors). The article joins the best story scoring THRESHOLD or more among stories
 active within WINDOW of its date that share a name with it; else it starts one.
@@ -306,10 +307,31 @@ def similarity(article: MemberVector, member: MemberVector) -> Match:
 
 def choose_story(article: MemberVector, members: Iterable[MemberVector], threshold: float = THRESHOLD) -> Match | None:
     """The story the article continues, or None: it starts a story of its own. A story scores as its
-    best-matching member, so a story told from several angles is not diluted into one blurred profile."""
-    matches = [similarity(article, member) for member in members]
+    best-matching member or as the centroid of its members, whichever is higher: an event told from
+    several angles is not diluted into one blurred profile, and an article that fits the event as a
+    whole better than any one article of it still joins."""
+    candidates = list(members)
+    matches = [similarity(article, member) for member in [*candidates, *centroids(candidates)]]
     best = max(matches, key=lambda m: (m.score, m.story_id), default=None)
     return best if best is not None and best.score >= threshold else None
+
+
+def centroids(members: Iterable[MemberVector]) -> list[MemberVector]:
+    """Per story of two members or more: the normalised sum of its members' unit vectors."""
+    by_story: dict[str, list[MemberVector]] = {}
+    for member in members:
+        by_story.setdefault(member.story_id, []).append(member)
+    made = []
+    for story_id, group in by_story.items():
+        if len(group) < 2:
+            continue
+        names: Counter[str] = Counter()
+        words: Counter[str] = Counter()
+        for member in group:
+            names.update(member.entities)
+            words.update(member.words)
+        made.append(MemberVector(story_id, unit(names), unit(words)))
+    return made
 
 
 def merged_terms(old: Iterable[str], new: Iterable[str]) -> list[str]:

@@ -20,6 +20,7 @@ from services.store.stories import (
     StoryFeatures,
     article_time,
     article_vector,
+    centroids,
     choose_story,
     features,
     headline,
@@ -160,6 +161,20 @@ def test_a_story_scores_as_its_best_matching_member():
     assert match is not None
     assert match.story_id == "s1"
     assert match.score == similarity(new, near).score
+
+
+def test_a_story_of_two_angles_also_scores_as_their_centroid():
+    quake = features(article(("Chile", "GPE", 2), body="earthquake tsunami Valparaiso harbour damage"), NOW)
+    rescue = features(article(("Chile", "GPE", 2), body="rescuers search rubble survivors Valparaiso"), NOW)
+    both = features(article(("Chile", "GPE", 2), body="earthquake rubble survivors tsunami Valparaiso"), NOW)
+    members = [member("s1", quake), member("s1", rescue)]
+    (centroid,) = centroids(members)
+    assert centroid.story_id == "s1"
+    new = article_vector(both, NO_RARITY)
+    assert similarity(new, centroid).score > max(similarity(new, m).score for m in members)
+    match = choose_story(new, members, threshold=0.0)
+    assert match is not None and match.score == similarity(new, centroid).score
+    assert centroids(members[:1]) == []  # one article is its own centroid
 
 
 def test_shared_title_words_add_at_most_the_text_weight():
