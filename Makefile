@@ -78,6 +78,7 @@ eval: install
 	$(BIN)/newsflow eval enrichment --seeds $(CORPUS)/seeds
 	$(BIN)/newsflow eval entities --corpus $(CORPUS)/ner-dev
 	$(BIN)/newsflow eval quotes --corpus $(CORPUS)/quotes-dev
+	$(BIN)/newsflow eval stories --events $(CORPUS)/stories-dev/ecbplus-dev.jsonl
 	$(BIN)/newsflow eval duplicates --corpus $(CORPUS)/extraction-dev --seeds $(CORPUS)/seeds
 	$(BIN)/newsflow eval stories --corpus $(CORPUS)/extraction-dev --seeds $(CORPUS)/seeds
 

@@ -31,6 +31,12 @@ PLAN: dict[str, TableDistribution] = {
     "article_bands": TableDistribution("distributed", "article_id", colocate_with="articles"),
     "entities": TableDistribution("reference"),
     "stories": TableDistribution("distributed", "story_id"),
+    # Story placement: each article's vector lives with the article; the running document frequency
+    # is distributed by term (a placement reads and counts its few hundred terms by key).
+    "article_vectors": TableDistribution("distributed", "article_id", colocate_with="articles"),
+    "term_counts": TableDistribution("distributed", "term"),
+    # Story merges: a few per pass, unique by merged story and by merge id (two keys: not shardable).
+    "story_merges": TableDistribution("reference"),
     # Webhooks: a few subscriptions, read by every deliver replica; their deliveries by subscription.
     "subscriptions": TableDistribution("reference"),
     "webhook_deliveries": TableDistribution("distributed", "subscription_id"),

@@ -31,7 +31,7 @@ from services.common.connection import REDIS_ERRORS
 
 from .merging import THRESHOLD, Merge, Name, StoryProfile, plan
 from .stories import as_utc, folded_name, merged_terms
-from .tables import articles, entities, mentions, stories, story_merges
+from .tables import article_vectors, articles, entities, mentions, stories, story_merges
 
 log = structlog.get_logger()
 
@@ -150,6 +150,9 @@ def apply(conn: Connection, merge: Merge, now: datetime) -> StoryMerged | None:
         ).scalars()
     )
     conn.execute(update(articles).where(articles.c.story_id == merge.story_id).values(story_id=merge.into_story_id))
+    conn.execute(
+        update(article_vectors).where(article_vectors.c.story_id == merge.story_id).values(story_id=merge.into_story_id)
+    )
     count = conn.execute(
         select(func.count()).select_from(articles).where(articles.c.story_id == merge.into_story_id)
     ).scalar_one()

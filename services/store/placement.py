@@ -1,6 +1,8 @@
 """Placing a stored article, inside the store's transaction: the original it nearly duplicates and the
 story it belongs to. Candidates come from indexes (band keys, mentions); the decisions from the pure
-cores in duplicates.py and stories.py.
+cores in duplicates.py and stories.py. A placed article is kept as a member of its story (its vector,
+table article_vectors) and counted in the running document frequency of names and body words
+(table term_counts: per term, week and shard, read over the article's week and the one before).
 
 Store replicas: without care, two replicas storing the first two articles of a story at the same
 moment would each start a story of its own, and two copies of one text would each miss the other.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,28 +33,30 @@ from newsflow_schemas.articles import EntityType
 from .core import ArticleRows, typed_name_id
 from .duplicates import best_match
 from .stories import (
-    DEFAULT_TYPE_WEIGHT,
     THRESHOLD,
-    TYPE_WEIGHTS,
-    CandidateStory,
-    Named,
+    MemberVector,
+    Rarity,
     Search,
     Span,
     StoryFeatures,
+    article_vector,
     as_utc,
     choose_story,
-    folded_name,
     joined_span,
     merged_terms,
-    rarity,
     searches,
     started_span,
     story_id_for,
 )
-from .tables import article_bands, articles, entities, mentions, stories
+from .tables import article_bands, article_vectors, articles, mentions, stories, term_counts
 
 MAX_DUPLICATE_CANDIDATES = 10  # articles sharing the most band keys, compared word by word
 MAX_STORY_CANDIDATES = 20  # stories sharing the most (rarity-weighted) names, scored in full
+MAX_MEMBERS = 8  # of each, its most recent articles the new one is compared with
+TERM_SHARDS = 16  # term_counts rows per term and week: up to 16 transactions count side by side
+# Advisory lock keys of the term_counts shards: "nfshard" in ASCII, plus the shard.
+SHARD_LOCKS = int.from_bytes(b"nfshard", "big") << 8
+WEEK = 7 * 24 * 3600
 MAX_NAMES = 50  # an article's heaviest entity names that are looked up
 # (story, name) rows read per search, the most recently active first: a name in thousands of stories
 # ("United States") counts little anyway, and the lookup stays bounded.
@@ -163,13 +168,28 @@ def _story(
     insert: Insert,
     threshold: float,
 ) -> str:
+    vector = article_vector(features, _rarity(conn, features))
+    story_id = _chosen_story(conn, article_id, features, vector, duplicate_of, insert, threshold)
+    _remember(conn, article_id, story_id, features, vector, insert)
+    return story_id
+
+
+def _chosen_story(
+    conn: Connection,
+    article_id: str,
+    features: StoryFeatures,
+    vector: MemberVector,
+    duplicate_of: str | None,
+    insert: Insert,
+    threshold: float,
+) -> str:
     if duplicate_of is not None:
         original_story = conn.execute(
             select(articles.c.story_id).where(articles.c.article_id == duplicate_of)
         ).scalar_one_or_none()
         if original_story is not None:
             return _join(conn, original_story, features)
-    match = _best_story(conn, article_id, features, threshold)
+    match = _best_story(conn, article_id, features, vector, threshold)
     if match is not None:
         return _join(conn, match, features)
     story_id = story_id_for(article_id)
@@ -192,17 +212,91 @@ def _story(
     return story_id
 
 
-def _best_story(conn: Connection, article_id: str, features: StoryFeatures, threshold: float) -> str | None:
+def _week(features: StoryFeatures) -> int:
+    return int(features.time.timestamp() // WEEK)
+
+
+def _rarity(conn: Connection, features: StoryFeatures) -> Rarity:
+    """Document frequencies of the article's names and words over the articles of its week and the one
+    before (so over the last 7 to 14 days)."""
+    terms = features.terms()
+    week = _week(features)
+    rows = conn.execute(
+        select(term_counts.c.term, func.sum(term_counts.c.articles))
+        .where(term_counts.c.term.in_(["", *terms]), term_counts.c.week.in_([week - 1, week]))
+        .group_by(term_counts.c.term)
+    ).all()
+    counts = {term: int(total) for term, total in rows}
+    return Rarity(counts.pop("", 0), counts)
+
+
+def _remember(
+    conn: Connection, article_id: str, story_id: str, features: StoryFeatures, vector: MemberVector, insert: Insert
+) -> None:
+    """Keep the article as a member of its story, and count its names and words."""
+    stored = vector.stored()
+    conn.execute(
+        insert(article_vectors)
+        .values(article_id=article_id, story_id=story_id, seen_at=features.time, vector=stored)
+        .on_conflict_do_nothing()
+    )
+    week, shard = _week(features), _term_shard(conn, article_id)
+    counted = [{"term": t, "week": week, "shard": shard} for t in ["", *features.terms()]]
+    conn.execute(_count_terms(insert), counted)
+
+
+def _term_shard(conn: Connection, article_id: str) -> int:
+    """The term_counts shard this transaction writes. On PostgreSQL a transaction claims a shard no
+    other holds (pg_try_advisory_xact_lock, never waiting; a lock it holds is granted again), so
+    concurrent placements never update the same count rows: no waiting on hot words ("said"), and no
+    deadlock between batches counting the same words in another order. Only when every shard is taken
+    does it wait for one. SQLite has one writer: the article's own shard."""
+    if conn.dialect.name != "postgresql":
+        return zlib.crc32(article_id.encode()) % TERM_SHARDS
+    free = conn.execute(
+        text("SELECT k FROM generate_series(0, :last) AS k WHERE pg_try_advisory_xact_lock(:base + k) LIMIT 1"),
+        {"last": TERM_SHARDS - 1, "base": SHARD_LOCKS},
+    ).scalar()
+    if free is not None:
+        return int(free)
+    shard = zlib.crc32(article_id.encode()) % TERM_SHARDS
+    conn.execute(select(func.pg_advisory_xact_lock(SHARD_LOCKS + shard)))
+    return shard
+
+
+_COUNTS: dict[Insert, Any] = {}
+
+
+def _count_terms(insert: Insert) -> Any:
+    """INSERT ... ON CONFLICT add one, built once per dialect and run for all of an article's terms at
+    once (executemany: one compiled statement, not one statement text per article)."""
+    if insert not in _COUNTS:
+        new = insert(term_counts).values(articles=1)
+        _COUNTS[insert] = new.on_conflict_do_update(
+            index_elements=[term_counts.c.term, term_counts.c.week, term_counts.c.shard],
+            set_={"articles": term_counts.c.articles + 1},
+        )
+    return _COUNTS[insert]
+
+
+def _best_story(
+    conn: Connection, article_id: str, features: StoryFeatures, vector: MemberVector, threshold: float
+) -> str | None:
     """The story the article continues, looking where stories.searches says, in order."""
     for search in searches(features):
-        match = _best_story_in(conn, article_id, features, threshold, search)
+        match = _best_story_in(conn, article_id, features, vector, threshold, search)
         if match is not None:
             return match
     return None
 
 
 def _best_story_in(
-    conn: Connection, article_id: str, features: StoryFeatures, threshold: float, search: Search
+    conn: Connection,
+    article_id: str,
+    features: StoryFeatures,
+    vector: MemberVector,
+    threshold: float,
+    search: Search,
 ) -> str | None:
     """The best candidate of one search, found through the mentions of the article's entity names."""
     heaviest = sorted(features.entities, key=lambda k: -features.entities[k].weight)[:MAX_NAMES]
@@ -233,49 +327,27 @@ def _best_story_in(
     stories_naming: dict[str, set[str]] = defaultdict(set)
     for story_id, entity_id, _last_seen in conn.execute(naming):
         stories_naming[names_by_id[entity_id]].add(story_id)
-    story_counts = {name: len(ids) for name, ids in stories_naming.items()}
     rough: dict[str, float] = defaultdict(float)
     for name, ids in stories_naming.items():
         for story_id in ids:
-            rough[story_id] += features.entities[name].weight * rarity(len(ids) - 1)
+            rough[story_id] += vector.entities.get(name, 0.0)
     shortlist = sorted(rough, key=lambda s: (-rough[s], s))[:MAX_STORY_CANDIDATES]
-    match = choose_story(features, _profiles(conn, shortlist), story_counts, threshold)
+    match = choose_story(vector, _members(conn, shortlist), threshold)
     return match.story_id if match is not None else None
 
 
-def _profiles(conn: Connection, story_ids: list[str]) -> list[CandidateStory]:
-    """Each story's entity names summed over its articles, with its title words and keywords."""
+def _members(conn: Connection, story_ids: list[str]) -> list[MemberVector]:
+    """The most recent MAX_MEMBERS articles of each story, as stored when they were placed."""
     if not story_ids:
         return []
-    named = (
-        select(articles.c.story_id, entities.c.name, entities.c.type, func.sum(mentions.c.count))
-        .select_from(
-            articles.join(mentions, mentions.c.article_id == articles.c.article_id).join(
-                entities, entities.c.entity_id == mentions.c.entity_id
-            )
-        )
-        .where(articles.c.story_id.in_(story_ids))
-        .group_by(articles.c.story_id, entities.c.name, entities.c.type)
+    recent = func.row_number().over(partition_by=article_vectors.c.story_id, order_by=article_vectors.c.seen_at.desc())
+    ranked = (
+        select(article_vectors.c.story_id, article_vectors.c.vector, recent.label("recent"))
+        .where(article_vectors.c.story_id.in_(story_ids))
+        .subquery()
     )
-    names: dict[str, dict[str, Named]] = defaultdict(dict)
-    for story_id, name, type_, count in conn.execute(named):
-        key = folded_name(name)
-        weight = TYPE_WEIGHTS.get(type_, DEFAULT_TYPE_WEIGHT)
-        before = names[story_id].get(key, Named(0.0, 0))
-        names[story_id][key] = Named(max(before.weight, weight), before.mentions + int(count))
-    terms: dict[str, dict[str, list[str]]] = {
-        row.story_id: row.terms or {}
-        for row in conn.execute(select(stories.c.story_id, stories.c.terms).where(stories.c.story_id.in_(story_ids)))
-    }
-    return [
-        CandidateStory(
-            story_id,
-            names[story_id],
-            frozenset(terms.get(story_id, {}).get("title", [])),
-            frozenset(terms.get(story_id, {}).get("keywords", [])),
-        )
-        for story_id in story_ids
-    ]
+    rows = conn.execute(select(ranked.c.story_id, ranked.c.vector).where(ranked.c.recent <= MAX_MEMBERS))
+    return [MemberVector.from_stored(story_id, vector) for story_id, vector in rows]
 
 
 def _join(conn: Connection, story_id: str, features: StoryFeatures) -> str:

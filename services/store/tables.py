@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -120,6 +121,29 @@ article_bands = Table(
     Column(
         "article_id", String(64), ForeignKey("articles.article_id", ondelete="CASCADE"), primary_key=True, index=True
     ),
+)
+
+# Each placed article's vector as story placement compares it (stories.MemberVector.stored): a new
+# article is scored against the recent members of each candidate story.
+article_vectors = Table(
+    "article_vectors",
+    metadata,
+    Column("article_id", String(64), ForeignKey("articles.article_id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", String(32), nullable=False, index=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False),  # the article's time for its story
+    Column("vector", JSON, nullable=False),
+)
+
+# The running document frequency of names and body words: how many articles placed in a week (weeks
+# since 1970, by the article's time) have a term ("e <name>", "w <word>"; "" counts the articles).
+# Split over shards, one per concurrent writer (placement._term_shard), so no two update the same row.
+term_counts = Table(
+    "term_counts",
+    metadata,
+    Column("term", String(200), primary_key=True),
+    Column("week", Integer, primary_key=True),
+    Column("shard", SmallInteger, primary_key=True),
+    Column("articles", Integer, nullable=False),
 )
 
 # Webhook subscriptions (services/deliver): an endpoint, its signing secret and what it wants.

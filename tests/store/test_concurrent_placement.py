@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from newsflow_schemas import EnrichedArticle, Entity
 from services.store.core import to_rows
-from services.store.placement import lock_placements, placement_keys
+from services.store.placement import _term_shard, lock_placements, placement_keys
 from services.store.repository import Store, database_engine
 from services.store.tables import stories
 
@@ -123,3 +123,19 @@ def test_lock_keys_are_ascending_bigints_without_repeats() -> None:
     # Siblings share their heaviest names, so they share keys; an unrelated event shares none.
     assert set(placement_keys(batch[:1])) & set(placement_keys(batch[1:2]))
     assert not set(placement_keys(batch[:1])) & set(placement_keys([to_rows(event_article("strike", 0), NOW)]))
+
+
+def test_transactions_placing_side_by_side_count_words_in_shards_of_their_own(new_postgres_database) -> None:
+    # Every article counts words like "said": were two transactions to update the same count rows,
+    # the second would wait for the first's commit (or deadlock, counting in another order).
+    url = new_postgres_database()
+    first, second = Store(database_engine(url)), Store(database_engine(url))
+    first.create_schema()
+    with first.engine.begin() as one, second.engine.begin() as two:
+        mine = _term_shard(one, "a")
+        assert _term_shard(one, "b") == mine  # the same transaction keeps its shard
+        assert _term_shard(two, "a") != mine
+    with first.engine.begin() as one:
+        assert _term_shard(one, "c") == mine  # free again after the commit
+    first.engine.dispose()
+    second.engine.dispose()

@@ -12,7 +12,8 @@ from sqlalchemy import func, inspect, select
 from newsflow_schemas import EnrichedArticle
 from services.store.core import ArticleRows, stored_event, to_rows
 from services.store.repository import Store, database_engine
-from services.store.tables import article_bands, stories
+from services.store.stories import features
+from services.store.tables import article_bands, article_vectors, stories, term_counts
 
 from .conftest import WEWORK, dev_page
 from .older import forget_migrations
@@ -105,6 +106,28 @@ def test_a_near_duplicate_points_at_its_original_and_joins_its_story(
     with store.engine.connect() as conn:
         keys = conn.execute(select(func.count()).select_from(article_bands)).scalar_one()
     assert keys == 4 * 32
+
+
+def test_each_placed_article_is_a_member_and_counted_once_in_the_document_frequency(
+    store: Store, seed_000, seed_003
+) -> None:
+    first = store.save_revision(to_rows(seed_000, NOW))
+    store.save_revision(to_rows(seed_003, NOW))
+    store.save_revision(to_rows(seed_000, NOW))  # a redelivery: not counted again
+    with store.engine.connect() as conn:
+        members = conn.execute(select(article_vectors.c.article_id, article_vectors.c.story_id)).all()
+        counts = dict(
+            conn.execute(
+                select(term_counts.c.term, func.sum(term_counts.c.articles)).group_by(term_counts.c.term)
+            ).all()
+        )
+    assert sorted(members) == [("seed-000", first.story_id), ("seed-003", first.story_id)]
+    assert counts[""] == 2  # articles counted
+    terms = [set(features(seed, NOW).terms()) for seed in (seed_000, seed_003)]
+    both = terms[0] & terms[1]
+    assert any(t.startswith("e ") for t in both) and any(t.startswith("w ") for t in both)  # names and words
+    assert {counts[t] for t in both} == {2}
+    assert {counts[t] for t in terms[0] ^ terms[1]} == {1}
 
 
 def test_a_redelivery_or_an_update_is_not_counted_twice(story_with_articles, store: Store, seed_000) -> None:

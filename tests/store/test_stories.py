@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
+
+import pytest
 
 from newsflow_schemas import Dateline, EnrichedArticle, Entity, Keyword
 from services.store.stories import (
-    THRESHOLD,
+    BODY_WEIGHT,
+    TEXT_WEIGHT,
     UNDATED_LOOKBACK,
     WINDOW,
-    CandidateStory,
+    MemberVector,
     Named,
+    Rarity,
     Span,
+    StoryFeatures,
     article_time,
+    article_vector,
+    centroids,
     choose_story,
     features,
-    folded_name,
     headline,
     joined_span,
     merged_terms,
-    rarity,
     searches,
     similarity,
     started_span,
@@ -28,6 +34,7 @@ from services.store.stories import (
 )
 
 NOW = datetime(2026, 9, 8, 12, 0, tzinfo=UTC)
+NO_RARITY = Rarity()
 
 
 def article(*entities: tuple[str, str, int], title: str | None = None, **fields: object) -> EnrichedArticle:
@@ -35,15 +42,10 @@ def article(*entities: tuple[str, str, int], title: str | None = None, **fields:
         article_id="a1",
         trace_id="t1",
         title=title,
-        body="Kazem Gharibabadi wrote to the UN. He said more.",
         fingerprint="0" * 16,
         entities=[Entity(name=name, type=type_, mentions=count) for name, type_, count in entities],  # type: ignore[arg-type]
-        **fields,  # type: ignore[arg-type]
+        **{"body": "Kazem Gharibabadi wrote to the UN. He said more."} | fields,  # type: ignore[arg-type]
     )
-
-
-def story(story_id: str, **names: Named) -> CandidateStory:
-    return CandidateStory(story_id, {folded_name(key.replace("_", " ")): value for key, value in names.items()})
 
 
 def test_one_name_typed_two_ways_is_one_name_with_the_heavier_type():
@@ -109,42 +111,94 @@ def test_a_wire_without_title_is_headed_by_its_first_sentence():
     assert headline(article(title="Iran urges expulsion of MKO")) == "Iran urges expulsion of MKO"
 
 
+def member(story_id: str, found: StoryFeatures, rarity: Rarity = NO_RARITY) -> MemberVector:
+    return replace(article_vector(found, rarity), story_id=story_id)
+
+
 def test_shared_people_and_organisations_make_an_article_fit_a_story():
-    new = features(article(("Kazem Gharibabadi", "PERSON", 4), ("MKO", "ORG", 6), ("Iran", "GPE", 3)), NOW)
-    same = story("s1", kazem_gharibabadi=Named(1.0, 3), MKO=Named(1.0, 7), Iran=Named(0.4, 4))
-    other = story("s2", Iran=Named(0.4, 5), Tehran=Named(0.4, 1))
-    match = choose_story(new, [other, same], {"iran": 2, "mko": 1, "kazem gharibabadi": 1})
+    new = article_vector(
+        features(article(("Kazem Gharibabadi", "PERSON", 4), ("MKO", "ORG", 6), ("Iran", "GPE", 3)), NOW), NO_RARITY
+    )
+    same = member(
+        "s1", features(article(("Kazem Gharibabadi", "PERSON", 3), ("MKO", "ORG", 7), ("Iran", "GPE", 4)), NOW)
+    )
+    other = member("s2", features(article(("Iran", "GPE", 5), ("Tehran", "GPE", 1)), NOW))
+    match = choose_story(new, [other, same])
     assert match is not None
     assert match.story_id == "s1"
     assert match.shared[:2] == ["mko", "kazem gharibabadi"]
-    assert similarity(new, other, {"iran": 2}).score < THRESHOLD
+    assert similarity(new, other).entity_score < similarity(new, same).entity_score / 2
 
 
-def test_a_name_many_other_stories_share_counts_little():
-    new = features(article(("United States", "GPE", 3), ("Donald Trump", "PERSON", 1)), NOW)
-    candidate = story("s1", United_States=Named(0.4, 3), Donald_Trump=Named(1.0, 1))
-    alone = similarity(new, candidate, {"united states": 1, "donald trump": 1})
-    common = similarity(new, candidate, {"united states": 51, "donald trump": 31})
-    assert alone.score > 0.99
-    assert common.score < THRESHOLD
-    assert rarity(0) == 1.0
-    assert 0.19 < rarity(50) < 0.21
+def test_a_name_many_recent_articles_share_counts_little():
+    names = (("United States", "GPE", 3), ("Donald Trump", "PERSON", 1), ("Ohio", "GPE", 1))
+    new, old = features(article(*names[:2]), NOW), features(article(names[0], names[2]), NOW)
+    rare = Rarity(100, {"e united states": 1, "e donald trump": 1, "e ohio": 1})
+    common = Rarity(100, {"e united states": 80, "e donald trump": 1, "e ohio": 1})
+    shared_rare = similarity(article_vector(new, rare), member("s1", old, rare)).entity_score
+    shared_common = similarity(article_vector(new, common), member("s1", old, common)).entity_score
+    assert shared_common < shared_rare / 2
+    assert rare.idf("e united states") > common.idf("e united states") > 1.0
+    assert Rarity().idf("w anything") == 1.0
+
+
+def test_the_body_words_make_articles_without_shared_names_fit():
+    body = "The earthquake shook the coastal city; the tsunami warning was lifted after the earthquake."
+    new = features(article(body=body), NOW)
+    same = features(article(body=body.replace("coastal", "seaside")), NOW)
+    other = features(article(body="The actress checked into a rehab clinic, her publicist said."), NOW)
+    assert new.words["earthquake"] == 2 and "the" not in new.words
+    vector = article_vector(new, NO_RARITY)
+    assert similarity(vector, member("s1", same)).body_score > 0.8
+    assert similarity(vector, member("s2", other)).body_score == 0.0
+
+
+def test_a_story_scores_as_its_best_matching_member():
+    new = article_vector(features(article(("Tara Reid", "PERSON", 3), ("Promises", "ORG", 1)), NOW), NO_RARITY)
+    near = member("s1", features(article(("Tara Reid", "PERSON", 2), ("Promises", "ORG", 2)), NOW))
+    far = [member("s1", features(article((f"Someone {i}", "PERSON", 3)), NOW)) for i in range(5)]
+    match = choose_story(new, [*far, near])
+    assert match is not None
+    assert match.story_id == "s1"
+    assert match.score == similarity(new, near).score
+
+
+def test_a_story_of_two_angles_also_scores_as_their_centroid():
+    quake = features(article(("Chile", "GPE", 2), body="earthquake tsunami Valparaiso harbour damage"), NOW)
+    rescue = features(article(("Chile", "GPE", 2), body="rescuers search rubble survivors Valparaiso"), NOW)
+    both = features(article(("Chile", "GPE", 2), body="earthquake rubble survivors tsunami Valparaiso"), NOW)
+    members = [member("s1", quake), member("s1", rescue)]
+    (centroid,) = centroids(members)
+    assert centroid.story_id == "s1"
+    new = article_vector(both, NO_RARITY)
+    assert similarity(new, centroid).score > max(similarity(new, m).score for m in members)
+    match = choose_story(new, members, threshold=0.0)
+    assert match is not None and match.score == similarity(new, centroid).score
+    assert centroids(members[:1]) == []  # one article is its own centroid
 
 
 def test_shared_title_words_add_at_most_the_text_weight():
-    new = features(article(("Stadia", "ORG", 2), title="Google launches Stadia"), NOW)
-    candidate = CandidateStory(
-        "s1", {"stadia": Named(1.0, 1), "google": Named(1.0, 4)}, frozenset({"stadia", "launch"})
-    )
-    match = similarity(new, candidate, {})
+    new = article_vector(features(article(("Stadia", "ORG", 2), title="Google launches Stadia"), NOW), NO_RARITY)
+    candidate = MemberVector("s1", {"stadia": 0.6, "google": 0.8}, {}, frozenset({"stadia", "launch"}))
+    match = similarity(new, candidate)
     assert match.text_score == 1 / 4  # google launches stadia | stadia launch
-    assert match.score == match.entity_score + 0.3 * match.text_score
+    assert match.score == pytest.approx(
+        match.entity_score + BODY_WEIGHT * match.body_score + TEXT_WEIGHT * match.text_score
+    )
 
 
 def test_no_story_is_chosen_below_the_threshold_or_without_candidates():
-    new = features(article(("Nadal", "PERSON", 3)), NOW)
-    assert choose_story(new, [], {}) is None
-    assert choose_story(new, [story("s1", Madrid=Named(0.4, 1))], {}) is None
+    new = article_vector(features(article(("Nadal", "PERSON", 3), body="Nadal won."), NOW), NO_RARITY)
+    assert choose_story(new, []) is None
+    assert choose_story(new, [member("s1", features(article(("Madrid", "GPE", 1), body="Rain."), NOW))]) is None
+
+
+def test_a_member_vector_survives_the_store():
+    vector = member("s1", features(article(("Tara Reid", "PERSON", 3), title="Tara Reid in rehab"), NOW))
+    back = MemberVector.from_stored("s1", vector.stored())
+    assert back.title_words == vector.title_words
+    assert back.entities == pytest.approx(vector.entities, abs=1e-4)
+    assert back.words == pytest.approx(vector.words, abs=1e-4)
 
 
 def test_story_ids_are_named_after_the_first_article_and_terms_keep_the_first_words():

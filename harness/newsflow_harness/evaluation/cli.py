@@ -22,6 +22,7 @@ eval_app = typer.Typer(help="Measure extraction, near-duplicate and story qualit
 
 DEFAULT_CORPUS = CORPUS / "extraction-dev"
 DEFAULT_SEEDS = CORPUS / "seeds"
+DEFAULT_EVENTS = CORPUS / "stories-dev" / "ecbplus-dev.jsonl"
 
 
 @eval_app.command("extraction")
@@ -247,9 +248,13 @@ def stories(
         Path, typer.Option(help="Folder with ground-truth.json and html/<id>.html.gz.", exists=True, file_okay=False)
     ] = DEFAULT_CORPUS,
     seeds: Annotated[Path, typer.Option(help="Folder of the seed wires (*.txt).", file_okay=False)] = DEFAULT_SEEDS,
+    events: Annotated[
+        Path, typer.Option(help="stories-dev's ecbplus-dev.jsonl (id, topic, event, text).", dir_okay=False)
+    ] = DEFAULT_EVENTS,
     as_json: Annotated[bool, typer.Option("--json", help="Print the sweep as JSON.")] = False,
 ) -> None:
-    """Story clustering of the seeds and dev pages through the real store, against hand-labelled stories."""
+    """Story clustering through the real store: the seeds and dev pages against hand-labelled stories, and
+    stories-dev's events (B-cubed, pairwise) next to a TF-IDF single-pass peer."""
     from services.common.settings import Settings
     from services.enrich.model import load_nlp
     from services.store.stories import THRESHOLD
@@ -259,8 +264,10 @@ def stories(
     console = Console(stderr=as_json)
     labels = load_labels()
     model = Settings().spacy_model
+    nlp = load_nlp(model)
     with console.status(f"Parsing and enriching {seeds} and {corpus}..."):
-        articles = corpus_articles(corpus, seeds, load_nlp(model), model)
+        articles = corpus_articles(corpus, seeds, nlp, model)
+    report = _story_events(console, events, nlp, model) if events.exists() else None
     runs = {"dated": articles, "1 window": at_one_moment(articles)}
     outcomes = {}
     for mode, inputs in runs.items():
@@ -281,7 +288,12 @@ def stories(
             ]
             for mode, results in outcomes.items()
         }
-        typer.echo(json.dumps({"threshold": THRESHOLD, "articles": len(articles), "runs": out}))
+        events_out = (
+            [asdict(r) | {"bcubed_f1": r.bcubed.f1, "pairwise_f1": r.pairwise.f1} for r in report.table]
+            if report
+            else None
+        )
+        typer.echo(json.dumps({"threshold": THRESHOLD, "articles": len(articles), "runs": out, "events": events_out}))
         return
     labelled = len(labels.pairs(labels.same_story))
     sweep = Table(
@@ -322,6 +334,86 @@ def stories(
         titles = [(articles[key].title or articles[key].body[:60]).strip()[:60] for key in keys]
         multi.add_row(used.verdict(keys, labels), "\n".join(titles))
     console.print(multi)
+    if report is not None:
+        _print_story_events(console, report)
+    else:
+        console.print(f"[yellow]no {events}: stories-dev not measured[/yellow]")
+
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from .story_events import Report, Result
+
+
+def _story_events(console: Console, path: Path, nlp: Language, model: str) -> Report:
+    """stories-dev through parse, enrich (once) and the store, both layouts, newsflow and the peer."""
+    from services.store.stories import THRESHOLD
+
+    from .story_events import PEER_SWEEP, STORE_SWEEP, enriched, evaluate, load_events, peer_clusters, store_clusters
+
+    labelled, texts = load_events(path)
+    with console.status(f"Parsing and enriching {len(texts)} articles of {path.name}..."):
+        articles = enriched(texts, nlp, model)
+    bodies = {article_id: article.body for article_id, article in articles.items()}
+    with console.status(
+        f"Clustering {len(articles)} articles: {len(STORE_SWEEP) + len(PEER_SWEEP)} thresholds x 2 layouts..."
+    ):
+        return evaluate(
+            labelled,
+            {
+                "newsflow": (lambda timeline, t: store_clusters(articles, timeline, t), STORE_SWEEP),
+                "tf-idf single pass": (lambda timeline, t: peer_clusters(bodies, timeline, t), PEER_SWEEP),
+            },
+            fixed={"newsflow": THRESHOLD},
+        )
+
+
+def _score_cells(r: Result) -> list[str]:
+    b, p = r.bcubed, r.pairwise
+    return [
+        f"{b.precision:.3f}",
+        f"{b.recall:.3f}",
+        f"{b.f1:.3f}",
+        f"{p.precision:.3f}",
+        f"{p.recall:.3f}",
+        f"{p.f1:.3f}",
+    ]
+
+
+def _print_story_events(console: Console, report: Report) -> None:
+    columns = ("B3 P", "B3 R", "B3 F1", "pair P", "pair R", "pair F1", "alone", "stories")
+    sweep = Table(
+        title="stories-dev, dev half (odd topics): threshold sweep",
+        caption="* the threshold each system runs at (newsflow: its THRESHOLD; the peer: best mean dev B-cubed F1). "
+        "alone: share of articles alone in their story",
+    )
+    for column in ("system", "threshold", "layout", *columns):
+        sweep.add_column(column, justify="left" if column in ("system", "layout") else "right")
+    for r in report.sweep:
+        chosen = report.chosen[r.system] == r.threshold
+        sweep.add_row(
+            r.system,
+            f"{r.threshold:.2f}{' *' if chosen else ''}",
+            r.layout,
+            *_score_cells(r),
+            f"{r.singletons:.0%}",
+            str(r.clusters),
+            style="bold" if chosen else None,
+        )
+    console.print(sweep)
+    table = Table(
+        title="stories-dev events: B-cubed and pairwise, each half next to the peer in the same run",
+        caption="dev: odd topics (thresholds chosen there); check: even topics, never tuned on. "
+        "one date: every article at one date; stream: events over 60 days, articles within 3 days of theirs",
+    )
+    for column in ("layout", "half", "system", "threshold", *columns):
+        table.add_column(column, justify="left" if column in ("layout", "half", "system") else "right")
+    for r in sorted(report.table, key=lambda r: (r.layout, r.half != "dev", r.system != "newsflow")):
+        table.add_row(
+            r.layout, r.half, r.system, f"{r.threshold:.2f}", *_score_cells(r), f"{r.singletons:.0%}", str(r.clusters)
+        )
+    console.print(table)
 
 
 @eval_app.command("enrichment")

@@ -1,7 +1,7 @@
 """Story merges: stories.merged_into and merged_at, and the story_merges outbox of StoryMerged events.
 
 Revision ID: 0004
-Revises: 0002 (to be re-pointed at 0003 when the branch adding 0003 is merged first)
+Revises: 0003
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
