@@ -23,14 +23,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from spacy.language import Language
+from sqlalchemy import select
 
 from newsflow_schemas import EnrichedArticle, RawArticle
 from services.common.errors import RejectedInput
 from services.enrich.core import enrich_many
 from services.parse.core import parse
 from services.store.core import to_rows
+from services.store.merge_pass import merge_stories
 from services.store.repository import Store, database_engine
 from services.store.stories import WINDOW
+from services.store.tables import articles as articles_table
 
 START = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 SPAN_DAYS = 60
@@ -42,6 +45,7 @@ LAYOUTS = ("one date", "stream")
 HALVES = ("dev", "check")
 STORE_SWEEP = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 PEER_SWEEP = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
+MERGE_SWEEP = (0.2, 0.3, 0.4, 0.5)  # the merge pass's threshold, placement at its own
 
 
 @dataclass(frozen=True)
@@ -190,20 +194,36 @@ def result(
 
 
 def store_clusters(
-    articles: Mapping[str, EnrichedArticle], timeline: Sequence[tuple[str, datetime]], threshold: float
+    articles: Mapping[str, EnrichedArticle],
+    timeline: Sequence[tuple[str, datetime]],
+    threshold: float,
+    merge_threshold: float | None = None,
 ) -> dict[str, str]:
-    """Store the articles one by one in timeline order through a fresh SQLite store: id -> story id."""
+    """Store the articles one by one in timeline order through a fresh SQLite store: id -> story id.
+
+    With `merge_threshold`, the store worker's merge pass runs too, as in production: at the end of
+    each day of the timeline (over the stories of the past LOOKBACK) and once after the last article;
+    the stories are then read back, since merges move articles."""
     found = {}
     with tempfile.TemporaryDirectory() as folder:
         engine = database_engine(f"sqlite:///{folder}/stories.db")
         store = Store(engine, story_threshold=threshold)
         store.create_schema()
+        day: datetime | None = None
         for article_id, moment in timeline:
             if article_id not in articles:
                 continue
+            if merge_threshold is not None and day is not None and moment.date() > day.date():
+                merge_stories(engine, datetime.combine(day.date(), datetime.max.time(), UTC), merge_threshold)
+            day = moment
             article = articles[article_id].model_copy(update={"published_at": moment, "dateline": None})
             saved = store.save_revision(to_rows(article, STORED_AT))
             found[article_id] = saved.story_id or f"none:{article_id}"
+        if merge_threshold is not None and day is not None:
+            merge_stories(engine, day + timedelta(hours=1), merge_threshold)
+            with engine.connect() as conn:
+                placed = dict(conn.execute(select(articles_table.c.article_id, articles_table.c.story_id)).all())
+            found = {article_id: placed.get(article_id) or story for article_id, story in found.items()}
         engine.dispose()
     return found
 
