@@ -14,6 +14,9 @@ from typing import NamedTuple
 
 from newsflow_schemas import Entity, Quote
 
+from .model import Parser
+from .reported import Report, reports, worth_parsing
+
 _VERBS = (
     "said|says|say|added|adds|told|tells|wrote|writes|read|reads|stated|states|noted|notes|stressed|"
     "stresses|explained|explains|asked|insisted|warned|warns|argued|argues|continued|declared|announced|"
@@ -81,16 +84,70 @@ class _Sentence(NamedTuple):
 _Cue = tuple[str, int, str]
 
 
-def quotes(text: str, entities: list[Entity]) -> list[Quote]:
-    """Direct and reported quotations in `text`, in order, speakers resolved against `entities`."""
+def quotes(text: str, entities: list[Entity], parse: Parser | None = None) -> list[Quote]:
+    """Direct and reported quotations in `text`, in order, speakers resolved against `entities`.
+
+    With `parse`, the sentences with a verb of saying are parsed and their reported speech read on the parse
+    (reported.py); the regular expressions below stay the fallback."""
     resolver = _Speakers(text, entities)
+    parsed = _parsed_reports(text, resolver.sentences, parse) if parse else {}
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     found: list[Quote] = []
     previous: _Cue | None = None
     for sentence in resolver.sentences:
         direct, cue = _direct(text, sentence, resolver, previous)
-        found += direct if direct else _indirect(text, sentence, resolver)
+        said = [r for r in parsed.get(sentence.start, []) if not any(s < r.verb_start < e for s, e in quoted)]
+        if direct:
+            found += _with_mixed(text, direct, said, resolver)
+        else:
+            found += [_from_report(text, r, resolver) for r in said] or _indirect(text, sentence, resolver)
         previous = cue if direct else None
     return found
+
+
+def _parsed_reports(text: str, sentences: list[_Sentence], parse: Parser) -> dict[int, list[Report]]:
+    """Reported speech by sentence start, for the sentences worth parsing (one parse call per article)."""
+    marks = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    chosen = [
+        s
+        for s in sentences
+        if worth_parsing(text[s.start : s.end], [(a - s.start, b - s.start) for a, b in marks if s.start <= a < s.end])
+    ]
+    docs = parse([text[s.start : s.end] for s in chosen]) if chosen else []
+    return {s.start: reports(doc, s.start) for s, doc in zip(chosen, docs, strict=True)}
+
+
+def _from_report(text: str, report: Report, resolver: _Speakers, speaker: str | None = None) -> Quote:
+    who = text[report.who_start : report.who_end] if report.who_start >= 0 else None
+    return Quote(
+        text=text[report.start : report.end],
+        kind="indirect",
+        speaker=resolver.resolve(who, report.who_start) if who else speaker,
+        speaker_text=who,
+        cue=report.verb,
+        start=report.start,
+        end=report.end,
+    )
+
+
+# A quotation that is less than this share of the reported clause around it is a fragment of a paraphrase.
+MIXED_SHARE = 0.6
+
+
+def _with_mixed(text: str, direct: list[Quote], said: list[Report], resolver: _Speakers) -> list[Quote]:
+    """Quoted fragments inside a reported clause ("Trump said Bush is “not smart enough to win”") are one
+    quote: the clause, its subject the speaker."""
+    found = list(direct)
+    for report in said:
+        inside = [q for q in found if report.start <= q.start and q.end <= report.end + 1]
+        words = len(text[report.start : report.end].split())
+        if not inside or sum(len(q.text.split()) for q in inside) >= MIXED_SHARE * words:
+            continue
+        if inside[0].start <= report.start + 1:
+            continue  # the clause opens with the quotation: the reporter quotes, then goes on in own words
+        speaker = next((q.speaker for q in inside if q.speaker), None)
+        found = [q for q in found if q not in inside] + [_from_report(text, report, resolver, speaker)]
+    return sorted(found, key=lambda q: q.start)
 
 
 def _sentences(text: str) -> list[_Sentence]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from newsflow_schemas import Entity, Mention, Role
 from services.enrich.core import enrich
+from services.enrich.model import sentence_parser
 from services.enrich.quotes import quotes
 
 from .conftest import MODEL
@@ -107,3 +108,47 @@ def test_a_quotation_without_a_reporting_verb_is_given_to_the_person_who_introdu
     assert [(q.speaker, q.cue, q.text) for q in found] == [
         ("Ted Cruz", None, "The questions asked in this debate were unfair to all of us")
     ]
+
+
+def _parsed(nlp):
+    parse = sentence_parser(nlp)
+    assert parse is not None
+    return parse
+
+
+def test_the_parse_reads_plural_and_organisation_subjects_and_a_wider_verb_list(nlp):
+    text = (
+        "Officials warned the new rules would raise prices for most families. "
+        "The campaign told reporters that the senator would not attend the debate. "
+        "Jane Doe met voters on Monday."
+    )
+    found = quotes(text, [_person(text, "Jane Doe")], _parsed(nlp))
+    assert [(q.kind, q.speaker_text, q.cue, q.text) for q in found] == [
+        ("indirect", "Officials", "warned", "the new rules would raise prices for most families"),
+        ("indirect", "The campaign", "told", "the senator would not attend the debate"),
+    ]
+
+
+def test_according_to_in_mid_sentence_gives_the_rest_of_the_clause(nlp):
+    text = "The plan would cost about $5 billion over ten years, according to Jane Doe, who chairs the panel."
+    found = quotes(text, [_person(text, "Jane Doe")], _parsed(nlp))
+    assert [(q.speaker, q.cue, q.text) for q in found] == [
+        ("Jane Doe", "according", "The plan would cost about $5 billion over ten years")
+    ]
+
+
+def test_a_quoted_fragment_inside_a_paraphrase_is_one_quote_of_the_clause_subject(nlp):
+    text = "Jane Doe met voters. John Roe said the governor is “not smart enough to win” and should quit the race."
+    people = [_person(text, "Jane Doe"), _person(text, "John Roe")]
+    found = quotes(text, people, _parsed(nlp))
+    assert [(q.kind, q.speaker) for q in found] == [("indirect", "John Roe")]
+    assert found[0].text.startswith("the governor is “not smart enough to win”")
+
+
+def test_without_the_parser_the_regular_expressions_still_read_reported_speech(nlp):
+    text = (
+        "Officials warned the new rules would raise prices for most families. "
+        "Jane Doe said that taxes will rise next year."
+    )
+    found = quotes(text, [_person(text, "Jane Doe")])
+    assert [(q.speaker, q.text) for q in found] == [("Jane Doe", "taxes will rise next year")]
