@@ -75,6 +75,36 @@ MIN_SCARE_QUOTE_WORDS = 4  # a quoted phrase shorter than this needs a reporting
 MIN_CONTENT_WORDS = 4
 
 
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "herself": "f"}
+_TITLE_GENDER = re.compile(r"\b(?:(?P<m>Mr)|(?P<f>Mrs|Ms|Miss))\.?\s+$")
+_GENDERED = re.compile(r"\b(?:he|him|his|himself|she|her|herself)\b", re.IGNORECASE)
+# A person's gender shows when the pronouns after them lean this much one way.
+GENDER_MARGIN = 2
+
+
+def _genders(text: str, sentences: list[_Sentence], named: list[tuple[int, int, Entity]]) -> dict[str, str]:
+    """ "m" or "f" for the people the text shows: a title (Mr, Mrs, Ms) before a mention, else the pronouns in
+    the sentences where they are the only person named and the sentence after, when those lean one way."""
+    titles: dict[str, str] = {}
+    votes: dict[str, int] = {}
+    for start, _, entity in named:
+        title = _TITLE_GENDER.search(text, max(0, start - 6), start)
+        if title:
+            titles.setdefault(entity.name, "m" if title.group("m") else "f")
+    for index, sentence in enumerate(sentences):
+        people = {e.name for s, _, e in named if sentence.start <= s < sentence.end}
+        if len(people) != 1:
+            continue
+        (name,) = people
+        end = sentences[index + 1].end if index + 1 < len(sentences) else sentence.end
+        if index + 1 < len(sentences) and any(sentences[index + 1].start <= s < end for s, _, _ in named):
+            end = sentence.end
+        for pronoun in _GENDERED.finditer(text, sentence.start, end):
+            votes[name] = votes.get(name, 0) + (1 if _PRONOUN_GENDER[pronoun.group().lower()] == "m" else -1)
+    leaning = {name: "m" if v > 0 else "f" for name, v in votes.items() if abs(v) >= GENDER_MARGIN}
+    return leaning | titles
+
+
 class _Sentence(NamedTuple):
     start: int
     end: int
@@ -313,6 +343,11 @@ class _Speakers:
             ((span.start, span.end, entity) for entity in entities for span in entity.spans),
             key=lambda m: (m[0], m[1]),
         )
+        quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+        starts = [start for start, _ in quoted]
+        # Who "he" or "she" can mean: people named outside quotation marks (the speaker's own words name others).
+        self.named = [m for m in self.mentions if m[2].type == "PERSON" and not _inside(quoted, starts, m[0], m[1])]
+        self.genders = _genders(text, self.sentences, self.named)
 
     def resolve(self, who: str | None, at: int | None) -> str | None:
         if not who or at is None:
@@ -325,7 +360,7 @@ class _Speakers:
         if named:
             return named.name
         if lower in _PRONOUNS:
-            person = self._subject_before(at)
+            person = self._subject_before(at, lower)
             return person.name if person else None
         noun = lower.removeprefix("the ").removeprefix("a ").removeprefix("an ").split()[-1] if lower.split() else ""
         if re.fullmatch(_DOCUMENTS, noun):
@@ -354,10 +389,11 @@ class _Speakers:
         return None, 0
 
     def _entity_at(self, start: int, end: int, types: tuple[str, ...]) -> Entity | None:
-        for s, e, entity in self.mentions:
-            if s < end and start < e and entity.type in types:
-                return entity
-        return None
+        """The entity the words name: a person first, else the one named last ("UK party leader Nigel Farage":
+        Farage, not the UK)."""
+        named = [(entity.type != "PERSON", -e, entity) for s, e, entity in self.mentions if s < end and start < e]
+        named = [n for n in named if n[2].type in types]
+        return min(named, key=lambda n: (n[0], n[1]))[2] if named else None
 
     def introducer(self, position: int) -> tuple[str, str] | None:
         """(name, words) of the last person named before `position` in its sentence or the one before."""
@@ -370,12 +406,15 @@ class _Speakers:
         start, end, entity = people[-1]
         return entity.name, self.text[start:end]
 
-    def _subject_before(self, position: int) -> Entity | None:
-        """Whom "he" or "she" at `position` means: the first person named in its sentence before it,
-        else in the nearest earlier sentence naming one (the subject usually comes first)."""
+    def _subject_before(self, position: int, pronoun: str = "") -> Entity | None:
+        """Whom "he" or "she" at `position` means: the first person named (outside quotation marks) in its
+        sentence before it, else in the nearest earlier sentence naming one (the subject usually comes first);
+        a person the text shows to be of the other gender is passed over."""
+        gender = _PRONOUN_GENDER.get(pronoun.lower())
         for sentence in reversed([s for s in self.sentences if s.start <= position]):
             end = min(sentence.end, position)
-            people = [e for s, _, e in self.mentions if sentence.start <= s < end and e.type == "PERSON"]
+            people = [e for s, _, e in self.named if sentence.start <= s < end]
+            people = [e for e in people if not gender or self.genders.get(e.name, gender) == gender]
             if people:
                 return people[0]
         return None

@@ -152,3 +152,28 @@ def test_without_the_parser_the_regular_expressions_still_read_reported_speech(n
     )
     found = quotes(text, [_person(text, "Jane Doe")])
     assert [(q.speaker, q.text) for q in found] == [("Jane Doe", "taxes will rise next year")]
+
+
+def test_he_is_not_a_person_named_inside_the_quotation_before():
+    text = "“Nobody will beat John Roe in the primary this year,” Jane Doe said. “He has the money,” she added."
+    found = quotes(text, [_person(text, "Jane Doe"), _person(text, "John Roe")])
+    assert [(q.speaker, q.speaker_text) for q in found] == [("Jane Doe", "Jane Doe"), ("Jane Doe", "she")]
+
+
+def test_she_passes_over_a_person_the_text_shows_to_be_a_man():
+    text = (
+        "Kim Moss spoke for an hour and she took questions; she smiled. Mr. Lee Park met Kim Moss on Monday. "
+        "“We will not give up on this fight,” she said."
+    )
+    found = quotes(text, [_person(text, "Lee Park"), _person(text, "Kim Moss")])
+    assert [q.speaker for q in found] == ["Kim Moss"]
+
+
+def test_a_speaker_named_with_a_place_in_front_is_the_person(nlp):
+    text = "UK party leader Nigel Farage said the warning showed the president did not know the facts."
+    people = [_person(text, "Nigel Farage")]
+    uk = Entity(
+        name="United Kingdom", type="GPE", mentions=1, surface_forms=["UK"], spans=[Mention(start=0, end=2, text="UK")]
+    )
+    found = quotes(text, [*people, uk], _parsed(nlp))
+    assert [(q.speaker, q.speaker_text) for q in found] == [("Nigel Farage", "UK party leader Nigel Farage")]
