@@ -89,6 +89,7 @@ def entities_from_doc(doc: Doc) -> list[Entity]:
     roles = find_roles(text, [(f.start, f.end) for f in found if f.type == "PERSON"])
     found = _with_role_organizations(text, found, roles)
     found, aliases = _apply_acronyms(text, found)
+    found = _voted_types(text, found)
     groups: _Groups = {}
     for f in found:
         key = spelling_key(text[f.start : f.end])
@@ -102,6 +103,36 @@ def entities_from_doc(doc: Doc) -> list[Entity]:
     _join_nominal_references(text, groups, taken)
     entities = [_entity(text, type_, key, members, roles) for (type_, key), members in groups.items()]
     return sorted(entities, key=lambda e: e.spans[0].start)
+
+
+# Types one name can be given by mistake (a city as a team, a surname as an organisation); dates and money are
+# not names, and nationalities are told from places by their form.
+_NAME_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+
+
+def _voted_types(text: str, found: list[_Found]) -> list[_Found]:
+    """One name, one type per article: each spelling takes the type most of its mentions have; a lone word
+    that is the last word of a person's full name here ("Muster" for "Thomas Muster") is that person, not an
+    organisation."""
+    keys = [spelling_key(text[f.start : f.end]) for f in found]
+    votes: dict[str, Counter[str]] = {}
+    for f, key in zip(found, keys, strict=True):
+        if f.type in _NAME_TYPES:
+            votes.setdefault(key, Counter())[f.type] += 1
+    surnames = Counter(key.split()[-1] for f, key in zip(found, keys, strict=True) if f.type == "PERSON" and " " in key)
+    for key, counter in votes.items():
+        if " " not in key and surnames[key] and counter["ORG"]:
+            # The model tags a surname used alone as an organisation far more often than the reverse.
+            counter["PERSON"] += counter["ORG"] + 1
+    voted = []
+    for f, key in zip(found, keys, strict=True):
+        tally = votes.get(key)
+        if tally and f.type in _NAME_TYPES:
+            (top, top_votes), *rest = tally.most_common()
+            if top != f.type and top_votes > tally[f.type] and not (rest and rest[0][1] == top_votes):
+                f = f._replace(type=top)
+        voted.append(f)
+    return voted
 
 
 def _place_key(text: str, found: _Found, key: str) -> str:
