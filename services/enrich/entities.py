@@ -85,6 +85,7 @@ def entities_from_doc(doc: Doc) -> list[Entity]:
         for piece in _split_list(text, _Found(ent.start_char, ent.end_char, ent.label_))
         if _kept(text, piece)
     ]
+    found = [name for name in (_name_only(text, f) for f in found) if name is not None]
     found = [_Found(*span) for span in carry_into_caps(text, [(f.start, f.end, f.type) for f in found])]
     roles = find_roles(text, [(f.start, f.end) for f in found if f.type == "PERSON"])
     found = _with_role_organizations(text, found, roles)
@@ -187,6 +188,36 @@ def _split_list(text: str, found: _Found) -> list[_Found]:
                 start += 4
             pieces.append(_Found(start, end, found.type))
     return pieces
+
+
+# A score, rank or count glued to a name ("N. Lenham 145", "Sobotzik 67th", "2 - Michael Chang").
+_TRAILING_NUMBER = re.compile(r"(?:\s+[-–]?\s*\d[\d./,:-]*(?:st|nd|rd|th)?)+$")
+_LEADING_NUMBER = re.compile(r"^\d[\d.,]*\s*(?:[-–.]\s*)?")
+# "Forwards - Domingos Oliveira", "Gloria Bistrita - Ilie Lazar": a label or team, a spaced dash, the person.
+_SPACED_DASH = re.compile(r"\s[-–—]\s")
+
+
+def _name_only(text: str, found: _Found) -> _Found | None:
+    """A name span without the numbers, labels and nationality words the model took in with it."""
+    if found.type not in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
+        return found
+    start, end = found.start, found.end
+    name = text[start:end]
+    trailing = _TRAILING_NUMBER.search(name)
+    if trailing and trailing.start() > 0:
+        end = start + trailing.start()
+    leading = _LEADING_NUMBER.match(text, start, end)
+    if leading and leading.end() < end and text[leading.end()].isupper():
+        start = leading.end()
+    if found.type == "PERSON":
+        dashes = list(_SPACED_DASH.finditer(text, start, end))
+        if dashes:
+            start = dashes[-1].end()
+        first = re.match(r"[A-Z][a-z]+\s+(?=[A-Z])", text[start:end])
+        # "Belgian Bruno Thiry": a nationality before a name of two words or more is no part of it.
+        if first and " " in text[start + first.end() : end] and country_code(first.group().strip(), "NORP"):
+            start += first.end()
+    return found._replace(start=start, end=end) if any(ch.isalpha() for ch in text[start:end]) else None
 
 
 def _retyped(text: str, found: _Found) -> _Found:

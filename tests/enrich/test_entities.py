@@ -183,3 +183,19 @@ def test_a_surname_the_model_took_for_an_organisation_is_the_person(nlp):
         ("Volkova", "ORG"),
     )
     assert _found(doc) == {("PERSON", "Mary Volkova"): ["Mary Volkova", "Volkova", "Volkova"]}
+
+
+def test_scores_labels_and_nationalities_stay_out_of_a_persons_name(nlp):
+    doc = _doc(
+        nlp,
+        "Sussex 368 ( N. Lenham 145 , V. Drakes 59 ). Forwards - Domingos Oliveira , Joao Pinto. "
+        "Belgian Bruno Thiry dropped four minutes.",
+        ("N. Lenham 145", "PERSON"),
+        ("Forwards - Domingos Oliveira", "PERSON"),
+        ("Belgian Bruno Thiry", "PERSON"),
+    )
+    assert _found(doc) == {
+        ("PERSON", "N. Lenham"): ["N. Lenham"],
+        ("PERSON", "Domingos Oliveira"): ["Domingos Oliveira"],
+        ("PERSON", "Bruno Thiry"): ["Bruno Thiry"],
+    }
