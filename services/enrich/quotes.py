@@ -22,14 +22,23 @@ _VERBS = (
     "stresses|explained|explains|asked|insisted|warned|warns|argued|argues|continued|declared|announced|"
     "claimed|claims|tweeted|posted|replied|responded|acknowledged|admitted|regretted|urged|emphasized|"
     "emphasised|recalled|concluded|suggested|complained|maintained|affirmed|confirmed|denied|predicted|"
-    "remarked|observed|pointed out|went on"
+    "remarked|observed|pointed out|went on|"
+    # present tense and rarer verbs: “...,” Bozell concludes. / “...,” he quipped.
+    "concludes|points out|recalls|predicts|responds|replies|asks|suggests|continues|observes|remarks|admits|"
+    "acknowledges|concedes|conceded|contends|contended|asserts|asserted|countered|counters|vowed|pledged|"
+    "promised|testified|boasted|boasts|cautioned|exclaimed|quipped|joked|shouted|yelled|agreed|agrees"
 )
 # Who may speak: a name, a pronoun, or a short noun phrase ("the letter", "a spokesman").
 _WHO = (
     r"(?P<who>(?:he|she|they|it|[Tt]he\s+\w+(?:\s+\w+)?|an?\s+\w+(?:\s+\w+)?|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}))"
 )
+# After a quotation the speaker may come with words before the name ("Snyder spokesman Dave Murray told") or an
+# aside after it ("Sarandon, 69, told").
+_LEAD = r"(?:(?:[A-Z][\w.'’-]*\s+)?(?:[a-z]+\s+){1,3}(?=[A-Z]))?"
+_ASIDE = r"(?:,\s*[^,“”\"\n]{1,30},)?"
 _CUE_AFTER = re.compile(
-    rf"\s*[,.!?]?\s*(?:{_WHO}\s+(?P<verb>{_VERBS})\b|(?P<verb2>{_VERBS})\s+{_WHO.replace('who', 'who2')})"
+    rf"\s*[,.!?]?\s*(?:{_LEAD}{_WHO}{_ASIDE}\s+(?P<verb>{_VERBS})\b"
+    rf"|(?P<verb2>{_VERBS})\s+{_WHO.replace('who', 'who2')})"
 )
 _CUE_BEFORE = re.compile(rf"{_WHO}\s+(?:also\s+)?(?P<verb>{_VERBS})(?:\s+\w+)?\s*[:,]?\s*$")
 _CUE_ASIDE = re.compile(rf",\s*{_WHO}\s+(?P<verb>{_VERBS}),")

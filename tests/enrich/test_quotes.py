@@ -177,3 +177,16 @@ def test_a_speaker_named_with_a_place_in_front_is_the_person(nlp):
     )
     found = quotes(text, [*people, uk], _parsed(nlp))
     assert [(q.speaker, q.speaker_text) for q in found] == [("Nigel Farage", "UK party leader Nigel Farage")]
+
+
+def test_a_cue_after_the_quotation_may_put_words_before_the_name_or_an_aside_after_it():
+    text = (
+        "Jane Doe met voters. “The state was ready days before,” Snyder spokesman John Roe told the paper. "
+        "“That is a legitimate concern for all of us,” Doe, 69, told reporters. “It is over,” Doe concludes."
+    )
+    found = quotes(text, [_person(text, "Jane Doe", "Doe"), _person(text, "John Roe")])
+    assert [(q.speaker, q.cue) for q in found] == [
+        ("John Roe", "told"),
+        ("Jane Doe", "told"),
+        ("Jane Doe", "concludes"),
+    ]
