@@ -75,9 +75,10 @@ class _Definition(NamedTuple):
 _Groups = dict[tuple[str, str], list[_Found]]
 
 
-def entities_from_doc(doc: Doc) -> list[Entity]:
-    """The article's entities, each once, in order of first mention; offsets are into `doc.text`."""
-    text = doc.text
+def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
+    """The article's entities, each once, in order of first mention; offsets are into `doc.text` (pass it as
+    `text` when at hand: doc.text joins every token anew)."""
+    text = doc.text if text is None else text
     found = [
         _retyped(text, piece)
         for ent in doc.ents
