@@ -129,28 +129,48 @@ def quotes(text: str, entities: list[Entity], parse: Parser | None = None) -> li
     With `parse`, the sentences with a verb of saying are parsed and their reported speech read on the parse
     (reported.py); the regular expressions below stay the fallback."""
     resolver = _Speakers(text, entities)
-    parsed = _parsed_reports(text, resolver.sentences, parse) if parse else {}
-    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
-    found: list[Quote] = []
+    directs: list[tuple[list[Quote], _Cue | None]] = []
     previous: _Cue | None = None
     for sentence in resolver.sentences:
         direct, cue = _direct(text, sentence, resolver, previous)
+        directs.append((direct, cue))
+        previous = cue if direct else None
+    # Quotations no regex cue explained ("Weaver ..., telling reporters, “...”") get their sentence parsed too.
+    uncued = {s.start for s, (direct, cue) in zip(resolver.sentences, directs, strict=True) if direct and not cue}
+    parsed = _parsed_reports(text, resolver.sentences, parse, uncued) if parse else {}
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    found: list[Quote] = []
+    for sentence, (direct, cue) in zip(resolver.sentences, directs, strict=True):
         said = [r for r in parsed.get(sentence.start, []) if not any(s < r.verb_start < e for s, e in quoted)]
+        if direct and cue is None and said and said[0].who_start >= 0:
+            direct = _spoken_by(text, direct, said[0], resolver)
         if direct:
             found += _with_mixed(text, direct, said, resolver)
         else:
             found += [_from_report(text, r, resolver) for r in said] or _indirect(text, sentence, resolver)
-        previous = cue if direct else None
     return found
 
 
-def _parsed_reports(text: str, sentences: list[_Sentence], parse: Parser) -> dict[int, list[Report]]:
+def _spoken_by(text: str, direct: list[Quote], report: Report, resolver: _Speakers) -> list[Quote]:
+    """The quotations of a sentence whose speaker the parse names (the subject of its verb of saying)."""
+    who = text[report.who_start : report.who_end]
+    speaker = resolver.resolve(who, report.who_start)
+    if speaker is None:
+        return direct
+    return [q.model_copy(update={"speaker": speaker, "speaker_text": who, "cue": report.verb}) for q in direct]
+
+
+def _parsed_reports(text: str, sentences: list[_Sentence], parse: Parser, uncued: set[int]) -> dict[int, list[Report]]:
     """Reported speech by sentence start, for the sentences worth parsing (one parse call per article)."""
     marks = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     chosen = [
         s
         for s in sentences
-        if worth_parsing(text[s.start : s.end], [(a - s.start, b - s.start) for a, b in marks if s.start <= a < s.end])
+        if worth_parsing(
+            text[s.start : s.end],
+            [(a - s.start, b - s.start) for a, b in marks if s.start <= a < s.end],
+            any_length=s.start in uncued,
+        )
     ]
     docs = parse([text[s.start : s.end] for s in chosen]) if chosen else []
     return {s.start: reports(doc, s.start) for s, doc in zip(chosen, docs, strict=True)}

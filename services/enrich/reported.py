@@ -107,11 +107,14 @@ class Report(NamedTuple):
     verb_start: int
 
 
-def worth_parsing(sentence: str, quoted: list[tuple[int, int]]) -> bool:
+def worth_parsing(sentence: str, quoted: list[tuple[int, int]], any_length: bool = False) -> bool:
     """A verb of saying outside quotation marks (`quoted`: their spans in `sentence`), and besides the
-    quotations enough words for a paraphrase: “A,” she said. needs no parse, the cue regexes read it."""
+    quotations enough words for a paraphrase (unless `any_length`): “A,” she said. needs no parse, the cue
+    regexes read it."""
     if not any(not any(s < m.start() < e for s, e in quoted) for m in _CUE_WORD.finditer(sentence)):
         return False
+    if any_length:
+        return True
     outside = sum(
         len(sentence[s:e].split())
         for s, e in zip([0] + [e for _, e in quoted], [s for s, _ in quoted] + [len(sentence)], strict=True)

@@ -190,3 +190,13 @@ def test_a_cue_after_the_quotation_may_put_words_before_the_name_or_an_aside_aft
         ("Jane Doe", "told"),
         ("Jane Doe", "concludes"),
     ]
+
+
+def test_a_quotation_no_regex_cue_explains_goes_to_the_subject_of_the_verb_of_saying(nlp):
+    text = (
+        "Jane Doe met John Roe on Tuesday and later told reporters in a long call, “We have won the vote in the state.”"
+    )
+    people = [_person(text, "Jane Doe"), _person(text, "John Roe")]
+    assert [q.speaker for q in quotes(text, people)] == ["John Roe"]  # the regexes: the person named last
+    found = quotes(text, people, _parsed(nlp))
+    assert [(q.kind, q.speaker, q.cue) for q in found] == [("direct", "Jane Doe", "told")]
