@@ -75,9 +75,10 @@ class _Definition(NamedTuple):
 _Groups = dict[tuple[str, str], list[_Found]]
 
 
-def entities_from_doc(doc: Doc) -> list[Entity]:
-    """The article's entities, each once, in order of first mention; offsets are into `doc.text`."""
-    text = doc.text
+def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
+    """The article's entities, each once, in order of first mention; offsets are into `doc.text` (pass it as
+    `text` when at hand: doc.text joins every token anew)."""
+    text = doc.text if text is None else text
     found = [
         _retyped(text, piece)
         for ent in doc.ents
@@ -85,10 +86,12 @@ def entities_from_doc(doc: Doc) -> list[Entity]:
         for piece in _split_list(text, _Found(ent.start_char, ent.end_char, ent.label_))
         if _kept(text, piece)
     ]
+    found = [name for name in (_name_only(text, f) for f in found) if name is not None]
     found = [_Found(*span) for span in carry_into_caps(text, [(f.start, f.end, f.type) for f in found])]
     roles = find_roles(text, [(f.start, f.end) for f in found if f.type == "PERSON"])
     found = _with_role_organizations(text, found, roles)
     found, aliases = _apply_acronyms(text, found)
+    found = _voted_types(text, found)
     groups: _Groups = {}
     for f in found:
         key = spelling_key(text[f.start : f.end])
@@ -102,6 +105,36 @@ def entities_from_doc(doc: Doc) -> list[Entity]:
     _join_nominal_references(text, groups, taken)
     entities = [_entity(text, type_, key, members, roles) for (type_, key), members in groups.items()]
     return sorted(entities, key=lambda e: e.spans[0].start)
+
+
+# Types one name can be given by mistake (a city as a team, a surname as an organisation); dates and money are
+# not names, and nationalities are told from places by their form.
+_NAME_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+
+
+def _voted_types(text: str, found: list[_Found]) -> list[_Found]:
+    """One name, one type per article: each spelling takes the type most of its mentions have; a lone word
+    that is the last word of a person's full name here ("Muster" for "Thomas Muster") is that person, not an
+    organisation."""
+    keys = [spelling_key(text[f.start : f.end]) for f in found]
+    votes: dict[str, Counter[str]] = {}
+    for f, key in zip(found, keys, strict=True):
+        if f.type in _NAME_TYPES:
+            votes.setdefault(key, Counter())[f.type] += 1
+    surnames = Counter(key.split()[-1] for f, key in zip(found, keys, strict=True) if f.type == "PERSON" and " " in key)
+    for key, counter in votes.items():
+        if " " not in key and surnames[key] and counter["ORG"]:
+            # The model tags a surname used alone as an organisation far more often than the reverse.
+            counter["PERSON"] += counter["ORG"] + 1
+    voted = []
+    for f, key in zip(found, keys, strict=True):
+        tally = votes.get(key)
+        if tally and f.type in _NAME_TYPES:
+            (top, top_votes), *rest = tally.most_common()
+            if top != f.type and top_votes > tally[f.type] and not (rest and rest[0][1] == top_votes):
+                f = f._replace(type=top)
+        voted.append(f)
+    return voted
 
 
 def _place_key(text: str, found: _Found, key: str) -> str:
@@ -156,6 +189,36 @@ def _split_list(text: str, found: _Found) -> list[_Found]:
                 start += 4
             pieces.append(_Found(start, end, found.type))
     return pieces
+
+
+# A score, rank or count glued to a name ("N. Lenham 145", "Sobotzik 67th", "2 - Michael Chang").
+_TRAILING_NUMBER = re.compile(r"(?:\s+[-–]?\s*\d[\d./,:-]*(?:st|nd|rd|th)?)+$")
+_LEADING_NUMBER = re.compile(r"^\d[\d.,]*\s*(?:[-–.]\s*)?")
+# "Forwards - Domingos Oliveira", "Gloria Bistrita - Ilie Lazar": a label or team, a spaced dash, the person.
+_SPACED_DASH = re.compile(r"\s[-–—]\s")
+
+
+def _name_only(text: str, found: _Found) -> _Found | None:
+    """A name span without the numbers, labels and nationality words the model took in with it."""
+    if found.type not in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
+        return found
+    start, end = found.start, found.end
+    name = text[start:end]
+    trailing = _TRAILING_NUMBER.search(name)
+    if trailing and trailing.start() > 0:
+        end = start + trailing.start()
+    leading = _LEADING_NUMBER.match(text, start, end)
+    if leading and leading.end() < end and text[leading.end()].isupper():
+        start = leading.end()
+    if found.type == "PERSON":
+        dashes = list(_SPACED_DASH.finditer(text, start, end))
+        if dashes:
+            start = dashes[-1].end()
+        first = re.match(r"[A-Z][a-z]+\s+(?=[A-Z])", text[start:end])
+        # "Belgian Bruno Thiry": a nationality before a name of two words or more is no part of it.
+        if first and " " in text[start + first.end() : end] and country_code(first.group().strip(), "NORP"):
+            start += first.end()
+    return found._replace(start=start, end=end) if any(ch.isalpha() for ch in text[start:end]) else None
 
 
 def _retyped(text: str, found: _Found) -> _Found:

@@ -14,19 +14,31 @@ from typing import NamedTuple
 
 from newsflow_schemas import Entity, Quote
 
+from .model import Parser
+from .reported import Report, reports, worth_parsing
+
 _VERBS = (
     "said|says|say|added|adds|told|tells|wrote|writes|read|reads|stated|states|noted|notes|stressed|"
     "stresses|explained|explains|asked|insisted|warned|warns|argued|argues|continued|declared|announced|"
     "claimed|claims|tweeted|posted|replied|responded|acknowledged|admitted|regretted|urged|emphasized|"
     "emphasised|recalled|concluded|suggested|complained|maintained|affirmed|confirmed|denied|predicted|"
-    "remarked|observed|pointed out|went on"
+    "remarked|observed|pointed out|went on|"
+    # present tense and rarer verbs: “...,” Bozell concludes. / “...,” he quipped.
+    "concludes|points out|recalls|predicts|responds|replies|asks|suggests|continues|observes|remarks|admits|"
+    "acknowledges|concedes|conceded|contends|contended|asserts|asserted|countered|counters|vowed|pledged|"
+    "promised|testified|boasted|boasts|cautioned|exclaimed|quipped|joked|shouted|yelled|agreed|agrees"
 )
 # Who may speak: a name, a pronoun, or a short noun phrase ("the letter", "a spokesman").
 _WHO = (
     r"(?P<who>(?:he|she|they|it|[Tt]he\s+\w+(?:\s+\w+)?|an?\s+\w+(?:\s+\w+)?|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}))"
 )
+# After a quotation the speaker may come with words before the name ("Snyder spokesman Dave Murray told") or an
+# aside after it ("Sarandon, 69, told").
+_LEAD = r"(?:(?:[A-Z][\w.'’-]*\s+)?(?:[a-z]+\s+){1,3}(?=[A-Z]))?"
+_ASIDE = r"(?:,\s*[^,“”\"\n]{1,30},)?"
 _CUE_AFTER = re.compile(
-    rf"\s*[,.!?]?\s*(?:{_WHO}\s+(?P<verb>{_VERBS})\b|(?P<verb2>{_VERBS})\s+{_WHO.replace('who', 'who2')})"
+    rf"\s*[,.!?]?\s*(?:{_LEAD}{_WHO}{_ASIDE}\s+(?P<verb>{_VERBS})\b"
+    rf"|(?P<verb2>{_VERBS})\s+{_WHO.replace('who', 'who2')})"
 )
 _CUE_BEFORE = re.compile(rf"{_WHO}\s+(?:also\s+)?(?P<verb>{_VERBS})(?:\s+\w+)?\s*[:,]?\s*$")
 _CUE_ASIDE = re.compile(rf",\s*{_WHO}\s+(?P<verb>{_VERBS}),")
@@ -72,6 +84,36 @@ MIN_SCARE_QUOTE_WORDS = 4  # a quoted phrase shorter than this needs a reporting
 MIN_CONTENT_WORDS = 4
 
 
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "herself": "f"}
+_TITLE_GENDER = re.compile(r"\b(?:(?P<m>Mr)|(?P<f>Mrs|Ms|Miss))\.?\s+$")
+_GENDERED = re.compile(r"\b(?:he|him|his|himself|she|her|herself)\b", re.IGNORECASE)
+# A person's gender shows when the pronouns after them lean this much one way.
+GENDER_MARGIN = 2
+
+
+def _genders(text: str, sentences: list[_Sentence], named: list[tuple[int, int, Entity]]) -> dict[str, str]:
+    """ "m" or "f" for the people the text shows: a title (Mr, Mrs, Ms) before a mention, else the pronouns in
+    the sentences where they are the only person named and the sentence after, when those lean one way."""
+    titles: dict[str, str] = {}
+    votes: dict[str, int] = {}
+    for start, _, entity in named:
+        title = _TITLE_GENDER.search(text, max(0, start - 6), start)
+        if title:
+            titles.setdefault(entity.name, "m" if title.group("m") else "f")
+    for index, sentence in enumerate(sentences):
+        people = {e.name for s, _, e in named if sentence.start <= s < sentence.end}
+        if len(people) != 1:
+            continue
+        (name,) = people
+        end = sentences[index + 1].end if index + 1 < len(sentences) else sentence.end
+        if index + 1 < len(sentences) and any(sentences[index + 1].start <= s < end for s, _, _ in named):
+            end = sentence.end
+        for pronoun in _GENDERED.finditer(text, sentence.start, end):
+            votes[name] = votes.get(name, 0) + (1 if _PRONOUN_GENDER[pronoun.group().lower()] == "m" else -1)
+    leaning = {name: "m" if v > 0 else "f" for name, v in votes.items() if abs(v) >= GENDER_MARGIN}
+    return leaning | titles
+
+
 class _Sentence(NamedTuple):
     start: int
     end: int
@@ -81,16 +123,90 @@ class _Sentence(NamedTuple):
 _Cue = tuple[str, int, str]
 
 
-def quotes(text: str, entities: list[Entity]) -> list[Quote]:
-    """Direct and reported quotations in `text`, in order, speakers resolved against `entities`."""
+def quotes(text: str, entities: list[Entity], parse: Parser | None = None) -> list[Quote]:
+    """Direct and reported quotations in `text`, in order, speakers resolved against `entities`.
+
+    With `parse`, the sentences with a verb of saying are parsed and their reported speech read on the parse
+    (reported.py); the regular expressions below stay the fallback."""
     resolver = _Speakers(text, entities)
-    found: list[Quote] = []
+    directs: list[tuple[list[Quote], _Cue | None]] = []
     previous: _Cue | None = None
     for sentence in resolver.sentences:
         direct, cue = _direct(text, sentence, resolver, previous)
-        found += direct if direct else _indirect(text, sentence, resolver)
+        directs.append((direct, cue))
         previous = cue if direct else None
+    # Quotations no regex cue explained ("Weaver ..., telling reporters, “...”") get their sentence parsed too.
+    uncued = {s.start for s, (direct, cue) in zip(resolver.sentences, directs, strict=True) if direct and not cue}
+    parsed = _parsed_reports(text, resolver.sentences, parse, uncued) if parse else {}
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    found: list[Quote] = []
+    for sentence, (direct, cue) in zip(resolver.sentences, directs, strict=True):
+        said = [r for r in parsed.get(sentence.start, []) if not any(s < r.verb_start < e for s, e in quoted)]
+        if direct and cue is None and said and said[0].who_start >= 0:
+            direct = _spoken_by(text, direct, said[0], resolver)
+        if direct:
+            found += _with_mixed(text, direct, said, resolver)
+        else:
+            found += [_from_report(text, r, resolver) for r in said] or _indirect(text, sentence, resolver)
     return found
+
+
+def _spoken_by(text: str, direct: list[Quote], report: Report, resolver: _Speakers) -> list[Quote]:
+    """The quotations of a sentence whose speaker the parse names (the subject of its verb of saying)."""
+    who = text[report.who_start : report.who_end]
+    speaker = resolver.resolve(who, report.who_start)
+    if speaker is None:
+        return direct
+    return [q.model_copy(update={"speaker": speaker, "speaker_text": who, "cue": report.verb}) for q in direct]
+
+
+def _parsed_reports(text: str, sentences: list[_Sentence], parse: Parser, uncued: set[int]) -> dict[int, list[Report]]:
+    """Reported speech by sentence start, for the sentences worth parsing (one parse call per article)."""
+    marks = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    chosen = [
+        s
+        for s in sentences
+        if worth_parsing(
+            text[s.start : s.end],
+            [(a - s.start, b - s.start) for a, b in marks if s.start <= a < s.end],
+            any_length=s.start in uncued,
+        )
+    ]
+    docs = parse([text[s.start : s.end] for s in chosen]) if chosen else []
+    return {s.start: reports(doc, s.start) for s, doc in zip(chosen, docs, strict=True)}
+
+
+def _from_report(text: str, report: Report, resolver: _Speakers, speaker: str | None = None) -> Quote:
+    who = text[report.who_start : report.who_end] if report.who_start >= 0 else None
+    return Quote(
+        text=text[report.start : report.end],
+        kind="indirect",
+        speaker=resolver.resolve(who, report.who_start) if who else speaker,
+        speaker_text=who,
+        cue=report.verb,
+        start=report.start,
+        end=report.end,
+    )
+
+
+# A quotation that is less than this share of the reported clause around it is a fragment of a paraphrase.
+MIXED_SHARE = 0.6
+
+
+def _with_mixed(text: str, direct: list[Quote], said: list[Report], resolver: _Speakers) -> list[Quote]:
+    """Quoted fragments inside a reported clause ("Trump said Bush is “not smart enough to win”") are one
+    quote: the clause, its subject the speaker."""
+    found = list(direct)
+    for report in said:
+        inside = [q for q in found if report.start <= q.start and q.end <= report.end + 1]
+        words = len(text[report.start : report.end].split())
+        if not inside or sum(len(q.text.split()) for q in inside) >= MIXED_SHARE * words:
+            continue
+        if inside[0].start <= report.start + 1:
+            continue  # the clause opens with the quotation: the reporter quotes, then goes on in own words
+        speaker = next((q.speaker for q in inside if q.speaker), None)
+        found = [q for q in found if q not in inside] + [_from_report(text, report, resolver, speaker)]
+    return sorted(found, key=lambda q: q.start)
 
 
 def _sentences(text: str) -> list[_Sentence]:
@@ -256,6 +372,11 @@ class _Speakers:
             ((span.start, span.end, entity) for entity in entities for span in entity.spans),
             key=lambda m: (m[0], m[1]),
         )
+        quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+        starts = [start for start, _ in quoted]
+        # Who "he" or "she" can mean: people named outside quotation marks (the speaker's own words name others).
+        self.named = [m for m in self.mentions if m[2].type == "PERSON" and not _inside(quoted, starts, m[0], m[1])]
+        self.genders = _genders(text, self.sentences, self.named)
 
     def resolve(self, who: str | None, at: int | None) -> str | None:
         if not who or at is None:
@@ -268,7 +389,7 @@ class _Speakers:
         if named:
             return named.name
         if lower in _PRONOUNS:
-            person = self._subject_before(at)
+            person = self._subject_before(at, lower)
             return person.name if person else None
         noun = lower.removeprefix("the ").removeprefix("a ").removeprefix("an ").split()[-1] if lower.split() else ""
         if re.fullmatch(_DOCUMENTS, noun):
@@ -297,10 +418,11 @@ class _Speakers:
         return None, 0
 
     def _entity_at(self, start: int, end: int, types: tuple[str, ...]) -> Entity | None:
-        for s, e, entity in self.mentions:
-            if s < end and start < e and entity.type in types:
-                return entity
-        return None
+        """The entity the words name: a person first, else the one named last ("UK party leader Nigel Farage":
+        Farage, not the UK)."""
+        named = [(entity.type != "PERSON", -e, entity) for s, e, entity in self.mentions if s < end and start < e]
+        named = [n for n in named if n[2].type in types]
+        return min(named, key=lambda n: (n[0], n[1]))[2] if named else None
 
     def introducer(self, position: int) -> tuple[str, str] | None:
         """(name, words) of the last person named before `position` in its sentence or the one before."""
@@ -313,12 +435,15 @@ class _Speakers:
         start, end, entity = people[-1]
         return entity.name, self.text[start:end]
 
-    def _subject_before(self, position: int) -> Entity | None:
-        """Whom "he" or "she" at `position` means: the first person named in its sentence before it,
-        else in the nearest earlier sentence naming one (the subject usually comes first)."""
+    def _subject_before(self, position: int, pronoun: str = "") -> Entity | None:
+        """Whom "he" or "she" at `position` means: the first person named (outside quotation marks) in its
+        sentence before it, else in the nearest earlier sentence naming one (the subject usually comes first);
+        a person the text shows to be of the other gender is passed over."""
+        gender = _PRONOUN_GENDER.get(pronoun.lower())
         for sentence in reversed([s for s in self.sentences if s.start <= position]):
             end = min(sentence.end, position)
-            people = [e for s, _, e in self.mentions if sentence.start <= s < end and e.type == "PERSON"]
+            people = [e for s, _, e in self.named if sentence.start <= s < end]
+            people = [e for e in people if not gender or self.genders.get(e.name, gender) == gender]
             if people:
                 return people[0]
         return None

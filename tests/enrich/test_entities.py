@@ -167,3 +167,35 @@ def test_name_key_ignores_case_dots_and_dash_and_quote_styles():
     assert spelling_key("U.S.") == spelling_key("US") == "us"
     assert spelling_key("Al–Alam  News") == spelling_key("al-alam news")
     assert spelling_key("People’s Mujahedin") == spelling_key("People's Mujahedin")
+
+
+def test_one_name_takes_the_type_most_of_its_mentions_have(nlp):
+    doc = _doc(nlp, "Denver won. Denver lost. Denver drew.", ("Denver", "GPE"), ("Denver", "GPE"), ("Denver", "ORG"))
+    assert _found(doc) == {("GPE", "Denver"): ["Denver", "Denver", "Denver"]}
+
+
+def test_a_surname_the_model_took_for_an_organisation_is_the_person(nlp):
+    doc = _doc(
+        nlp,
+        "Mary Volkova spoke. Volkova said prices rose. Prices will rise, Volkova said.",
+        ("Mary Volkova", "PERSON"),
+        ("Volkova", "ORG"),
+        ("Volkova", "ORG"),
+    )
+    assert _found(doc) == {("PERSON", "Mary Volkova"): ["Mary Volkova", "Volkova", "Volkova"]}
+
+
+def test_scores_labels_and_nationalities_stay_out_of_a_persons_name(nlp):
+    doc = _doc(
+        nlp,
+        "Sussex 368 ( N. Lenham 145 , V. Drakes 59 ). Forwards - Domingos Oliveira , Joao Pinto. "
+        "Belgian Bruno Thiry dropped four minutes.",
+        ("N. Lenham 145", "PERSON"),
+        ("Forwards - Domingos Oliveira", "PERSON"),
+        ("Belgian Bruno Thiry", "PERSON"),
+    )
+    assert _found(doc) == {
+        ("PERSON", "N. Lenham"): ["N. Lenham"],
+        ("PERSON", "Domingos Oliveira"): ["Domingos Oliveira"],
+        ("PERSON", "Bruno Thiry"): ["Bruno Thiry"],
+    }

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from newsflow_schemas import Entity, Mention, Role
 from services.enrich.core import enrich
+from services.enrich.model import sentence_parser
 from services.enrich.quotes import quotes
 
 from .conftest import MODEL
@@ -107,3 +108,95 @@ def test_a_quotation_without_a_reporting_verb_is_given_to_the_person_who_introdu
     assert [(q.speaker, q.cue, q.text) for q in found] == [
         ("Ted Cruz", None, "The questions asked in this debate were unfair to all of us")
     ]
+
+
+def _parsed(nlp):
+    parse = sentence_parser(nlp)
+    assert parse is not None
+    return parse
+
+
+def test_the_parse_reads_plural_and_organisation_subjects_and_a_wider_verb_list(nlp):
+    text = (
+        "Officials warned the new rules would raise prices for most families. "
+        "The campaign told reporters that the senator would not attend the debate. "
+        "Jane Doe met voters on Monday."
+    )
+    found = quotes(text, [_person(text, "Jane Doe")], _parsed(nlp))
+    assert [(q.kind, q.speaker_text, q.cue, q.text) for q in found] == [
+        ("indirect", "Officials", "warned", "the new rules would raise prices for most families"),
+        ("indirect", "The campaign", "told", "the senator would not attend the debate"),
+    ]
+
+
+def test_according_to_in_mid_sentence_gives_the_rest_of_the_clause(nlp):
+    text = "The plan would cost about $5 billion over ten years, according to Jane Doe, who chairs the panel."
+    found = quotes(text, [_person(text, "Jane Doe")], _parsed(nlp))
+    assert [(q.speaker, q.cue, q.text) for q in found] == [
+        ("Jane Doe", "according", "The plan would cost about $5 billion over ten years")
+    ]
+
+
+def test_a_quoted_fragment_inside_a_paraphrase_is_one_quote_of_the_clause_subject(nlp):
+    text = "Jane Doe met voters. John Roe said the governor is “not smart enough to win” and should quit the race."
+    people = [_person(text, "Jane Doe"), _person(text, "John Roe")]
+    found = quotes(text, people, _parsed(nlp))
+    assert [(q.kind, q.speaker) for q in found] == [("indirect", "John Roe")]
+    assert found[0].text.startswith("the governor is “not smart enough to win”")
+
+
+def test_without_the_parser_the_regular_expressions_still_read_reported_speech(nlp):
+    text = (
+        "Officials warned the new rules would raise prices for most families. "
+        "Jane Doe said that taxes will rise next year."
+    )
+    found = quotes(text, [_person(text, "Jane Doe")])
+    assert [(q.speaker, q.text) for q in found] == [("Jane Doe", "taxes will rise next year")]
+
+
+def test_he_is_not_a_person_named_inside_the_quotation_before():
+    text = "“Nobody will beat John Roe in the primary this year,” Jane Doe said. “He has the money,” she added."
+    found = quotes(text, [_person(text, "Jane Doe"), _person(text, "John Roe")])
+    assert [(q.speaker, q.speaker_text) for q in found] == [("Jane Doe", "Jane Doe"), ("Jane Doe", "she")]
+
+
+def test_she_passes_over_a_person_the_text_shows_to_be_a_man():
+    text = (
+        "Kim Moss spoke for an hour and she took questions; she smiled. Mr. Lee Park met Kim Moss on Monday. "
+        "“We will not give up on this fight,” she said."
+    )
+    found = quotes(text, [_person(text, "Lee Park"), _person(text, "Kim Moss")])
+    assert [q.speaker for q in found] == ["Kim Moss"]
+
+
+def test_a_speaker_named_with_a_place_in_front_is_the_person(nlp):
+    text = "UK party leader Nigel Farage said the warning showed the president did not know the facts."
+    people = [_person(text, "Nigel Farage")]
+    uk = Entity(
+        name="United Kingdom", type="GPE", mentions=1, surface_forms=["UK"], spans=[Mention(start=0, end=2, text="UK")]
+    )
+    found = quotes(text, [*people, uk], _parsed(nlp))
+    assert [(q.speaker, q.speaker_text) for q in found] == [("Nigel Farage", "UK party leader Nigel Farage")]
+
+
+def test_a_cue_after_the_quotation_may_put_words_before_the_name_or_an_aside_after_it():
+    text = (
+        "Jane Doe met voters. “The state was ready days before,” Snyder spokesman John Roe told the paper. "
+        "“That is a legitimate concern for all of us,” Doe, 69, told reporters. “It is over,” Doe concludes."
+    )
+    found = quotes(text, [_person(text, "Jane Doe", "Doe"), _person(text, "John Roe")])
+    assert [(q.speaker, q.cue) for q in found] == [
+        ("John Roe", "told"),
+        ("Jane Doe", "told"),
+        ("Jane Doe", "concludes"),
+    ]
+
+
+def test_a_quotation_no_regex_cue_explains_goes_to_the_subject_of_the_verb_of_saying(nlp):
+    text = (
+        "Jane Doe met John Roe on Tuesday and later told reporters in a long call, “We have won the vote in the state.”"
+    )
+    people = [_person(text, "Jane Doe"), _person(text, "John Roe")]
+    assert [q.speaker for q in quotes(text, people)] == ["John Roe"]  # the regexes: the person named last
+    found = quotes(text, people, _parsed(nlp))
+    assert [(q.kind, q.speaker, q.cue) for q in found] == [("direct", "Jane Doe", "told")]
