@@ -14,6 +14,8 @@ partition of articles.stored, and the marker key starts with that stream's name,
 
 from __future__ import annotations
 
+from typing import Any
+
 from newsflow_schemas import ArticleStored, StoryMerged
 from services.common.connection import async_client
 from services.common.envelope import envelope
@@ -30,13 +32,32 @@ return false
 """
 
 
-class Announcer:
-    """Publishes ArticleStored to settings.stream_stored (the event's partition of it)."""
+class _AnnouncesOnce:
+    """Adds an event to its stream once per marker key (the script above); subclasses say which."""
 
     def __init__(self, settings: RedisSettings) -> None:
         self.client = async_client(settings)
         self.settings = settings
         self.script = self.client.register_script(_ANNOUNCE_ONCE)
+
+    def stream(self, event: Any) -> str:
+        raise NotImplementedError
+
+    def marker(self, event: Any) -> str:
+        raise NotImplementedError
+
+    async def announce(self, event: Any) -> bool:
+        """Add the event to the stream unless it was announced before; whether it was added."""
+        entry = await envelope(event)
+        added = await self.script(keys=[self.marker(event), self.stream(event)], args=[entry, MARKER_TTL_S])
+        return added is not None
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+class Announcer(_AnnouncesOnce):
+    """Publishes ArticleStored to settings.stream_stored (the event's partition of it), once per revision."""
 
     def stream(self, event: ArticleStored) -> str:
         return partition_stream(self.settings.stream_stored, event.article_id, self.settings)
@@ -44,36 +65,13 @@ class Announcer:
     def marker(self, event: ArticleStored) -> str:
         return f"{self.stream(event)}:announced:{event.article_id}:{event.revision}"
 
-    async def announce(self, event: ArticleStored) -> bool:
-        """Add the event to the stream unless this revision was announced before; whether it was added."""
-        entry = await envelope(event)
-        added = await self.script(keys=[self.marker(event), self.stream(event)], args=[entry, MARKER_TTL_S])
-        return added is not None
 
-    async def close(self) -> None:
-        await self.client.aclose()
-
-
-class MergeAnnouncer:
-    """Publishes StoryMerged to settings.stream_merged once per merge_id, by the same script: partitioned
-    like articles.stored (by the surviving story) when the streams are, so marker and stream share a slot."""
-
-    def __init__(self, settings: RedisSettings) -> None:
-        self.client = async_client(settings)
-        self.settings = settings
-        self.script = self.client.register_script(_ANNOUNCE_ONCE)
+class MergeAnnouncer(_AnnouncesOnce):
+    """Publishes StoryMerged to settings.stream_merged once per merge_id: partitioned like articles.stored
+    (by the surviving story) when the streams are, so marker and stream share a slot."""
 
     def stream(self, event: StoryMerged) -> str:
         return partition_stream(self.settings.stream_merged, event.into_story_id, self.settings)
 
     def marker(self, event: StoryMerged) -> str:
         return f"{self.stream(event)}:announced:{event.merge_id}"
-
-    async def announce(self, event: StoryMerged) -> bool:
-        """Add the event to the stream unless this merge was announced before; whether it was added."""
-        entry = await envelope(event)
-        added = await self.script(keys=[self.marker(event), self.stream(event)], args=[entry, MARKER_TTL_S])
-        return added is not None
-
-    async def close(self) -> None:
-        await self.client.aclose()

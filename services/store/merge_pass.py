@@ -30,7 +30,7 @@ from newsflow_schemas import StoryMerged
 from services.common.connection import REDIS_ERRORS
 
 from .merging import THRESHOLD, Merge, Name, StoryProfile, plan
-from .stories import as_utc, folded_name, merged_terms
+from .stories import Span, as_utc, folded_name, merged_span, merged_terms
 from .tables import article_vectors, articles, entities, mentions, stories, story_merges
 
 log = structlog.get_logger()
@@ -188,13 +188,9 @@ def apply(conn: Connection, merge: Merge, now: datetime) -> StoryMerged | None:
 
 
 def _span(into: Any, gone: Any) -> dict[str, Any]:
-    """The survivor's time: both stories' when both are dated (or neither is), else the dated one's."""
-    if into.dated != gone.dated:
-        keep = into if into.dated else gone
-        return {"first_seen": keep.first_seen, "last_seen": keep.last_seen, "dated": True}
-    first = min(as_utc(into.first_seen), as_utc(gone.first_seen))
-    last = max(as_utc(into.last_seen), as_utc(gone.last_seen))
-    return {"first_seen": first, "last_seen": last, "dated": into.dated}
+    """The survivor's time (stories.merged_span) as column values."""
+    span = merged_span(*(Span(as_utc(r.first_seen), as_utc(r.last_seen), r.dated) for r in (into, gone)))
+    return {"first_seen": span.first_seen, "last_seen": span.last_seen, "dated": span.dated}
 
 
 def _terms(into: dict[str, list[str]] | None, gone: dict[str, list[str]] | None) -> dict[str, list[str]]:

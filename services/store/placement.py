@@ -19,7 +19,6 @@ write of a transaction holds the database's write lock until the commit.
 from __future__ import annotations
 
 import hashlib
-import math
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -47,6 +46,7 @@ from .stories import (
     searches,
     started_span,
     story_id_for,
+    term_weight,
 )
 from .tables import article_bands, article_vectors, articles, mentions, stories, term_counts
 
@@ -117,7 +117,7 @@ def lock_placements(conn: Connection, batch: Iterable[ArticleRows]) -> None:
 
 def heaviest_names(features: StoryFeatures, limit: int) -> list[str]:
     """The article's names that say most about its event: type weight times salience, then name."""
-    weight = {k: n.weight * (1 + math.log(max(n.mentions, 1))) for k, n in features.entities.items()}
+    weight = {k: n.weight * term_weight(n.mentions) for k, n in features.entities.items()}
     return sorted(weight, key=lambda k: (-weight[k], k))[:limit]
 
 

@@ -231,13 +231,16 @@ def started_span(article: StoryFeatures) -> Span:
 
 
 def joined_span(span: Span, article: StoryFeatures) -> Span:
-    """The story's time once the article is in it: an undated article leaves a dated story's alone,
-    and the first dated article replaces the fetch times of an undated one."""
-    if span.dated and not article.dated:
-        return span
-    if article.dated and not span.dated:
-        return started_span(article)
-    return Span(min(span.first_seen, article.time), max(span.last_seen, article.time), span.dated)
+    """The story's time once the article is in it."""
+    return merged_span(span, started_span(article))
+
+
+def merged_span(one: Span, other: Span) -> Span:
+    """The time of two stories (or a story and an article) as one: undated fetch times give way to
+    dated ones, else from the earlier start to the later end."""
+    if one.dated != other.dated:
+        return one if one.dated else other
+    return Span(min(one.first_seen, other.first_seen), max(one.last_seen, other.last_seen), one.dated)
 
 
 def features(article: EnrichedArticle, stored_at: datetime) -> StoryFeatures:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from newsflow_harness.local.servers import free_port
@@ -67,6 +67,15 @@ def bench_settings(redis_url: str, database_url: str, **extra: Any) -> Settings:
     )
 
 
+def wait_stored(store: Store, count: int, timeout: float) -> None:
+    """Until the store holds `count` articles; TimeoutError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while store.count() < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"only {store.count()} of {count} stored after {timeout:.0f} s")
+        time.sleep(0.1)
+
+
 class Pipeline:
     def __init__(self, settings: Settings, log_dir: Path, replicas: dict[str, int] | None = None) -> None:
         self.settings = settings
@@ -87,15 +96,10 @@ class Pipeline:
         response.raise_for_status()
 
     def stored(self) -> int:
-        with self.store.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(articles)).scalar() or 0)
+        return self.store.count()
 
     def wait_stored(self, count: int, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while self.stored() < count:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"only {self.stored()} of {count} stored after {timeout:.0f} s")
-            time.sleep(0.2)
+        wait_stored(self.store, count, timeout)
 
     def burst(self, submissions: list[dict[str, Any]], timeout: float = 1800) -> Throughput:
         """Everything at once; sustained rate from the first submit to the last article stored."""

@@ -21,21 +21,19 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from newsflow_harness.cores import parsed_and_enriched
 from newsflow_harness.evaluation.devsets import load_set
 from newsflow_harness.local.workers import Workers
 from newsflow_schemas import EnrichedArticle, RawArticle
 from services.common.connection import async_client
 from services.common.envelope import add_all
-from services.common.errors import RejectedInput
 from services.common.partitions import partition_streams
 from services.common.settings import Settings
-from services.enrich.core import enrich_many
 from services.enrich.model import load_nlp
-from services.parse.core import parse
 from services.store.repository import Store, database_engine
 from services.store.tables import articles, stories
 
-from .pipeline import bench_settings, fresh_database
+from .pipeline import bench_settings, fresh_database, wait_stored
 
 REPLICAS = (1, 2, 4)
 DEV_SETS = ("extraction-dev", "fundus-dev", "readability-dev")
@@ -89,13 +87,7 @@ def distinct_articles(corpus: Path, limit: int) -> list[RawArticle]:
 
 def enriched(raws: list[RawArticle], model: str) -> list[EnrichedArticle]:
     """What the enrich stage would publish for each article (pages that are not articles left out)."""
-    parsed = []
-    for raw in raws:
-        try:
-            parsed.append(parse(raw))
-        except RejectedInput:
-            continue
-    return enrich_many(parsed, load_nlp(model), model)
+    return parsed_and_enriched(raws, load_nlp(model), model)
 
 
 def run_store_scaling(
@@ -110,7 +102,7 @@ def run_store_scaling(
             workers.start_all({"store": replicas}, stages=("store",))
             started = time.monotonic()
             asyncio.run(_replay(settings, messages))
-            _wait_stored(store, len(messages), timeout=1800)
+            wait_stored(store, len(messages), timeout=1800)
             seconds = time.monotonic() - started
         finally:
             workers.stop_all()
@@ -127,14 +119,6 @@ async def _replay(settings: Settings, messages: list[EnrichedArticle]) -> None:
             await add_all(client, streams, messages[start : start + 200])
     finally:
         await client.aclose()
-
-
-def _wait_stored(store: Store, count: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while store.count() < count:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"only {store.count()} of {count} stored after {timeout:.0f} s")
-        time.sleep(0.1)
 
 
 def _checked(store: Store, replicas: int, count: int, seconds: float) -> StoreScaling:

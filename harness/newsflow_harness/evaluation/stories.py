@@ -19,10 +19,8 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from newsflow_harness.cores import parsed_and_enriched
 from newsflow_schemas import EnrichedArticle, RawArticle
-from services.common.errors import RejectedInput
-from services.enrich.core import enrich_many
-from services.parse.core import parse
 from services.store.core import to_rows
 from services.store.repository import Store, database_engine
 from services.store.stories import THRESHOLD, Rarity, article_vector, features, similarity
@@ -104,13 +102,7 @@ def corpus_articles(corpus: Path, seeds: Path, nlp: Language, model_name: str) -
         )
         for page in load_pages(corpus)
     ]
-    parsed = []
-    for raw in raws:
-        try:
-            parsed.append(parse(raw))
-        except RejectedInput:
-            continue  # not an article: nothing to cluster
-    return {article.article_id: article for article in enrich_many(parsed, nlp, model_name)}
+    return {article.article_id: article for article in parsed_and_enriched(raws, nlp, model_name)}
 
 
 def at_one_moment(articles: dict[str, EnrichedArticle]) -> dict[str, EnrichedArticle]:

@@ -25,10 +25,8 @@ from pathlib import Path
 from spacy.language import Language
 from sqlalchemy import select
 
+from newsflow_harness.cores import parsed_and_enriched
 from newsflow_schemas import EnrichedArticle, RawArticle
-from services.common.errors import RejectedInput
-from services.enrich.core import enrich_many
-from services.parse.core import parse
 from services.store.core import to_rows
 from services.store.merge_pass import merge_stories
 from services.store.repository import Store, database_engine
@@ -98,16 +96,11 @@ def load_events(path: Path) -> tuple[list[EventArticle], dict[str, str]]:
 
 def enriched(texts: Mapping[str, str], nlp: Language, model_name: str) -> dict[str, EnrichedArticle]:
     """Each text as a RawArticle through the real parse and enrich cores (once per run)."""
-    parsed = []
-    for article_id, text in texts.items():
-        raw = RawArticle(
-            article_id=article_id, trace_id="eval", content=text, content_type="text", fetched_at=FETCHED_AT
-        )
-        try:
-            parsed.append(parse(raw))
-        except RejectedInput:
-            continue
-    return {article.article_id: article for article in enrich_many(parsed, nlp, model_name)}
+    raws = [
+        RawArticle(article_id=article_id, trace_id="eval", content=text, content_type="text", fetched_at=FETCHED_AT)
+        for article_id, text in texts.items()
+    ]
+    return {article.article_id: article for article in parsed_and_enriched(raws, nlp, model_name)}
 
 
 def one_date(labelled: Sequence[EventArticle], seed: int = SEED) -> list[tuple[str, datetime]]:
