@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, inspect
 from services.common.console import show_article, with_dateline
 from services.common.settings import StoreSettings
 
-from . import merge_pass, merging, queries
+from . import backfill, merge_pass, merging, queries
 from .announce import MergeAnnouncer
 from .paging import BadParameter, Cursor
 from .repository import database_engine
@@ -204,6 +204,36 @@ def merge_command(
         shared = ", ".join(row["shared"][:5])
         typer.echo(f"{row['story_id']} -> {row['into_story_id']}  {moved}score {row['score']:.2f}  shared: {shared}")
     err.print(f"{len(rows)} stor{'y' if len(rows) == 1 else 'ies'} {'would merge' if dry_run else 'merged'}")
+
+
+@stories_app.command("backfill")
+def backfill_command(
+    days: Annotated[
+        float, typer.Option(min=0, help="Stories active in the store's last this many days (before its latest story).")
+    ] = backfill.DAYS,
+) -> None:
+    """Once, after `newsflow db upgrade` from a release before revision 0003: give the articles already in
+    recent stories the member vectors and word counts placement keeps, so new articles can join those
+    stories. Safe beside running store workers, and to run again (it skips what it has done)."""
+    engine = database_engine(StoreSettings().database_url)
+    try:
+        with err.status("backfilling member vectors...") as status:
+            total = 0
+
+            def progress(count: int) -> None:
+                nonlocal total
+                total += count
+                status.update(f"backfilling member vectors: {total} articles")
+
+            done = backfill.backfill(engine, days, progress=progress)
+    finally:
+        engine.dispose()
+    if done.since is None:
+        err.print("the store holds no stories: nothing to do")
+        return
+    err.print(f"{_articles(done.added)} of stories active since {done.since:%Y-%m-%d %H:%M} given member vectors")
+    for article_id in done.unreadable:
+        err.print(f"skipped {article_id}: its stored document does not validate against this release's contract")
 
 
 async def _one_pass(

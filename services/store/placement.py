@@ -382,3 +382,10 @@ def _terms(before: dict[str, list[str]], features: StoryFeatures) -> dict[str, l
         "title": merged_terms(before.get("title", []), features.title_words),
         "keywords": merged_terms(before.get("keywords", []), features.keywords),
     }
+
+
+def add_member(conn: Connection, article_id: str, story_id: str, features: StoryFeatures, insert: Insert) -> None:
+    """Keep an article already in `story_id` as a member of it, weighted and counted as if placement had
+    just put it there (backfill.py: articles stored before member vectors existed)."""
+    vector = article_vector(features, _rarity(conn, features))
+    _remember(conn, article_id, story_id, features, vector, insert)

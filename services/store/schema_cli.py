@@ -6,13 +6,16 @@ import time
 from typing import Annotated
 
 import typer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.common.settings import Settings
 
 from . import schema
 from .repository import database_engine
+from .tables import stories
+
+MEMBER_VECTORS = "0003"  # the revision from which placement keeps member vectors (store/backfill.py)
 
 db_app = typer.Typer(
     help="The database schema (NEWSFLOW_DATABASE_URL): Alembic revisions in services/store/migrations. "
@@ -31,12 +34,22 @@ def upgrade() -> None:
     """Bring the database to this release's revision: creates the schema in an empty database, adopts
     one made before migrations (keeping its rows), and does nothing when it is already there."""
     where, engine = _where()
-    before = schema.upgrade(engine)
-    engine.dispose()
+    try:
+        before = schema.upgrade(engine)
+        backfill = (before.current is None or before.current < MEMBER_VECTORS) and _holds_stories(engine)
+    finally:
+        engine.dispose()
     if before.up_to_date:
         typer.echo(f"{where}: already at revision {before.head}")
     else:
         typer.echo(f"{where}: upgraded from revision {before.current or '(none)'} to {before.head}")
+    if backfill:
+        typer.echo("its stories were placed before member vectors: run `newsflow stories backfill` once")
+
+
+def _holds_stories(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(stories.c.story_id).limit(1)).first() is not None
 
 
 @db_app.command()

@@ -1,0 +1,83 @@
+"""Member vectors for articles placed before the store kept them (revision 0003).
+
+Placement compares a new article with the stored vectors of each candidate story's recent members and
+weighs names and words by their running document frequency (placement.py). A database upgraded to
+0003 has neither for the articles it already held, so the next article of a story begun before the
+upgrade finds no member to match and starts a story of its own. `backfill` gives those articles what
+placement would have: in the order they were stored, each is counted in the document frequency and
+kept as a member of the story it is in, with the features rebuilt from its stored document.
+
+It only adds rows placement adds anyway (one vector per article, one count per term), so it can run
+beside the store workers and be run again: an article that has its vector is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Engine, func, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from newsflow_schemas import EnrichedArticle
+
+from .placement import add_member
+from .stories import as_utc, features
+from .tables import article_vectors, articles, stories
+
+DAYS = 14  # placement reads the document frequency of the article's week and the one before
+BATCH = 200  # articles per transaction
+
+
+@dataclass
+class BackfillResult:
+    added: int = 0  # articles given a vector (and counted)
+    unreadable: list[str] = field(default_factory=list)  # stored documents that no longer validate
+    since: datetime | None = None  # stories active from then on were looked at (None: nothing stored)
+
+
+Progress = Callable[[int], None]
+
+
+def backfill(
+    engine: Engine, days: float = DAYS, batch: int = BATCH, progress: Progress | None = None
+) -> BackfillResult:
+    """Give every article of the stories active in the store's last `days` (counted back from its latest
+    story, not from now: the store may be replaying an old stream) the vector placement would have kept."""
+    insert: Any = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    result = BackfillResult()
+    with engine.connect() as conn:
+        latest = conn.execute(select(func.max(stories.c.last_seen))).scalar()
+    if latest is None:
+        return result
+    result.since = as_utc(latest) - timedelta(days=days)
+    missing = (
+        select(articles.c.article_id, articles.c.story_id, articles.c.stored_at, articles.c.document)
+        .join(stories, stories.c.story_id == articles.c.story_id)
+        .outerjoin(article_vectors, article_vectors.c.article_id == articles.c.article_id)
+        .where(stories.c.last_seen >= result.since, article_vectors.c.article_id.is_(None))
+        .order_by(articles.c.stored_at, articles.c.article_id)
+        .limit(batch)
+    )
+    after: tuple[datetime, str] | None = None
+    while True:
+        with engine.begin() as conn:
+            key = tuple_(articles.c.stored_at, articles.c.article_id)
+            page = missing if after is None else missing.where(key > after)
+            rows = conn.execute(page).all()
+            for row in rows:
+                try:
+                    article = EnrichedArticle.model_validate(row.document)
+                except ValidationError:
+                    result.unreadable.append(row.article_id)
+                    continue
+                add_member(conn, row.article_id, row.story_id, features(article, as_utc(row.stored_at)), insert)
+                result.added += 1
+        if not rows:
+            return result
+        after = (rows[-1].stored_at, rows[-1].article_id)
+        if progress is not None:
+            progress(len(rows))
