@@ -10,12 +10,12 @@ import redis
 from redis.crc import key_slot
 
 from newsflow_harness.local.cluster import LocalCluster
-from newsflow_schemas import ArticleStored
+from newsflow_schemas import ArticleStored, StoryMerged
 from services.common.connection import sync_client
 from services.common.partitions import partition_stream
 from services.common.settings import Settings
 from services.common.streamread import read_stream
-from services.store.announce import MARKER_TTL_S, Announcer
+from services.store.announce import MARKER_TTL_S, Announcer, MergeAnnouncer
 
 
 def event(revision: int, article_id: str = "a1") -> ArticleStored:
@@ -74,4 +74,40 @@ def test_on_a_cluster_each_event_goes_to_its_partition_once_with_its_marker_in_t
         assert key_slot(f"{partition}:announced:{article}:1".encode()) == key_slot(partition.encode())
         assert client.exists(f"{partition}:announced:{article}:1") == 1
     assert len({partition_stream(stream, article, settings) for article in articles}) > 3  # spread, not one stream
+    client.close()
+
+
+def test_on_a_cluster_each_merge_goes_to_its_survivors_partition_once_with_its_marker_in_the_same_slot(
+    redis_cluster: LocalCluster,
+) -> None:
+    stream = f"test-{uuid.uuid4().hex[:10]}.merged"
+    options = {"redis_cluster": True, "redis_cluster_nodes": redis_cluster.seed_nodes, "partitions": 6}
+    settings = Settings(redis_url=redis_cluster.url, stream_merged=stream, **options)  # type: ignore[arg-type]
+    merges = [
+        StoryMerged(
+            merge_id=f"m{n}",
+            story_id=f"{n:032x}",
+            into_story_id=f"{n + 100:032x}",
+            article_ids=[f"a{n}"],
+            merged_at=datetime(2026, 3, 3, tzinfo=UTC),
+            score=0.5,
+        )
+        for n in range(12)
+    ]
+
+    async def run() -> list[bool]:
+        announcer = MergeAnnouncer(settings)
+        try:
+            return [await announcer.announce(m) for m in merges for _ in range(2)]  # each twice: a retried pass
+        finally:
+            await announcer.close()
+
+    assert asyncio.run(run()) == [True, False] * len(merges)
+    client = sync_client(settings)
+    for merge in merges:
+        partition = partition_stream(stream, merge.into_story_id, settings)
+        assert [e.merge_id for e in read_stream(client, partition, StoryMerged)].count(merge.merge_id) == 1
+        marker = f"{partition}:announced:{merge.merge_id}"
+        assert key_slot(marker.encode()) == key_slot(partition.encode()) and client.exists(marker) == 1
+    assert len({partition_stream(stream, m.into_story_id, settings) for m in merges}) > 3
     client.close()
