@@ -1,5 +1,5 @@
-"""Query API routes for downstream users: the events a subscriber missed (GET /v1/events) and webhook
-subscriptions (/v1/subscriptions). Included by create_app."""
+"""Query API routes for downstream users: the events a subscriber missed (GET /v1/events, and
+/v1/story-merges for StoryMerged) and webhook subscriptions (/v1/subscriptions). Included by create_app."""
 
 # No `from __future__ import annotations`: FastAPI reads the handlers' annotations at registration.
 from datetime import UTC, datetime
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
-from newsflow_schemas import ArticleStored
+from newsflow_schemas import ArticleStored, StoryMerged
 from services.deliver import outbox
 from services.deliver.filters import Filters
 from services.store import events as store_events
@@ -48,6 +48,30 @@ def list_events(
         limit,
         Cursor.decode(cursor) if cursor else None,
         _api(request).settings.public_api_url,
+    )
+    return {"items": items, "next": _link(request, cursor=after.encode()) if after else None}
+
+
+class MergePage(BaseModel):
+    items: list[StoryMerged]
+    next: str | None = Field(description="The next page's URL (path and query); None on the last page.")
+
+
+@downstream.get("/story-merges", response_model=MergePage)
+def list_story_merges(
+    request: Request,
+    db: Db,
+    merged_after: Since = None,
+    merged_before: Until = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: CursorParam = None,
+) -> dict[str, Any]:
+    """StoryMerged events of the merges made in [merged_after, merged_before), oldest first: for
+    subscribers of stories.merged that missed events the stream no longer holds. Each merge_id once."""
+    if merged_after and merged_before and as_utc(merged_after) >= as_utc(merged_before):
+        raise BadParameter("merged_after must be earlier than merged_before")
+    items, after = store_events.merges_between(
+        db, merged_after, merged_before, limit, Cursor.decode(cursor) if cursor else None
     )
     return {"items": items, "next": _link(request, cursor=after.encode()) if after else None}
 

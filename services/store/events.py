@@ -1,5 +1,6 @@
-"""The store's articles as ArticleStored events, oldest change first: what a subscriber backfills from
-when the stream no longer holds the events it missed (GET /v1/events, newsflow_subscriber)."""
+"""The store's articles as ArticleStored events, oldest change first, and its story merges as
+StoryMerged events: what a subscriber backfills from when the stream no longer holds the events it
+missed (GET /v1/events and /v1/story-merges, newsflow_subscriber)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from typing import Literal
 
 from sqlalchemy import Connection, and_, or_, select
 
-from newsflow_schemas import ArticleStored, EnrichedArticle
+from newsflow_schemas import ArticleStored, EnrichedArticle, StoryMerged
 
 from .core import stored_event
 from .paging import Cursor, as_utc
 from .queries import bindable
-from .tables import articles
+from .tables import articles, story_merges
 
 
 def changed_between(
@@ -58,3 +59,31 @@ def _event(row: object, api_url: str) -> ArticleStored:
     return stored_event(
         article, change, as_utc(data["updated_at"]), data["revision"], data["story_id"], data["duplicate_of"], api_url
     )
+
+
+def merges_between(
+    conn: Connection, after: datetime | None, before: datetime | None, limit: int, cursor: Cursor | None
+) -> tuple[list[StoryMerged], Cursor | None]:
+    """The story merges made in [after, before), oldest first, as their events (announced or about to
+    be: a subscriber handles each merge_id once); and the cursor of the next page (its id: merge_id)."""
+    key = story_merges.c.merged_at
+    query = select(story_merges)
+    if after is not None:
+        query = query.where(key >= bindable(conn, after))
+    if before is not None:
+        query = query.where(key < bindable(conn, before))
+    if cursor is not None:
+        at = bindable(conn, cursor.at)
+        query = query.where(or_(key > at, and_(key == at, story_merges.c.merge_id > cursor.article_id)))
+    rows = list(conn.execute(query.order_by(key, story_merges.c.merge_id).limit(limit + 1)))
+    events = [merge_event(row) for row in rows[:limit]]
+    if len(rows) <= limit:
+        return events, None
+    last = rows[limit - 1]
+    return events, Cursor(as_utc(last.merged_at), last.merge_id)
+
+
+def merge_event(row: object) -> StoryMerged:
+    """A story_merges row as the event announced for it."""
+    data = row._mapping  # type: ignore[attr-defined]
+    return StoryMerged.model_validate({**data, "merged_at": as_utc(data["merged_at"]), "shared": data["shared"] or []})

@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from newsflow_schemas import StoryMerged
 from services.common.connection import REDIS_ERRORS
 
+from .events import merge_event
 from .merging import THRESHOLD, Merge, Name, StoryProfile, plan
 from .stories import Span, as_utc, folded_name, merged_span, merged_terms
 from .tables import article_vectors, articles, entities, mentions, stories, story_merges
@@ -207,10 +208,7 @@ def unannounced(engine: Engine, most: int = 1000) -> list[StoryMerged]:
             .order_by(story_merges.c.merged_at, story_merges.c.merge_id)
             .limit(most)
         ).all()
-    return [
-        StoryMerged.model_validate({**r._mapping, "merged_at": as_utc(r.merged_at), "shared": r.shared or []})
-        for r in rows
-    ]
+    return [merge_event(r) for r in rows]
 
 
 def mark_announced(engine: Engine, merge_ids: Sequence[str], now: datetime) -> None:

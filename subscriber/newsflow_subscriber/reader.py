@@ -16,8 +16,7 @@ So every event is handled at least once; an event handled when the process died 
 comes again. Handlers should be idempotent on (article_id, revision).
 
 `model=StoryMerged` reads the store's story merges instead (stream stories.merged, NEWSFLOW_STREAM_MERGED)
-the same way, idempotent on merge_id; the query API has no history of merges to backfill from, so a
-gap there is logged and skipped (GET /v1/stories/{id} still answers a merged id with its survivor).
+the same way, idempotent on merge_id; a gap there is filled from GET /v1/story-merges.
 """
 
 from __future__ import annotations
@@ -57,6 +56,8 @@ Fields = dict[_Value, _Value]  # what XADD takes
 # the article's updated_at, by the batch's time. Backfill windows reach this far earlier (and a few
 # seconds later, for clock differences between the store's host and Redis).
 BACKFILL_EARLIER = timedelta(minutes=2)
+# A merge is announced by the pass that made it, or by a later one (every few minutes) if Redis was away.
+MERGES_EARLIER = timedelta(hours=1)
 BACKFILL_LATER = timedelta(seconds=5)
 
 
@@ -264,21 +265,17 @@ class Subscriber:
             if gap is None:
                 return
             done, first = gap
-            if self.model is not ArticleStored:
-                where = {"stream": self.stream, "after": _id_text(done), "first": _id_text(first)}
-                log.warning("events trimmed before this group read them; nothing to backfill them from", extra=where)
-                self._close_gap(first)
-                return
             if not self.api_url:
                 raise BackfillUnavailable(
                     f"{self.stream} no longer holds the events after {_id_text(done)} that group {self.group!r} "
                     f"needs (it starts at {_id_text(first)}): give api_url (NEWSFLOW_QUERY_API_URL) to "
                     "fetch them from the query API"
                 )
-            after = _moment(done) - BACKFILL_EARLIER if done != (0, 0) else None
+            earlier = MERGES_EARLIER if self.model is StoryMerged else BACKFILL_EARLIER
+            after = _moment(done) - earlier if done != (0, 0) else None
             before = _moment(first) + BACKFILL_LATER
             log.info("backfilling from the query API", extra={"after": after, "before": before})
-            for event in events_between(self.api_url, self.api_key, after, before):
+            for event in events_between(self.api_url, self.api_key, after, before, model=self.model):
                 if self.stopping.is_set():
                     return  # the gap stays open: the next start backfills it again
                 self._handle_backfilled(event)
@@ -314,7 +311,7 @@ class Subscriber:
             if g["name"].decode() == self.group
         )
 
-    def _handle_backfilled(self, event: ArticleStored) -> None:
+    def _handle_backfilled(self, event: Event) -> None:
         """An event from the API has no entry to leave pending: retried here, then dead-lettered."""
         for attempt in range(1, self.max_failures + 1):
             try:

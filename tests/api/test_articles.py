@@ -193,6 +193,7 @@ def test_openapi_documents_every_endpoint_and_the_key(client: TestClient) -> Non
         "/v1/stories/{story_id}",
         "/v1/status",
         "/v1/events",
+        "/v1/story-merges",
         "/v1/subscriptions",
         "/v1/subscriptions/{subscription_id}",
         "/v1/subscriptions/{subscription_id}/dead-letters",

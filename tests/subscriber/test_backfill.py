@@ -1,24 +1,30 @@
 """Events the stream no longer holds come from the query API (GET /v1/events): a new group that asks for
-the start of a trimmed stream, and a group away while trimming went past it, still see every article."""
+the start of a trimmed stream, and a group away while trimming went past it, still see every article;
+and a reader of stories.merged gets the merges trimmed away from GET /v1/story-merges."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 import redis
 from pydantic import SecretStr
 
 from newsflow_harness.local.servers import serving_app as serving
-from newsflow_schemas import ArticleStored, EnrichedArticle
+from newsflow_schemas import ArticleStored, EnrichedArticle, Entity, StoryMerged
 from newsflow_subscriber import Subscriber
+from newsflow_subscriber.backfill import events_between
 from services.api.app import create_app
 from services.common.settings import Settings
+from services.store.announce import MergeAnnouncer
 from services.store.core import stored_event, to_rows
+from services.store.merge_pass import merge_stories, run_pass
 from services.store.repository import Store, database_engine
 
 from .conftest import announce, wait_until
@@ -101,3 +107,80 @@ def test_a_group_away_while_trimming_passed_it_gets_what_it_missed(history) -> N
     assert client.xpending(stream, "crm")["pending"] == 0
     assert not client.xrange(stream, min=unfinished, max=unfinished)
     client.close()
+
+
+def fragmented(store: Store, now: datetime) -> None:
+    """Three reports of one event, each stored as a story of its own: two merges for the merge pass."""
+    splitting = Store(store.engine, story_threshold=99.0)  # placement joins nothing
+    for n in range(3):
+        article = EnrichedArticle(
+            article_id=f"rehab-{n}", trace_id=f"t{n}", title=f"Lindsay Lohan enters rehab, report {n}",
+            body=f"Report {n}. " + " ".join(f"word{n}x{k}" for k in range(40)), fingerprint="0" * 16,
+            published_at=now - timedelta(hours=5 - n),
+            entities=[Entity(name="Lindsay Lohan", type="PERSON", mentions=4, surface_forms=["Lindsay Lohan"]),
+                      Entity(name="Betty Ford Center", type="FAC", mentions=2, surface_forms=["Betty Ford Center"])],
+        )  # fmt: skip
+        splitting.save(to_rows(article, now))
+
+
+def test_story_merges_trimmed_away_come_from_the_query_api(tmp_path: Path, redis_url: str, stream_prefix: str) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/merges.db", redis_url=redis_url,
+                        stream_merged=f"{stream_prefix}.merged", api_keys=[SecretStr(KEY)])  # fmt: skip
+    store = Store(database_engine(settings.database_url))
+    store.create_schema()
+    now = datetime.now(UTC)  # merges are made now and announced now, as in production
+    fragmented(store, now)  # three fragments of one event: two merges to make
+
+    async def merge_and_announce() -> list[StoryMerged]:
+        announcer = MergeAnnouncer(settings)
+        try:
+            return (await run_pass(store.engine, announcer, now)).merged
+        finally:
+            await announcer.close()
+
+    merges = asyncio.run(merge_and_announce())
+    store.engine.dispose()
+    assert len(merges) == 2
+    client = redis.Redis.from_url(redis_url)
+    trim_to(client, settings.stream_merged, keep=1)  # the first merge is gone from the stream
+    handled: list[StoryMerged] = []
+    with serving(create_app(settings)) as url:
+        subscriber = Subscriber(handled.append, group="filer", redis_url=redis_url, stream=settings.stream_merged,
+                                from_start=True, model=StoryMerged, api_url=url, api_key=KEY, block_s=0.1)  # fmt: skip
+        thread = threading.Thread(target=subscriber.run, daemon=True)
+        thread.start()
+
+        def group() -> dict:
+            return next(g for g in client.xinfo_groups(settings.stream_merged) if g["name"] == b"filer")
+
+        # Both merges handled, and the stream's own entry read and acknowledged: the gap is closed.
+        wait_until(lambda: {m.merge_id for m in handled} >= {m.merge_id for m in merges}, "both merges", timeout=30)
+        wait_until(lambda: (group()["entries-read"], group()["pending"]) == (2, 0), "the stream read", timeout=30)
+        subscriber.stop()
+        thread.join(timeout=10)
+    assert merges[0] in handled  # trimmed from the stream: from the API, as it was announced
+    assert {m.merge_id for m in handled} == {m.merge_id for m in merges}  # at least once, nothing else
+    client.close()
+
+
+def test_the_story_merges_route_pages_oldest_first_and_refuses_a_backwards_range(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/merges.db", api_keys=[SecretStr(KEY)])
+    store = Store(database_engine(settings.database_url))
+    store.create_schema()
+    fragmented(store, datetime(2026, 3, 3, 12, tzinfo=UTC))
+    merges = merge_stories(store.engine, datetime(2026, 3, 3, 12, tzinfo=UTC)) or []
+    store.engine.dispose()
+    with serving(create_app(settings)) as url:
+        seen = [m.merge_id for m in events_between(url, KEY, None, datetime.now(UTC), page_size=1, model=StoryMerged)]
+        assert seen == sorted(m.merge_id for m in merges) and len(seen) == 2  # one time: by merge_id; pages of one
+        later = list(events_between(url, KEY, datetime.now(UTC), datetime.now(UTC) + timedelta(1), model=StoryMerged))
+        assert later == []
+        backwards = httpx.get(f"{url}/v1/story-merges", params={"merged_after": "2026-03-04", "merged_before":
+                              "2026-03-03"}, headers={"X-API-Key": KEY})  # fmt: skip
+        assert backwards.status_code == 422 and "earlier" in backwards.text
+
+
+def test_backfill_follows_next_links_page_after_page(history) -> None:
+    _settings, url, ids = history
+    paged = [e.article_id for e in events_between(url, KEY, None, datetime.now(UTC), page_size=3)]
+    assert paged == ids  # four pages of three: each article once, oldest first
