@@ -38,7 +38,8 @@ def list_events(
 ) -> dict[str, Any]:
     """ArticleStored events rebuilt from the store, oldest change first: the current revision of each
     article last changed in [updated_after, updated_before). For subscribers that missed events the
-    stream no longer holds (it keeps them NEWSFLOW_STREAM_RETENTION_S)."""
+    stream no longer holds (it keeps them NEWSFLOW_STREAM_RETENTION_S). An article the story merge pass
+    moved is changed at the merge's time: it comes again, same revision, with its new story_id."""
     if updated_after and updated_before and as_utc(updated_after) >= as_utc(updated_before):
         raise BadParameter("updated_after must be earlier than updated_before")
     items, after = store_events.changed_between(
