@@ -79,6 +79,7 @@ class SubscriptionPage(BaseModel):
 
 class DeadDelivery(BaseModel):
     delivery_id: str
+    event: str = Field(description="ArticleStored, or StoryMerged (then article_id is its merge_id, revision 0).")
     article_id: str
     revision: int
     attempts: int
@@ -98,8 +99,9 @@ def _engine(request: Request) -> Engine:
 @downstream.post("/subscriptions", response_model=CreatedSubscription, status_code=201)
 def create_subscription(request: Request, new: NewSubscription) -> dict[str, Any]:
     """Subscribe an endpoint to the ArticleStored events whose article passes the filters (entity, topic,
-    country, language, source: any of the values; query: full text as /v1/search). The deliver stage
-    POSTs each as JSON, signed with the secret this answer holds."""
+    country, language, source: any of the values; query: full text as /v1/search), and with `events`
+    including StoryMerged to the story merges whose moved articles pass them. The deliver stage POSTs each
+    as JSON (X-Newsflow-Event names which), signed with the secret this answer holds."""
     if new.filters.query:
         fts5_query(new.filters.query)  # a query /v1/search would refuse is refused here too
     try:
