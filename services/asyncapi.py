@@ -40,7 +40,8 @@ DESCRIPTION = (
     "named after the stage; any other subscriber should read with a group of its own. Entries a stage "
     "cannot handle go to articles.dlq as DeadLetter. The envelope's bytes are specified in schemas/WIRE.md "
     "(newsflow_schemas.decode reads them); newsflow_subscriber reads articles.stored without losing an event. "
-    "stories.merged (StoryMerged) says when the store rejoined two stories of one event and which articles moved."
+    "stories.merged (StoryMerged) says when the store rejoined two stories of one event and which articles moved; "
+    "the deliver stage reads it too, for the webhooks that asked for merges."
 )
 
 

@@ -38,7 +38,8 @@ def list_events(
 ) -> dict[str, Any]:
     """ArticleStored events rebuilt from the store, oldest change first: the current revision of each
     article last changed in [updated_after, updated_before). For subscribers that missed events the
-    stream no longer holds (it keeps them NEWSFLOW_STREAM_RETENTION_S)."""
+    stream no longer holds (it keeps them NEWSFLOW_STREAM_RETENTION_S). An article the story merge pass
+    moved is changed at the merge's time: it comes again, same revision, with its new story_id."""
     if updated_after and updated_before and as_utc(updated_after) >= as_utc(updated_before):
         raise BadParameter("updated_after must be earlier than updated_before")
     items, after = store_events.changed_between(
@@ -102,6 +103,7 @@ class SubscriptionPage(BaseModel):
 
 class DeadDelivery(BaseModel):
     delivery_id: str
+    event: str = Field(description="ArticleStored, or StoryMerged (then article_id is its merge_id, revision 0).")
     article_id: str
     revision: int
     attempts: int
@@ -121,8 +123,9 @@ def _engine(request: Request) -> Engine:
 @downstream.post("/subscriptions", response_model=CreatedSubscription, status_code=201)
 def create_subscription(request: Request, new: NewSubscription) -> dict[str, Any]:
     """Subscribe an endpoint to the ArticleStored events whose article passes the filters (entity, topic,
-    country, language, source: any of the values; query: full text as /v1/search). The deliver stage
-    POSTs each as JSON, signed with the secret this answer holds."""
+    country, language, source: any of the values; query: full text as /v1/search), and with `events`
+    including StoryMerged to the story merges whose moved articles pass them. The deliver stage POSTs each
+    as JSON (X-Newsflow-Event names which), signed with the secret this answer holds."""
     if new.filters.query:
         fts5_query(new.filters.query)  # a query /v1/search would refuse is refused here too
     try:

@@ -124,18 +124,20 @@ def _letter(stage: str, reason: str, body: Any, now: datetime) -> DeadLetter:
 
 
 def consume_stage(broker: RedisBroker, settings: RedisSettings, spec: StageSpec, process: ProcessMany) -> None:
-    """Subscribe a stage's batch handler to its input, as the pipeline table describes it."""
+    """Subscribe a stage's batch handler to its inputs (each with its model), as the pipeline table
+    describes them."""
     output = None if spec.writes_output_itself else spec.output
-    consume_batches(
-        broker,
-        settings,
-        group=spec.name,
-        stream=spec.input_stream(settings),
-        model=spec.input.model if spec.input else None,
-        out_stream=output.name(settings) if output else None,
-        out_model=output.model if output else None,
-        process=process,
-    )
+    for stream in spec.inputs:
+        consume_batches(
+            broker,
+            settings,
+            group=spec.name,
+            stream=stream.name(settings),
+            model=stream.model,
+            out_stream=output.name(settings) if output else None,
+            out_model=output.model if output else None,
+            process=process,
+        )
 
 
 def consume_batches(

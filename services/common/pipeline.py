@@ -71,15 +71,39 @@ class StageSpec:
     # The last stage also trims its output, which no stage reads.
     trims_output: bool = False
     about: str = ""  # what the stage's output carries, for the AsyncAPI document
+    # Further streams the stage reads, in the same group and with the same handler (a batch holds
+    # entries of one stream: the handler tells them apart by their model).
+    also_reads: tuple[Stream, ...] = ()
 
     @property
     def reads_stream(self) -> bool:
         return self.input is not None
 
+    @property
+    def inputs(self) -> tuple[Stream, ...]:
+        """Every stream the stage reads: its input, then the others."""
+        return () if self.input is None else (self.input, *self.also_reads)
+
     def input_stream(self, settings: RedisSettings) -> str:
         if self.input is None:
             raise ValueError(f"stage {self.name!r} reads no stream")
         return self.input.name(settings)
+
+    def input_streams(self, settings: RedisSettings) -> list[str]:
+        return [stream.name(settings) for stream in self.inputs]
+
+    def input_for(self, payload: Any) -> Stream:
+        """The input stream whose model `payload` (a message body as JSON data) is: where a dead letter of
+        the stage goes back to. The main input when it is none of them (it is dead-lettered there again)."""
+        if self.input is None:
+            raise ValueError(f"stage {self.name!r} reads no stream")
+        for stream in self.also_reads:
+            try:
+                stream.model.model_validate(payload)
+            except ValueError:  # pydantic's ValidationError: not this stream's model
+                continue
+            return stream
+        return self.input
 
     @property
     def writes_stream(self) -> bool:
@@ -100,7 +124,7 @@ PARSED = Stream("parsed", ParsedArticle)
 ENRICHED = Stream("enriched", EnrichedArticle)
 STORED = Stream("stored", ArticleStored)
 DLQ = Stream("dlq", DeadLetter)  # every stage's dead letters (one stream, never partitioned)
-# The store's merge pass announces here when it rejoins two stories (store/merge_pass.py); no stage reads it.
+# The store's merge pass announces here when it rejoins two stories (store/merge_pass.py); deliver reads it.
 MERGED = Stream("merged", StoryMerged)
 
 STAGES: tuple[StageSpec, ...] = (
@@ -116,8 +140,9 @@ STAGES: tuple[StageSpec, ...] = (
         trims_output=True,
         about="Once per new or changed article revision, added by the store's Lua script.",
     ),
-    # Downstream of the store: POSTs each event to the webhook subscriptions it matches.
-    StageSpec("deliver", STORED, None, "services.deliver.app:build"),
+    # Downstream of the store: POSTs each event to the webhook subscriptions it matches (and each story
+    # merge to the subscriptions that asked for them).
+    StageSpec("deliver", STORED, None, "services.deliver.app:build", also_reads=(MERGED,)),
 )
 STAGE_NAMES = tuple(spec.name for spec in STAGES)
 STREAM_STAGES = tuple(spec for spec in STAGES if spec.reads_stream)

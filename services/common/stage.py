@@ -36,9 +36,9 @@ def build_app(spec: StageSpec, settings: Settings) -> FastStream:
     """A stream stage's worker: its broker (dead-lettering, metrics) with the stage's handlers
     subscribed, and its life cycle, all from the pipeline table's entry and the settings.
 
-    At start it creates the stage's group (on every partition of its input), runs the stage's own
+    At start it creates the stage's group (on every partition of each input), runs the stage's own
     start-up hooks and, with NEWSFLOW_METRICS_PORT, serves /metrics, /live and /ready; while it runs
-    it trims its input stream (and its output, for the last stage), every partition.
+    it trims its input streams (and its output, for the last stage), every partition.
     """
     configure_logging(spec.name, settings.log_format, settings.log_level)
     broker = make_broker(settings, spec.name)
@@ -49,7 +49,7 @@ def build_app(spec: StageSpec, settings: Settings) -> FastStream:
 
     app = FastStream(broker, logger=logging.getLogger(FASTSTREAM_LOGGER))
     trimming: list[asyncio.Task[None]] = []
-    inputs = partition_streams(spec.input_stream(settings), settings)
+    inputs = [stream for base in spec.input_streams(settings) for stream in partition_streams(base, settings)]
     trimmed = inputs + (partition_streams(spec.output_stream(settings), settings) if spec.trims_output else [])
 
     @app.on_startup
@@ -68,7 +68,7 @@ def build_app(spec: StageSpec, settings: Settings) -> FastStream:
     async def serve_metrics() -> None:
         if settings.metrics_port:
             # Subscribers' groups on the streams this worker trims: the ones trimming may stop waiting for.
-            watched = [spec.input_stream(settings)] + ([spec.output_stream(settings)] if spec.trims_output else [])
+            watched = spec.input_streams(settings) + ([spec.output_stream(settings)] if spec.trims_output else [])
             downstream = {base: partition_streams(base, settings) for base in watched}
             REGISTRY.register(StreamCollector(settings, inputs, spec.name, downstream))
             serve(

@@ -1,9 +1,10 @@
-"""The deliver stage's worker: articles.stored -> webhook deliveries (see common/pipeline.py).
+"""The deliver stage's worker: articles.stored and stories.merged -> webhook deliveries (see
+common/pipeline.py).
 
 For each event it writes a delivery row per matching subscription (deliver/core.py decides, over the
-stored article), in one transaction per batch, before the batch is acknowledged; a sender task in the
+stored articles), in one transaction per batch, before the batch is acknowledged; a sender task in the
 same process POSTs them (sender.py). A slow or dead endpoint delays only its own deliveries, never the
-stream."""
+stream. A batch holds events of one stream: ArticleStored, or StoryMerged."""
 
 import asyncio
 import time
@@ -11,7 +12,7 @@ import time
 import structlog
 from sqlalchemy import Connection, select
 
-from newsflow_schemas import ArticleStored, EnrichedArticle
+from newsflow_schemas import ArticleStored, EnrichedArticle, StoryMerged
 from services.common.batch import Outcome
 from services.common.errors import RejectedInput
 from services.common.pipeline import StageRuntime
@@ -23,7 +24,7 @@ from services.store.search import matches
 from services.store.tables import articles
 
 from . import outbox
-from .core import Subscription, matching
+from .core import Subscription, matching, merge_matching
 from .sender import Sender
 
 log = structlog.get_logger()
@@ -50,20 +51,27 @@ def build(settings: DeliverSettings) -> StageRuntime:
             cache["all"] = (time.monotonic(), found)
         return found
 
-    def enqueue(events: list[ArticleStored]) -> tuple[int, dict[int, str]]:
+    def enqueue(events: list[ArticleStored | StoryMerged]) -> tuple[int, dict[int, str]]:
         with engine.begin() as conn:
             subscriptions = current_subscriptions(conn)
             if not subscriptions:
                 return 0, {}
-            rows, refused = plan(conn, events, subscriptions)
-            outbox.enqueue(conn, rows)
-            return len(rows), refused
+            stored = [(n, e) for n, e in enumerate(events) if isinstance(e, ArticleStored)]
+            merged = [(n, e) for n, e in enumerate(events) if isinstance(e, StoryMerged)]
+            rows, refused = plan(conn, [e for _, e in stored], subscriptions)
+            more, refused_merges = plan_merges(conn, [e for _, e in merged], subscriptions)
+            outbox.enqueue(conn, rows + more)
+            # Back to the events' places in the batch.
+            why = {stored[n][0]: reason for n, reason in refused.items()}
+            why.update({merged[n][0]: reason for n, reason in refused_merges.items()})
+            return len(rows) + len(more), why
 
-    async def process(events: list[ArticleStored]) -> list[Outcome]:
+    async def process(events: list[ArticleStored | StoryMerged]) -> list[Outcome]:
         queued, refused = await asyncio.to_thread(enqueue, events)
         for event in events:
-            with article_context(event):  # counts it and its time, as every stage does
-                pass
+            if isinstance(event, ArticleStored):
+                with article_context(event):  # counts it and its time, as every stage does
+                    pass
         if queued:
             log.info("webhook deliveries queued", deliveries=queued, events=len(events))
         return [RejectedInput(refused[n]) if n in refused else None for n in range(len(events))]
@@ -89,6 +97,8 @@ def plan(
 ) -> tuple[list[dict], dict[int, str]]:
     """The delivery rows of a batch: each event with each subscription its stored article matches; and,
     by the event's place in the batch, why an event could not be matched (dead-lettered alone)."""
+    if not events:
+        return [], {}
     ids = [e.article_id for e in events]
     documents = dict(
         conn.execute(select(articles.c.article_id, articles.c.document).where(articles.c.article_id.in_(ids))).all()
@@ -113,4 +123,33 @@ def plan(
         for subscription in chosen:
             rows.append(outbox.delivery_row(subscription.subscription_id, event.article_id, event.revision,
                                             event.model_dump_json(), now))  # fmt: skip
+    return rows, refused
+
+
+def plan_merges(
+    conn: Connection, merges: list[StoryMerged], subscriptions: list[Subscription]
+) -> tuple[list[dict], dict[int, str]]:
+    """The delivery rows of a batch of story merges: each merge with each subscription that asked for
+    merges and that one of the moved articles matches (core.merge_matching); and, by the merge's place
+    in the batch, why a merge could not be matched (dead-lettered alone)."""
+    wanting = [s for s in subscriptions if "StoryMerged" in s.filters.events]
+    if not merges or not wanting:
+        return [], {}
+    ids = sorted({a for merge in merges for a in merge.article_ids})
+    documents = dict(
+        conn.execute(select(articles.c.article_id, articles.c.document).where(articles.c.article_id.in_(ids))).all()
+    )
+    queries = {s.filters.query for s in wanting if s.filters.query}
+    found = {query: matches(conn, query, ids) for query in queries}
+    now = utcnow()
+    rows: list[dict] = []
+    refused: dict[int, str] = {}
+    for n, merge in enumerate(merges):
+        try:
+            moved = [EnrichedArticle.model_validate(documents[a]) for a in merge.article_ids if a in documents]
+            chosen = merge_matching(moved, wanting, lambda article_id, query: article_id in found[query])
+        except Exception as exc:  # one merge's documents, whatever is wrong with them, never hold its batch
+            refused[n] = f"the moved articles cannot be matched against subscriptions: {type(exc).__name__}: {exc}"
+            continue
+        rows.extend(outbox.merge_row(s.subscription_id, merge, now) for s in chosen)
     return rows, refused

@@ -42,13 +42,15 @@ def add(
         typer.Option(
             "--filter",
             help=f"KEY=VALUE, repeatable; KEY one of {', '.join(FIELDS)}. Different keys must all match, "
-            "values of one key any of them; none: every article.",
+            "values of one key any of them; none: every article. events=StoryMerged (or "
+            "events=ArticleStored,StoryMerged) asks for story merges (whose moved articles pass the other keys).",
         ),
     ] = None,
     description: Annotated[str | None, typer.Option(help="What it is for, for the list.")] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Subscribe URL to the events whose article passes the filters. Prints the signing secret, once."""
+    """Subscribe URL to the events whose article passes the filters (ArticleStored; StoryMerged with
+    --filter events=...). Prints the signing secret, once."""
     try:
         wanted = parse_filter_options(filters or [])
     except ValidationError as exc:
@@ -113,9 +115,9 @@ def dead_letters(subscription_id: str, as_json: AsJson = False) -> None:
         for letter in letters:
             typer.echo(json.dumps(letter, default=str))
         return
-    table = Table("delivery_id", "article_id", "revision", "attempts", "last error", "failed at")
+    table = Table("delivery_id", "event", "article_id", "revision", "attempts", "last error", "failed at")
     for letter in letters:
-        table.add_row(str(letter["delivery_id"]), letter["article_id"], str(letter["revision"]),
+        table.add_row(str(letter["delivery_id"]), letter["event"], letter["article_id"], str(letter["revision"]),
                       str(letter["attempts"]), letter["last_error"] or "", str(letter["finished_at"])[:19])  # fmt: skip
     Console().print(table)
 

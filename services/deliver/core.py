@@ -1,10 +1,11 @@
-"""Which subscriptions an event goes to: a pure function of the event, the stored article and the
+"""Which subscriptions an event goes to: a pure function of the event, the stored articles and the
 subscriptions (the full-text part answered by a function the adapter passes in)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from newsflow_schemas import ArticleStored, EnrichedArticle
 
@@ -25,10 +26,42 @@ def matching(
     subscriptions: list[Subscription],
     text_matches: Callable[[str], bool],
 ) -> list[Subscription]:
-    """The subscriptions whose filters the article passes; `text_matches(query)` says whether the
-    article matches a full-text query, asked only when every other filter passed."""
+    """The subscriptions that want ArticleStored and whose filters the article passes;
+    `text_matches(query)` says whether the article matches a full-text query, asked only when every
+    other filter passed."""
     return [
         s
         for s in subscriptions
-        if matches_fields(s.filters, event, article) and (s.filters.query is None or text_matches(s.filters.query))
+        if "ArticleStored" in s.filters.events and _passes(s.filters, event, article, text_matches)
     ]
+
+
+def merge_matching(
+    moved: Sequence[EnrichedArticle],
+    subscriptions: list[Subscription],
+    text_matches: Callable[[str, str], bool],
+) -> list[Subscription]:
+    """The subscriptions that want StoryMerged and for which the merge matters: one of the articles it
+    `moved` passes their filters (their ArticleStored went there, filed under the merged story), or
+    they filter nothing. `text_matches(article_id, query)` as in `matching`."""
+    return [
+        s
+        for s in subscriptions
+        if "StoryMerged" in s.filters.events
+        and (
+            _filters_nothing(s.filters)
+            or any(_passes(s.filters, None, a, partial(text_matches, a.article_id)) for a in moved)
+        )
+    ]
+
+
+def _passes(
+    filters: Filters, event: ArticleStored | None, article: EnrichedArticle, text_matches: Callable[[str], bool]
+) -> bool:
+    return matches_fields(filters, event, article) and (filters.query is None or text_matches(filters.query))
+
+
+def _filters_nothing(filters: Filters) -> bool:
+    return filters.query is None and not any(
+        (filters.entity, filters.topic, filters.country, filters.language, filters.source)
+    )

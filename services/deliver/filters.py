@@ -1,21 +1,34 @@
-"""What a webhook subscription wants: filters on entity, topic, country, language, source and a
-full-text query. A field given must match (all fields), by any of its values (one of them); nothing
-given matches every article. Names compare case- and space-insensitively."""
+"""What a webhook subscription wants: which events (ArticleStored unless told, StoryMerged on request),
+and filters on entity, topic, country, language, source and a full-text query. A field given must match
+(all fields), by any of its values (one of them); nothing given matches every article. Names compare
+case- and space-insensitively. A story merge passes when one of the articles it moved does."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from newsflow_schemas import ArticleStored, EnrichedArticle
 
-FIELDS = ("entity", "topic", "country", "language", "source", "query")
+FIELDS = ("events", "entity", "topic", "country", "language", "source", "query")
+# The events a webhook can receive, by their model's name (sent as X-Newsflow-Event).
+Event = Literal["ArticleStored", "StoryMerged"]
+
+
+def _article_events() -> list[Event]:
+    return ["ArticleStored"]  # what every subscription received before StoryMerged could be asked for
 
 
 class Filters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    events: list[Event] = Field(
+        default_factory=_article_events,
+        min_length=1,
+        description="The events wanted: ArticleStored (the default) and/or StoryMerged (story merges).",
+    )
     entity: list[str] = Field(default_factory=list, description="An entity's canonical name, any type.")
     topic: list[str] = Field(default_factory=list, description="A topic label (e.g. politics).")
     country: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2: a country it names.")
@@ -40,9 +53,10 @@ def _any(wanted: list[str], present: Iterable[str | None]) -> bool:
     return any(folded(value) in have for value in wanted)
 
 
-def matches_fields(filters: Filters, event: ArticleStored, article: EnrichedArticle) -> bool:
-    """Every filter but the full-text query (which the database answers)."""
-    languages = [event.language, article.detected_language, (article.language or "").split("-")[0]]
+def matches_fields(filters: Filters, event: ArticleStored | None, article: EnrichedArticle) -> bool:
+    """Every article filter but the full-text query (which the database answers); `event`: the
+    article's ArticleStored, when there is one."""
+    languages = [event.language if event else None, article.detected_language, (article.language or "").split("-")[0]]
     checks = (
         (filters.entity, [e.name for e in article.entities]),
         (filters.topic, [t.label for t in article.topics]),
@@ -63,6 +77,10 @@ def parse_filter_options(options: list[str]) -> Filters:
             raise ValueError(f"{option!r}: give KEY=VALUE with KEY one of {', '.join(FIELDS)}")
         if key == "query":
             data["query"] = value
+        elif key == "events":
+            events = data.setdefault("events", [])
+            assert isinstance(events, list)
+            events.extend(v.strip() for v in value.split(",") if v.strip())
         else:
             values = data.setdefault(key, [])
             assert isinstance(values, list)

@@ -1,10 +1,10 @@
 """Subscriptions and their deliveries in the database: the CLI, the query API and the deliver stage all
 read and write them through these functions (SQLAlchemy Core, PostgreSQL or SQLite).
 
-A delivery is a row per (subscription, article, revision): written when the deliver stage reads the
-event (so a redelivered event adds none), sent by the stage's sender, rescheduled with back-off when
-the endpoint fails, and `dead` after the last attempt: the endpoint's dead-letter list, which
-`replay` puts back in line.
+A delivery is a row per (subscription, article, revision), or per (subscription, merge) for a
+StoryMerged (merge_row): written when the deliver stage reads the event (so a redelivered event adds
+none), sent by the stage's sender, rescheduled with back-off when the endpoint fails, and `dead` after
+the last attempt: the endpoint's dead-letter list, which `replay` puts back in line.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from newsflow_schemas import StoryMerged
 from services.store.paging import as_utc
 from services.store.tables import subscriptions, webhook_deliveries
 
@@ -101,10 +102,13 @@ def enqueue(conn: Connection, rows: list[dict[str, Any]]) -> None:
     conn.execute(dialect.insert(webhook_deliveries).on_conflict_do_nothing(), rows)
 
 
-def delivery_row(subscription_id: str, article_id: str, revision: int, payload: str, now: datetime) -> dict[str, Any]:
+def delivery_row(
+    subscription_id: str, article_id: str, revision: int, payload: str, now: datetime, event: str = "ArticleStored"
+) -> dict[str, Any]:
     return {
         "subscription_id": subscription_id,
         "delivery_id": uuid.uuid4().hex,
+        "event": event,
         "article_id": article_id,
         "revision": revision,
         "payload": payload,
@@ -113,6 +117,12 @@ def delivery_row(subscription_id: str, article_id: str, revision: int, payload: 
         "next_attempt_at": now,
         "created_at": now,
     }
+
+
+def merge_row(subscription_id: str, merge: StoryMerged, now: datetime) -> dict[str, Any]:
+    """A StoryMerged delivery: keyed by its merge_id (in article_id) and revision 0, which no article
+    revision is, so it never meets an ArticleStored delivery's key and a merge is queued once."""
+    return delivery_row(subscription_id, merge.merge_id, 0, merge.model_dump_json(), now, event="StoryMerged")
 
 
 def claim_due(engine: Engine, now: datetime, lease_until: datetime, limit: int) -> list[dict[str, Any]]:
@@ -173,6 +183,7 @@ def dead_letters(conn: Connection, subscription_id: str, limit: int = 100) -> li
     query = (
         select(
             webhook_deliveries.c.delivery_id,
+            webhook_deliveries.c.event,
             webhook_deliveries.c.article_id,
             webhook_deliveries.c.revision,
             webhook_deliveries.c.attempts,

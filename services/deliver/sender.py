@@ -1,11 +1,12 @@
 """Sends due webhook deliveries: a signed POST each, back-off on failure, dead after the last attempt.
 
-The body is the ArticleStored event's JSON. Headers: `X-Newsflow-Timestamp` (Unix seconds) and
-`X-Newsflow-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">` with the subscription's
-secret (the same scheme as signed ingest requests), `X-Newsflow-Delivery` (the delivery's id: the same
-on every attempt, to drop repeats) and `X-Newsflow-Subscription`. Any 2xx is delivered; anything else,
-or no answer within the timeout, is retried after NEWSFLOW_WEBHOOK_RETRY_S doubled per attempt (at most
-an hour), up to NEWSFLOW_WEBHOOK_MAX_ATTEMPTS.
+The body is the event's JSON: ArticleStored, or StoryMerged for a subscription that asked for merges.
+Headers: `X-Newsflow-Event` (which of the two: the model's name), `X-Newsflow-Timestamp` (Unix
+seconds) and `X-Newsflow-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">` with the
+subscription's secret (the same scheme as signed ingest requests), `X-Newsflow-Delivery` (the
+delivery's id: the same on every attempt, to drop repeats) and `X-Newsflow-Subscription`. Any 2xx
+is delivered; anything else, or no answer within the timeout, is retried after NEWSFLOW_WEBHOOK_RETRY_S
+doubled per attempt (at most an hour), up to NEWSFLOW_WEBHOOK_MAX_ATTEMPTS.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from . import outbox
 
 log = structlog.get_logger()
 MAX_BACKOFF_S = 3600
+EVENT_HEADER = "X-Newsflow-Event"
 
 DELIVERIES = Counter(
     "newsflow_webhook_deliveries", "Webhook POSTs, by outcome (delivered, retry, dead).", ["outcome"],
@@ -51,6 +53,7 @@ def signed_headers(secret: str, body: bytes, delivery: dict[str, Any], now: floa
         "User-Agent": "newsflow-webhooks",
         TIMESTAMP_HEADER: str(timestamp),
         SIGNATURE_HEADER: sign(secret, timestamp, body),
+        EVENT_HEADER: str(delivery.get("event") or "ArticleStored"),
         "X-Newsflow-Delivery": str(delivery["delivery_id"]),
         "X-Newsflow-Subscription": delivery["subscription_id"],
     }
@@ -108,7 +111,7 @@ class Sender:
         POST_SECONDS.observe(time.perf_counter() - started)
         now = datetime.now(UTC)
         bound = log.bind(delivery_id=delivery["delivery_id"], subscription_id=delivery["subscription_id"],
-                         article_id=delivery["article_id"], attempt=attempts)  # fmt: skip
+                         event=delivery.get("event"), article_id=delivery["article_id"], attempt=attempts)  # fmt: skip
         if error is None:
             await asyncio.to_thread(outbox.record_delivered, self.engine, delivery["delivery_id"], attempts, now)
             DELIVERIES.labels("delivered").inc()

@@ -76,7 +76,8 @@ def get_letter(client: SyncRedis, settings: RedisSettings, entry_id: str) -> Let
 
 
 def replay(client: SyncRedis, settings: RedisSettings, letters: list[Letter]) -> int:
-    """Publish each letter's original message to its stage's input again, then delete the letter.
+    """Publish each letter's original message to its stage's input again (the input whose model it is,
+    for a stage that reads several), then delete the letter.
 
     A letter whose payload is not JSON cannot be what the stage reads, and a malformed entry has no
     stage to go back to: they are left in place.
@@ -89,7 +90,8 @@ def replay(client: SyncRedis, settings: RedisSettings, letters: list[Letter]) ->
             ready.append((letter, json.loads(letter.letter.payload)))
         except ValueError:
             continue
-    asyncio.run(_publish(settings, [(stage(lt.letter.stage).input_stream(settings), body) for lt, body in ready]))
+    back = [(stage(lt.letter.stage).input_for(body).name(settings), body) for lt, body in ready]
+    asyncio.run(_publish(settings, back))
     # Deleted only after every publish returned: a crash in between replays twice, never loses one.
     drop(client, settings, [letter for letter, _ in ready])
     return len(ready)

@@ -52,7 +52,8 @@ def build(settings: StoreSettings) -> StageRuntime:
     passes: list[asyncio.Task[None]] = []
 
     async def trim_merged() -> None:
-        # No stage reads stories.merged, so no stage's trimming covers it; finished entries only (trim.py).
+        # The store trims stories.merged too (deliver, which reads it, may not run); finished entries only
+        # (trim.py: the deliver group, a stage's, is always waited for).
         if settings.stream_retention_s:
             for stream in partition_streams(settings.stream_merged, settings):
                 await trim_stream(

@@ -27,7 +27,11 @@ def changed_between(
 ) -> tuple[list[ArticleStored], Cursor | None]:
     """The event of each article's current revision, for articles whose latest change (updated_at) lies
     in [after, before), oldest first; and the cursor of the next page. An article changed again later
-    is given once, at its current revision (the event of that later change is in the stream)."""
+    is given once, at its current revision (the event of that later change is in the stream).
+
+    A change is a new revision, or a move to another story by the merge pass (merge_pass.apply): a moved
+    article is listed again at the merge's time with the same revision and its new story_id (the
+    StoryMerged event on stories.merged is the push form of that move)."""
     key = articles.c.updated_at
     query = select(
         articles.c.article_id,
@@ -56,9 +60,10 @@ def _event(row: object, api_url: str) -> ArticleStored:
     data = row._mapping  # type: ignore[attr-defined]
     article = EnrichedArticle.model_validate(data["document"])
     change: Literal["created", "updated"] = "created" if data["revision"] == 1 else "updated"
-    return stored_event(
-        article, change, as_utc(data["updated_at"]), data["revision"], data["story_id"], data["duplicate_of"], api_url
-    )
+    # When the revision was stored, as its stream event said: updated_at is later when the article moved
+    # to another story since (a merge changes the row, not the revision).
+    stored_at = article.times.stored_at or as_utc(data["updated_at"])
+    return stored_event(article, change, stored_at, data["revision"], data["story_id"], data["duplicate_of"], api_url)
 
 
 def merges_between(

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import structlog
-from sqlalchemy import Connection, Engine, and_, func, select, update
+from sqlalchemy import Connection, Engine, and_, case, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsflow_schemas import StoryMerged
@@ -31,6 +31,7 @@ from services.common.connection import REDIS_ERRORS
 
 from .events import merge_event
 from .merging import THRESHOLD, Merge, Name, StoryProfile, plan
+from .queries import bindable
 from .stories import Span, as_utc, folded_name, merged_span, merged_terms
 from .tables import article_vectors, articles, entities, mentions, stories, story_merges
 
@@ -132,8 +133,9 @@ def merge_stories(
 
 
 def apply(conn: Connection, merge: Merge, now: datetime) -> StoryMerged | None:
-    """Move the merged story's articles to the survivor, count them there, mark the merged story and
-    write the event to the outbox; None when either story changed since the plan (merged meanwhile)."""
+    """Move the merged story's articles to the survivor (their updated_at the merge's time: the change
+    feed's pull form of the event), count them there, mark the merged story and write the event to the
+    outbox; None when either story changed since the plan (merged meanwhile)."""
     query = (
         select(stories)
         .where(stories.c.story_id.in_([merge.story_id, merge.into_story_id]))
@@ -150,7 +152,16 @@ def apply(conn: Connection, merge: Merge, now: datetime) -> StoryMerged | None:
             select(articles.c.article_id).where(articles.c.story_id == merge.story_id).order_by(articles.c.article_id)
         ).scalars()
     )
-    conn.execute(update(articles).where(articles.c.story_id == merge.story_id).values(story_id=merge.into_story_id))
+    # A move is a change of the article (not a new revision: its content is the same): updated_at says
+    # when, so GET /v1/events lists it again with its new story. Never earlier than it was: a row stored
+    # after the pass read its clock keeps its own time, and no reader's cursor is passed backwards.
+    at = bindable(conn, now)
+    moved_at = case((articles.c.updated_at < at, at), else_=articles.c.updated_at)
+    conn.execute(
+        update(articles)
+        .where(articles.c.story_id == merge.story_id)
+        .values(story_id=merge.into_story_id, updated_at=moved_at)
+    )
     conn.execute(
         update(article_vectors).where(article_vectors.c.story_id == merge.story_id).values(story_id=merge.into_story_id)
     )

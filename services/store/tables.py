@@ -171,9 +171,12 @@ webhook_deliveries = Table(
         primary_key=True,
     ),
     Column("delivery_id", String(32), primary_key=True),  # random; sent as X-Newsflow-Delivery
+    # The event's model, sent as X-Newsflow-Event: ArticleStored, keyed by its article and revision, or
+    # StoryMerged, keyed by its merge_id in article_id and revision 0 (no article revision is 0).
+    Column("event", String(32), nullable=False, server_default="ArticleStored"),
     Column("article_id", String(64), nullable=False),
     Column("revision", Integer, nullable=False),
-    Column("payload", Text, nullable=False),  # the ArticleStored JSON, posted as it is
+    Column("payload", Text, nullable=False),  # the event's JSON, posted as it is
     Column("status", String(16), nullable=False, index=True),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("next_attempt_at", DateTime(timezone=True), nullable=False, index=True),

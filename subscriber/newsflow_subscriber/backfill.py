@@ -6,13 +6,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
 from newsflow_schemas import ArticleStored, StoryMerged
 
-Event = TypeVar("Event", ArticleStored, StoryMerged)
+Event = ArticleStored | StoryMerged
 
 ATTEMPTS = 5
 # Each kind's route and its [since, until) parameters.
@@ -28,7 +28,7 @@ def events_between(
     after: datetime | None,
     before: datetime,
     page_size: int = 100,
-    model: type[Event] = ArticleStored,
+    model: type[ArticleStored] | type[StoryMerged] = ArticleStored,
 ) -> Iterator[Event]:
     """ArticleStored: the current revision of every article last changed in [after, before). StoryMerged:
     every merge made then. Oldest first."""

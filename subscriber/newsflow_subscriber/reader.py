@@ -10,10 +10,12 @@
 - When the stream was trimmed past what the group had handled (a new group asked to start from the
   beginning of a trimmed stream, or a group away so long that trimming stopped waiting for it), the
   missing events come from the query API (GET /v1/events) first: the current revision of each
-  article changed in the gap.
+  article changed in the gap (moved to another story by a merge counts: the same revision comes
+  again with its new story_id).
 
 So every event is handled at least once; an event handled when the process died before its XACK
-comes again. Handlers should be idempotent on (article_id, revision).
+comes again. Handlers should be idempotent on (article_id, revision), and on story_id as well when
+they file articles by story.
 
 `model=StoryMerged` reads the store's story merges instead (stream stories.merged, NEWSFLOW_STREAM_MERGED)
 the same way, idempotent on merge_id; a gap there is filled from GET /v1/story-merges.

@@ -29,7 +29,7 @@ EXPECTED = {
     "articles.parsed": ("ParsedArticle", True),
     "articles.enriched": ("EnrichedArticle", True),
     "articles.stored": ("ArticleStored", True),  # the deliver stage's input
-    "stories.merged": ("StoryMerged", False),  # the store's merge pass; for subscribers only
+    "stories.merged": ("StoryMerged", True),  # the store's merge pass; deliver reads it for webhooks
     "articles.dlq": ("DeadLetter", False),
 }
 

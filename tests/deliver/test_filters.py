@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from newsflow_schemas import ArticleStored, EnrichedArticle, Entity, Topic
-from services.deliver.core import Subscription, matching
+from services.deliver.core import Subscription, matching, merge_matching
 from services.deliver.filters import Filters, parse_filter_options
 from services.deliver.sender import backoff_s, signed_headers
 from services.ingest.auth import signature_problem
@@ -58,10 +58,49 @@ def test_the_text_query_is_asked_only_when_the_other_filters_pass() -> None:
 def test_filter_options_parse_and_refuse_clearly() -> None:
     parsed = parse_filter_options(["entity=Kazem Gharibabadi", "entity=UN", "language=en", "query=sanctions -oil"])
     assert parsed == Filters(entity=["Kazem Gharibabadi", "UN"], language=["en"], query="sanctions -oil")
-    with pytest.raises(ValueError, match="KEY one of entity, topic, country, language, source, query"):
+    with pytest.raises(ValueError, match="KEY one of events, entity, topic, country, language, source, query"):
         parse_filter_options(["colour=red"])
     with pytest.raises(ValidationError, match="blank"):
         parse_filter_options(["entity= "])
+
+
+def test_a_subscription_gets_article_events_unless_it_asks_for_merges() -> None:
+    assert Filters().events == ["ArticleStored"] and Filters().model_dump(exclude_defaults=True) == {}
+    merges_only = subscribed(events=["StoryMerged"])
+    both = subscribed(events=["ArticleStored", "StoryMerged"])
+    assert matching(EVENT, ARTICLE, [subscribed(), merges_only, both], lambda _q: True) == [subscribed(), both]
+    assert parse_filter_options(["events=StoryMerged", "entity=UN"]) == Filters(events=["StoryMerged"], entity=["UN"])
+    assert parse_filter_options(["events=ArticleStored, StoryMerged"]).events == ["ArticleStored", "StoryMerged"]
+    with pytest.raises(ValidationError):
+        parse_filter_options(["events=ArticleDeleted"])
+    with pytest.raises(ValidationError):
+        Filters(events=[])
+
+
+OTHER = EnrichedArticle(article_id="a2", trace_id="t", body="Rain.", fingerprint="0" * 16, source="afp",
+                        detected_language="fr")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("filters", "moved", "expected"),
+    [
+        ({"events": ["StoryMerged"]}, [], True),  # no filter: every merge, even of articles gone since
+        ({"events": ["StoryMerged"], "entity": ["Kazem Gharibabadi"]}, [OTHER, ARTICLE], True),  # one moved matches
+        ({"events": ["StoryMerged"], "entity": ["Kazem Gharibabadi"]}, [OTHER], False),
+        ({"events": ["StoryMerged"], "language": ["fr"], "source": ["afp"]}, [OTHER, ARTICLE], True),
+        ({"events": ["StoryMerged"], "language": ["fr"], "source": ["MNA"]}, [OTHER, ARTICLE], False),  # not mixed
+        ({"events": ["StoryMerged"], "query": "envoy"}, [OTHER, ARTICLE], True),  # a2 no, a1 yes
+        ({"events": ["StoryMerged"], "query": "envoy"}, [OTHER], False),
+        ({"entity": ["Kazem Gharibabadi"]}, [ARTICLE], False),  # merges not asked for
+    ],
+)
+def test_a_merge_goes_to_subscriptions_that_asked_and_that_a_moved_article_matches(
+    filters: dict, moved: list[EnrichedArticle], expected: bool
+) -> None:
+    def text(article_id: str, query: str) -> bool:
+        return (article_id, query) == ("a1", "envoy")
+
+    assert bool(merge_matching(moved, [subscribed(**filters)], text)) is expected
 
 
 def test_backoff_doubles_up_to_an_hour() -> None:
@@ -74,6 +113,9 @@ def test_a_webhook_signature_checks_with_the_ingest_scheme() -> None:
     headers = signed_headers("whsec_x", body, {"delivery_id": 7, "subscription_id": "s"}, 1_700_000_000)
     ts, sig = headers["X-Newsflow-Timestamp"], headers["X-Newsflow-Signature"]
     assert headers["X-Newsflow-Delivery"] == "7"
+    assert headers["X-Newsflow-Event"] == "ArticleStored"  # rows before StoryMerged deliveries say nothing
+    merge = {"delivery_id": 8, "subscription_id": "s", "event": "StoryMerged"}
+    assert signed_headers("whsec_x", body, merge, 1_700_000_000)["X-Newsflow-Event"] == "StoryMerged"
     assert signature_problem("whsec_x", ts, sig, body) is not None  # too old for now: replay refused
     import time
 

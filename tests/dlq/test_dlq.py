@@ -66,6 +66,21 @@ def test_replay_puts_the_original_message_back_on_the_stage_input_and_removes_th
     assert list_letters(client, settings) == []
 
 
+def test_a_deliver_letter_goes_back_to_the_stream_its_model_came_from(settings, client):
+    from newsflow_schemas import ArticleStored, StoryMerged
+    from newsflow_schemas.events import MERGED_EXAMPLE
+
+    merge = StoryMerged.model_validate(MERGED_EXAMPLE)
+    stored = ArticleStored(article_id="a1", trace_id="t", change="created")
+    dead_letter(settings, "deliver", merge.model_dump_json().encode(), reason="moved articles cannot be matched")
+    dead_letter(settings, "deliver", stored.model_dump_json().encode(), reason="stored document cannot be matched")
+
+    assert replay(client, settings, list_letters(client, settings)) == 2
+
+    assert list(read_stream(client, settings.stream_merged, StoryMerged)) == [merge]
+    assert list(read_stream(client, settings.stream_stored, ArticleStored)) == [stored]
+
+
 def test_a_letter_that_is_not_json_stays_in_the_queue(settings, client):
     dead_letter(settings, "parse", b"\xff\xfe not json")
 

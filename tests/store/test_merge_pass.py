@@ -9,18 +9,23 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from newsflow_schemas import EnrichedArticle, Entity, StoryMerged
+from newsflow_schemas import ArticleStored, EnrichedArticle, Entity, StoryMerged
+from services.api.app import create_app
 from services.cli import app as cli
 from services.common.settings import Settings, stream_names
 from services.common.streamread import read_stream
 from services.store import merge_pass, placement, queries
 from services.store.announce import MergeAnnouncer
 from services.store.core import to_rows
+from services.store.events import changed_between
 from services.store.merge_pass import apply, merge_forever, merge_stories, run_pass, unannounced
 from services.store.merging import Merge
+from services.store.paging import as_utc
 from services.store.repository import Store
 from services.store.tables import articles, stories, story_merges
 
@@ -252,3 +257,61 @@ def test_an_article_joining_a_story_merged_meanwhile_joins_the_survivor(store: S
     with store.engine.connect() as conn:
         assert queries.story(conn, survivor)["article_count"] == 4  # type: ignore[index]
         assert conn.execute(select(stories.c.article_count).where(stories.c.story_id == gone)).scalar() == 0
+
+
+def feed(store: Store, after: datetime) -> list[ArticleStored]:
+    """GET /v1/events's read: the articles changed since `after`, as the change feed gives them."""
+    with store.engine.connect() as conn:
+        found, _ = changed_between(conn, after, None, 100, None, "http://api")
+    return found
+
+
+def test_moved_articles_come_again_in_the_change_feed_with_their_new_story_and_the_same_revision(
+    store: Store,
+) -> None:
+    before = fragmented(store)
+    survivor = before["lohan-1"]
+    later = NOW + timedelta(hours=1)
+    assert feed(store, later) == []
+    merged = merge_stories(store.engine, later)
+    assert merged is not None and len(merged) == 2
+
+    moved = feed(store, later)  # only what the merge changed, each once, at its new story
+    assert sorted((e.article_id, e.story_id) for e in moved) == [("lohan-2", survivor), ("lohan-3", survivor)]
+    # Not a new revision: the same content, created once; the revision's own stored time, not the merge's.
+    assert {(e.revision, e.change, e.times.stored_at) for e in moved} == {(1, "created", NOW)}
+    with store.engine.connect() as conn:
+        rows = {r.article_id: r for r in conn.execute(select(articles))}
+    assert {a: (as_utc(r.updated_at), r.revision) for a, r in rows.items()} == {
+        "lohan-1": (NOW, 1),  # the survivor's own article did not move
+        "lohan-2": (later, 1),
+        "lohan-3": (later, 1),
+        "winehouse-1": (NOW, 1),
+    }
+
+
+def test_a_merge_never_moves_an_article_back_in_the_change_feed(store: Store) -> None:
+    # A pass whose clock reads earlier than an article's last change (stored after the pass began, or
+    # a replica's clock behind) leaves its time: a reader past it must not lose the later change.
+    fragmented(store)
+    assert len(merge_stories(store.engine, NOW - timedelta(minutes=1)) or []) == 2
+    with store.engine.connect() as conn:
+        assert {as_utc(t) for t in conn.execute(select(articles.c.updated_at)).scalars()} == {NOW}
+    assert sorted(e.article_id for e in feed(store, NOW)) == ["lohan-1", "lohan-2", "lohan-3", "winehouse-1"]
+
+
+def test_get_v1_events_lists_the_moved_articles_under_the_survivor(
+    store: Store, redis_url: str, stream_prefix: str
+) -> None:
+    before = fragmented(store)
+    later = NOW + timedelta(hours=1)
+    merge_stories(store.engine, later)
+    url = store.engine.url.render_as_string(hide_password=False)
+    settings = Settings(database_url=url, redis_url=redis_url, api_keys=[SecretStr("k")], **stream_names(stream_prefix))
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/v1/events", params={"updated_after": later.isoformat()}, headers={"X-API-Key": "k"})
+    assert page.status_code == 200, page.text
+    assert [(e["article_id"], e["story_id"], e["revision"]) for e in page.json()["items"]] == [
+        ("lohan-2", before["lohan-1"], 1),
+        ("lohan-3", before["lohan-1"], 1),
+    ]
