@@ -58,10 +58,16 @@ def partition_stream(stream: str, article_id: str, settings: RedisSettings) -> s
 
 
 def article_id_of(body: Any) -> str:
-    """The id of the article a message carries: a model of ours, or a dict (a replayed dead letter's JSON)."""
-    article_id = body.get("article_id") if isinstance(body, dict) else getattr(body, "article_id", None)
+    """The id of the article a message carries: a model of ours, or a dict (a replayed dead letter's JSON).
+    A StoryMerged carries none: its surviving story, by which the store partitions stories.merged."""
+    key = "article_id" if _get(body, "article_id") is not None else "into_story_id"
+    article_id = _get(body, key)
     # A message without an id (only a malformed dead letter being replayed) still needs a partition.
     return article_id if isinstance(article_id, str) else ""
+
+
+def _get(body: Any, key: str) -> Any:
+    return body.get(key) if isinstance(body, dict) else getattr(body, key, None)
 
 
 def partition_router(settings: RedisSettings) -> type[BaseMiddleware]:

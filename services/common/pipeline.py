@@ -164,10 +164,11 @@ def producer(stream: Stream) -> StageSpec:
 
 
 def stage_streams(settings: RedisSettings) -> list[str]:
-    """The names of every stage stream (not the DLQ), in pipeline order."""
+    """The names of every stage stream (not the DLQ), in pipeline order: what stages read or write,
+    stories.merged (which deliver reads) included."""
     names: list[str] = []
     for spec in STAGES:
-        for stream in (spec.input, spec.output):
+        for stream in (*spec.inputs, spec.output):
             if stream is not None and stream.name(settings) not in names:
                 names.append(stream.name(settings))
     return names

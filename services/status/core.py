@@ -58,7 +58,8 @@ def pipeline_status(client: SyncRedis, settings: RedisSettings, now: float | Non
     stages = []
     for spec in STREAM_STAGES:
         stage, base = spec.name, spec.input_stream(settings)
-        streams = partition_streams(base, settings)
+        # Every stream it reads (deliver: stories.merged too), each partition of each.
+        streams = [s for name in spec.input_streams(settings) for s in partition_streams(name, settings)]
         groups = [_groups(client, stream).get(stage, {}) for stream in streams]
         backlog = backlog_of(client, streams, stage)
         stages.append(
@@ -70,7 +71,7 @@ def pipeline_status(client: SyncRedis, settings: RedisSettings, now: float | Non
                 backlog=backlog,
                 done_last_minute=_done_since(client, spec, settings, now - RATE_WINDOW_S, backlog),
                 consumers=_consumers(client, [s for s, info in zip(streams, groups, strict=True) if info], stage),
-                partitions=len(streams),
+                partitions=len(partition_streams(base, settings)),
             )
         )
     stored = _added_since(client, settings.stream_stored, settings, now - 60)

@@ -128,3 +128,21 @@ def test_dlq_list_and_show_print_no_control_characters(settings, client, monkeyp
     for output in (listed.output, shown.output, as_json.output):
         assert not any(c in output for c in "\x1b\x07\u009b"), repr(output)
     assert "a1" in listed.output and "a1" in shown.output
+
+
+def test_on_partitioned_streams_a_merge_letter_goes_back_to_its_survivors_partition(settings, client):
+    from newsflow_schemas import StoryMerged
+    from newsflow_schemas.events import MERGED_EXAMPLE
+    from services.common.partitions import partition_stream
+
+    partitioned = settings.model_copy(update={"partitions": 4})
+    merges = [StoryMerged.model_validate({**MERGED_EXAMPLE, "into_story_id": f"story-{n}"}) for n in range(6)]
+    for merge in merges:
+        dead_letter(partitioned, "deliver", merge.model_dump_json().encode())
+
+    assert replay(client, partitioned, list_letters(client, partitioned)) == len(merges)
+
+    for merge in merges:  # where the merge pass announces it, so a partitioned deliver reads it
+        stream = partition_stream(partitioned.stream_merged, merge.into_story_id, partitioned)
+        assert merge in list(read_stream(client, stream, StoryMerged))
+    assert client.exists(partitioned.stream_merged) == 0  # nothing on the unread base name

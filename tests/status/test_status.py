@@ -53,3 +53,23 @@ def test_downstream_groups_show_pending_lag_idle_and_staleness(redis_url: str, s
     assert (archive.pending, archive.lag, archive.idle_s, archive.stale) == (0, 5, None, True)  # nobody reads it
     later = pipeline_status(client, settings, now=time.time() + 7200).downstream
     assert {g.group: g.stale for g in later} == {"crm": False, "archive": True}  # consumers' idle is Redis's own
+
+
+def test_deliver_counts_stories_merged_with_its_input_and_merge_subscribers_are_downstream(
+    redis_url: str, stream_prefix: str
+) -> None:
+    settings = Settings(redis_url=redis_url, **stream_names(stream_prefix))
+    client = redis.Redis.from_url(redis_url)
+    for stream, entries in ((settings.stream_stored, 4), (settings.stream_merged, 2)):
+        for n in range(entries):
+            client.xadd(stream, {"n": n})
+        client.xgroup_create(stream, "deliver", id="0")
+    client.xreadgroup("deliver", "deliver-1", {settings.stream_merged: ">"}, count=1)  # 1 pending, 1 unread
+    client.xgroup_create(settings.stream_merged, "filer", id="0")  # a subscriber of merges
+
+    status = pipeline_status(client, settings, now=time.time())
+
+    deliver = status.stages[-1]
+    assert (deliver.stream, deliver.length, deliver.pending, deliver.backlog) == (settings.stream_stored, 6, 1, 6)
+    assert [(c.name, c.pending) for c in deliver.consumers] == [("deliver-1", 1)]
+    assert [(g.stream, g.group) for g in status.downstream] == [(settings.stream_merged, "filer")]
