@@ -56,6 +56,10 @@ def _run_batches(settings: Settings, client: SyncRedis) -> None:
             client.xlen(stream) for stream in partition_streams(settings.stream_parsed, settings)
         )
 
+    def failed_pending() -> bool:
+        stream = partition_stream(settings.stream_raw, "d", settings)
+        return bool(client.xpending(stream, "parse")["pending"])
+
     async def run() -> None:
         writer = async_client(settings)
         await add_all(writer, partition_streams(settings.stream_raw, settings), INPUTS)
@@ -73,7 +77,8 @@ def _run_batches(settings: Settings, client: SyncRedis) -> None:
         async with broker:
             await broker.start()
             deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and written() < 4:
+            # "d" may sit alone in a partition read after the others: wait for its failure too.
+            while time.monotonic() < deadline and (written() < 4 or not failed_pending()):
                 await asyncio.sleep(0.05)
 
     asyncio.run(run())
