@@ -11,9 +11,9 @@ at least RARITY_FLOOR stories); plus their shared title words and keywords (bina
 A pair scoring THRESHOLD or more is the same event unless something tells the two apart:
 
 - their dates: both dated, and more than MAX_GAP between one's last article and the other's first;
-- their main person: each story has one (its heaviest PERSON name, named in at least half its
-  articles) and neither is named by the other story, under any type, inside a longer name or by
-  surname. Two celebrities entering rehab share every word but the person.
+- their main person: each story has one (its most mentioned PERSON name among those named in at
+  least half its articles) and neither is named by the other story, under any type, inside a longer
+  name or by surname. Two celebrities entering rehab share every word but the person.
 
 So similar but different events stay apart by what distinguishes them, not by a high threshold. The
 same rule can take main places (DISTINGUISHING); on the development stream it split more events than
@@ -182,12 +182,15 @@ def apart(a: StoryProfile, b: StoryProfile, kinds: Sequence[str] | None = None) 
 
 
 def main_name(profile: StoryProfile, kind: str) -> str | None:
-    """The story's heaviest name of `kind` when at least MAIN_SHARE of its articles name it."""
-    found = [(key, n) for key, n in profile.names.items() if n.kind == kind]
-    if not found:
-        return None
-    key, name = max(found, key=lambda kn: (kn[1].articles, kn[1].mentions, kn[0]))
-    return key if name.articles >= MAIN_SHARE * profile.article_count else None
+    """The story's most mentioned name of `kind` among those named in at least MAIN_SHARE of its
+    articles: its protagonist, not a name every article drops once ("Deep Throat" in two Watergate
+    figures' obituaries)."""
+    found = [
+        (key, n)
+        for key, n in profile.names.items()
+        if n.kind == kind and n.articles >= MAIN_SHARE * profile.article_count
+    ]
+    return max(found, key=lambda kn: (kn[1].mentions, kn[1].articles, kn[0]))[0] if found else None
 
 
 def names(profile: StoryProfile, key: str, kind: str) -> bool:

@@ -3,6 +3,7 @@ person, place or dates stay apart; chains join only when every member may be one
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from services.store.merging import THRESHOLD, Name, StoryProfile, apart, compare, main_name, plan
@@ -111,3 +112,16 @@ def test_a_main_name_is_named_by_half_the_articles_at_least() -> None:
     scattered_more = StoryProfile("s", 5, DAY, DAY, True, dict(scattered.names), frozenset())
     assert main_name(scattered_more, "person") is None
     assert main_name(scattered, "place") is None
+
+
+def test_the_main_person_is_the_most_mentioned_not_one_every_article_drops() -> None:
+    # Two hosts of an awards show announced years apart: every article names the show once (typed a
+    # person by the small NER model); two of each event's three articles name its host over and over.
+    show = {"oscar": ("PERSON", 1), "academy awards": ("ORG", 2), "host": ("EVENT", 1)}
+    first = story("s-first", show, "academy names oscar host", articles=3)
+    second = story("s-second", show, "academy names oscar host", articles=3)
+    first = replace(first, names={**first.names, "hugh jackman": Name("PERSON", 2, 10)})
+    second = replace(second, names={**second.names, "ellen degeneres": Name("PERSON", 2, 12)})
+    assert main_name(first, "person") == "hugh jackman" and main_name(second, "person") == "ellen degeneres"
+    assert apart(first, second) == "different main person: hugh jackman / ellen degeneres"
+    assert plan([first, second]) == []
