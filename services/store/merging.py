@@ -13,7 +13,9 @@ A pair scoring THRESHOLD or more is the same event unless something tells the tw
 - their dates: both dated, and more than MAX_GAP between one's last article and the other's first;
 - their main person: each story has one (its most mentioned PERSON name among those named in at
   least half its articles) and neither is named by the other story, under any type, inside a longer
-  name or by surname. Two celebrities entering rehab share every word but the person.
+  name or by surname. Two celebrities entering rehab share every word but the person. When both
+  stories have SURE_ARTICLES articles or more, one main person named by none of the other's articles
+  is enough: a later event's articles recall the earlier one's protagonist, never the reverse.
 
 So similar but different events stay apart by what distinguishes them, not by a high threshold. The
 same rule can take main places (DISTINGUISHING); on the development stream it split more events than
@@ -43,6 +45,7 @@ THRESHOLD = 0.3
 TEXT_WEIGHT = 0.3
 MAX_GAP = timedelta(days=3)
 MAIN_SHARE = 0.5  # a main person or place is named in at least this share of the story's articles
+SURE_ARTICLES = 2  # a story of this many articles or more: its main person is sure (see apart)
 MAX_SHARED = 8  # names and words kept in a merge's `shared`
 # A name or word in more than this share of the pass's stories links too many pairs to say anything.
 COMMON_SHARE = 0.2
@@ -176,7 +179,15 @@ def apart(a: StoryProfile, b: StoryProfile, kinds: Sequence[str] | None = None) 
             return f"dates {gap.days} days apart"
     for kind in DISTINGUISHING if kinds is None else kinds:
         main_a, main_b = main_name(a, kind), main_name(b, kind)
-        if main_a and main_b and not names(b, main_a, kind) and not names(a, main_b, kind):
+        if not (main_a and main_b):
+            continue
+        unnamed = [not names(b, main_a, kind), not names(a, main_b, kind)]
+        # Of two stories of several articles each, one's main person named by none of the other's
+        # articles is enough: the other event's articles name the first one's protagonist in passing
+        # ("the team's second arrest in a month"), never the reverse. (Not so for places: a city is
+        # named inside a longer name of itself, "Santiago de Chile", one way only.)
+        sure = kind == "person" and min(a.article_count, b.article_count) >= SURE_ARTICLES
+        if all(unnamed) or (sure and any(unnamed)):
             return f"different main {kind}: {main_a} / {main_b}"
     return ""
 

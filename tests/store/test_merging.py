@@ -125,3 +125,18 @@ def test_the_main_person_is_the_most_mentioned_not_one_every_article_drops() -> 
     assert main_name(first, "person") == "hugh jackman" and main_name(second, "person") == "ellen degeneres"
     assert apart(first, second) == "different main person: hugh jackman / ellen degeneres"
     assert plan([first, second]) == []
+
+
+def test_a_later_event_recalling_the_earlier_ones_protagonist_stays_apart() -> None:
+    # Two players of one team arrested for drunk driving a month apart: the second arrest's articles
+    # recall the first player's, the first's never name the second player.
+    arrest = {"chargers": ("ORG", 2), "highway patrol": ("ORG", 2), "dui": ("ORG", 2), "san diego": ("GPE", 1)}
+    first = story("s-first", {"ray carter": ("PERSON", 6), **arrest}, "receiver arrested drunk driving", articles=4)
+    second_names = {"joe miller": ("PERSON", 6), "ray carter": ("PERSON", 1), **arrest}
+    second = story("s-second", second_names, "tackle arrested drunk driving", articles=3)
+    assert compare(first, second).score >= THRESHOLD
+    assert apart(first, second) == "different main person: ray carter / joe miller"
+    assert plan([first, second]) == []
+    # A one-article fragment's main person is not sure: it still joins the event that names its own.
+    fragment = story("s-fragment", {"joe miller": ("PERSON", 6), "ray carter": ("PERSON", 1), **arrest}, articles=1)
+    assert apart(first, fragment) == ""
