@@ -140,3 +140,16 @@ def test_a_later_event_recalling_the_earlier_ones_protagonist_stays_apart() -> N
     # A one-article fragment's main person is not sure: it still joins the event that names its own.
     fragment = story("s-fragment", {"joe miller": ("PERSON", 6), "ray carter": ("PERSON", 1), **arrest}, articles=1)
     assert apart(first, fragment) == ""
+
+
+def test_a_fragment_told_in_other_names_rejoins_by_its_body_words() -> None:
+    trial = {"albany": ("GPE", 1), "kathina thomas": ("PERSON", 3)}
+    words = {"trial": 0.5, "testimony": 0.5, "jury": 0.5, "shooting": 0.5}
+    big = replace(story("s-trial", trial, "teen trial", articles=4), words=words)
+    # A fragment naming the victim by first name and the city only: too few names in common alone.
+    fragment = story("s-fragment", {"albany": ("GPE", 1), "kathina": ("PERSON", 2)}, "second day", articles=1)
+    assert compare(big, fragment).score < THRESHOLD
+    assert compare(big, replace(fragment, words=words)).score >= THRESHOLD
+    assert [(m.story_id, m.into_story_id) for m in plan([big, replace(fragment, words=words)])] == [
+        ("s-fragment", "s-trial")
+    ]
