@@ -16,7 +16,7 @@ A pair scoring THRESHOLD or more is the same event unless something tells the tw
 - their main person: each story has one (its most mentioned PERSON name among those named in at
   least half its articles) and neither is named by the other story, under any type, inside a longer
   name or by surname. Two celebrities entering rehab share every word but the person. When both
-  stories have SURE_ARTICLES articles or more, one main person named by none of the other's articles
+  stories have SURE_ARTICLES (3) articles or more, one main person named by none of the other's articles
   is enough: a later event's articles recall the earlier one's protagonist, never the reverse.
 
 So similar but different events stay apart by what distinguishes them, not by a high threshold. The
@@ -50,7 +50,7 @@ TEXT_WEIGHT = 0.3
 BODY_WEIGHT = 0.6
 MAX_GAP = timedelta(days=3)
 MAIN_SHARE = 0.5  # a main person or place is named in at least this share of the story's articles
-SURE_ARTICLES = 2  # a story of this many articles or more: its main person is sure (see apart)
+SURE_ARTICLES = 3  # a story of this many articles or more: its main person is sure (see apart)
 MAX_SHARED = 8  # names and words kept in a merge's `shared`
 # A name or word in more than this share of the pass's stories links too many pairs to say anything.
 COMMON_SHARE = 0.2
