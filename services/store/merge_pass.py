@@ -100,6 +100,13 @@ def recent_profiles(
             names[story_id][key] = Name(type_, int(naming), int(count) + (before.mentions if before else 0))
         else:
             names[story_id][key] = Name(before.type, before.articles, before.mentions + int(count))
+    words: dict[str, dict[str, float]] = defaultdict(dict)
+    for story_id, vector in conn.execute(
+        select(article_vectors.c.story_id, article_vectors.c.vector).where(article_vectors.c.story_id.in_(ids))
+    ):
+        summed = words[story_id]
+        for word, weight in (vector.get("words") or {}).items():
+            summed[word] = summed.get(word, 0.0) + weight
     return [
         StoryProfile(
             story_id=r.story_id,
@@ -109,6 +116,7 @@ def recent_profiles(
             dated=r.dated,
             names=names[r.story_id],
             terms=frozenset((r.terms or {}).get("title", [])) | frozenset((r.terms or {}).get("keywords", [])),
+            words=words[r.story_id],
         )
         for r in rows
     ]

@@ -15,7 +15,9 @@ member: an event told from several angles keeps one story. Article and member ar
 A story also scores as the centroid of those members (names and words only) when that is higher.
 A member's vectors are weighted with the frequencies of when it was placed and kept as they are
 (table article_vectors). The article joins the best story scoring THRESHOLD or more among stories
-active within WINDOW of its date that share a name with it; else it starts one.
+active within WINDOW of its date that share a name with it, unless none of the story's members names
+the person the article leads with (lead_person: two events of one kind, the second's articles
+recalling the first); else it starts one.
 
 An article with no date of its own (no publication date, no dated dateline) is only known to predate
 its fetching: it looks for a story around its fetch time first, then up to UNDATED_LOOKBACK before.
@@ -49,6 +51,8 @@ ENTITY_WEIGHT = 1.0
 BODY_WEIGHT = 2.0
 TEXT_WEIGHT = 0.3
 WINDOW = timedelta(days=4)
+LEAD_CHARS = 250  # an article's opening, where its lead person is named
+LEAD_MENTIONS = 2
 UNDATED_LOOKBACK = timedelta(days=365)
 KEYWORDS = 10  # an article's top keywords that count
 MAX_TERMS = 60  # title words and keywords kept per story
@@ -100,6 +104,7 @@ class StoryFeatures:
     dated: bool  # the time is the article's own date, not when it was fetched
     headline: str | None
     words: Mapping[str, int] = field(default_factory=dict)  # the body's MAX_WORDS commonest words, counted
+    lead: str | None = None  # the person its opening is about (lead_person), as a name key
 
     def terms(self) -> list[str]:
         """The keys of its names and words in the running document frequency."""
@@ -116,6 +121,7 @@ class MemberVector:
     words: Mapping[str, float]
     title_words: frozenset[str] = frozenset()
     keywords: frozenset[str] = frozenset()
+    lead: str | None = None  # the article's lead person; not kept for members
 
     def stored(self) -> dict[str, object]:
         """The JSON the store keeps of it (table article_vectors)."""
@@ -263,7 +269,26 @@ def features(article: EnrichedArticle, stored_at: datetime) -> StoryFeatures:
         dated=dated,
         headline=headline(article),
         words=body_words(article.body),
+        lead=lead_person(article),
     )
+
+
+def lead_person(article: EnrichedArticle) -> str | None:
+    """The person the article leads with: of the people named in its first LEAD_CHARS characters and
+    at least LEAD_MENTIONS times, the most named; an event's protagonist, not a commentator quoted
+    further down."""
+    # Someone quoted in the opening comments on the event ("says Jack Buser, director for games").
+    speakers = {q.speaker for q in article.quotes if q.speaker is not None and q.start < LEAD_CHARS}
+    leading = [
+        e
+        for e in article.entities
+        if e.type == "PERSON"
+        and e.mentions >= LEAD_MENTIONS
+        and e.name not in speakers
+        and any(s.start < LEAD_CHARS for s in e.spans)
+    ]
+    top = max(leading, key=lambda e: (e.mentions, folded_name(e.name)), default=None)
+    return folded_name(top.name) if top is not None else None
 
 
 def title_words(title: str | None) -> frozenset[str]:
@@ -289,7 +314,7 @@ def article_vector(article: StoryFeatures, rarity: Rarity) -> MemberVector:
     articles; what its story keeps of it as a member."""
     names = {k: n.weight * term_weight(n.mentions) * rarity.idf(entity_term(k)) for k, n in article.entities.items()}
     words = {w: term_weight(c) * rarity.idf(word_term(w)) for w, c in article.words.items()}
-    return MemberVector("", unit(names), unit(words), article.title_words, article.keywords)
+    return MemberVector("", unit(names), unit(words), article.title_words, article.keywords, article.lead)
 
 
 def similarity(article: MemberVector, member: MemberVector) -> Match:
@@ -312,11 +337,38 @@ def choose_story(article: MemberVector, members: Iterable[MemberVector], thresho
     """The story the article continues, or None: it starts a story of its own. A story scores as its
     best-matching member or as the centroid of its members, whichever is higher: an event told from
     several angles is not diluted into one blurred profile, and an article that fits the event as a
-    whole better than any one article of it still joins."""
+    whole better than any one article of it still joins. The best-scoring story that nothing tells
+    apart from the article (told_apart) wins."""
     candidates = list(members)
-    matches = [similarity(article, member) for member in [*candidates, *centroids(candidates)]]
-    best = max(matches, key=lambda m: (m.score, m.story_id), default=None)
-    return best if best is not None and best.score >= threshold else None
+    best: dict[str, Match] = {}
+    for match in (similarity(article, member) for member in [*candidates, *centroids(candidates)]):
+        if match.story_id not in best or match.score > best[match.story_id].score:
+            best[match.story_id] = match
+    for match in sorted(best.values(), key=lambda m: (m.score, m.story_id), reverse=True):
+        if match.score < threshold:
+            break
+        if not told_apart(article, [m for m in candidates if m.story_id == match.story_id]):
+            return match
+    return None
+
+
+def told_apart(article: MemberVector, story: list[MemberVector]) -> str:
+    """What says the article is another event than the story's members, or "" when nothing does: the
+    person the article leads with (StoryFeatures.lead) is named by none of them."""
+    if article.lead and not any(names_person(member.entities, article.lead) for member in story):
+        return f"lead person {article.lead}"
+    return ""
+
+
+def names_person(names: Iterable[str], person: str) -> bool:
+    """Whether one of `names` is the person: the same name, one word of it ("palin"), or another name
+    with the same last word ("lindsay lohan", "dina lohan" for "lohan")."""
+    words = person.split()
+    last = words[-1]
+    for name in names:
+        if name == person or name.rsplit(" ", 1)[-1] == last or (len(words) == 1 and last in name.split()):
+            return True
+    return False
 
 
 def centroids(members: Iterable[MemberVector]) -> list[MemberVector]:

@@ -107,6 +107,14 @@ def test_fragments_merge_into_the_oldest_and_a_second_pass_merges_nothing(store:
         assert conn.execute(select(story_merges.c.merge_id)).scalars().all().__len__() == 2
 
 
+def test_a_story_profile_sums_its_members_body_words(store: Store) -> None:
+    fragmented(store)
+    with store.engine.connect() as conn:
+        profiles = merge_pass.recent_profiles(conn, NOW)
+    assert len(profiles) == 4
+    assert all(p.words.get("rehab", 0.0) > 0.0 for p in profiles)  # every title says "rehab"
+
+
 def test_the_pass_announces_each_merge_once_and_marks_it(store: Store) -> None:
     fragmented(store)
     first, second = Recorder(), Recorder()

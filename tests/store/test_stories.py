@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
-from newsflow_schemas import Dateline, EnrichedArticle, Entity, Keyword
+from newsflow_schemas import Dateline, EnrichedArticle, Entity, Keyword, Mention, Quote
 from services.store.stories import (
     BODY_WEIGHT,
     TEXT_WEIGHT,
@@ -31,6 +32,7 @@ from services.store.stories import (
     started_span,
     story_id_for,
     title_words,
+    told_apart,
 )
 
 NOW = datetime(2026, 9, 8, 12, 0, tzinfo=UTC)
@@ -206,3 +208,48 @@ def test_story_ids_are_named_after_the_first_article_and_terms_keep_the_first_wo
     assert len(story_id_for("a1")) == 32
     assert merged_terms(["omar", "guilty"], {"threat", "omar"}) == ["omar", "guilty", "threat"]
     assert len(merged_terms([f"w{i}" for i in range(59)], {"x", "y"})) == 60
+
+
+def spanned(body: str, *people: str, quotes: list[Quote] | None = None) -> EnrichedArticle:
+    """An article of `body` naming each of `people` (PERSON) wherever the body says it."""
+    entities = []
+    for name in people:
+        starts = [m.start() for m in re.finditer(re.escape(name), body)]
+        spans = [Mention(start=s, end=s + len(name), text=name) for s in starts]
+        entities.append(Entity(name=name, type="PERSON", mentions=len(spans), spans=spans))
+    return article(body=body, quotes=quotes or []).model_copy(update={"entities": entities})
+
+
+SECOND_ARREST = (
+    "Chargers tackle Joe Miller was arrested on suspicion of drunken driving early Sunday, the team's second such "
+    "arrest in less than a month. " + "x " * 120 + "Joe Miller was released. Ray Carter, arrested in January, "
+    "played on. Joe Miller will not."
+)
+
+
+def test_an_article_leads_with_the_most_named_person_of_its_opening():
+    assert features(spanned(SECOND_ARREST, "Joe Miller", "Ray Carter"), NOW).lead == "joe miller"
+    # Named once, or only further down: no lead person.
+    late = "Joe Miller was arrested. " + "x " * 150 + "Ray Carter too. Ray Carter"
+    assert features(spanned(late, "Joe Miller", "Ray Carter"), NOW).lead is None
+    # Someone quoted in the opening comments on the event, whoever the article is about.
+    said = 'Tests "will tell", says Jack Buser, director of games. Jack Buser added more.'
+    quote = Quote(text="will tell", kind="direct", speaker="Jack Buser", start=7, end=16)
+    assert features(spanned(said, "Jack Buser"), NOW).lead == "jack buser"
+    assert features(spanned(said, "Jack Buser", quotes=[quote]), NOW).lead is None
+
+
+def test_an_article_does_not_join_a_story_that_never_names_its_lead_person():
+    new = article_vector(features(spanned(SECOND_ARREST, "Joe Miller", "Ray Carter"), NOW), NO_RARITY)
+    first_arrest = "Chargers receiver Ray Carter was arrested on suspicion of drunken driving. Ray Carter will play."
+    earlier = member("s-first", features(spanned(first_arrest, "Ray Carter"), NOW))
+    match = similarity(new, earlier)
+    assert match.score >= 0.5
+    assert told_apart(new, [earlier]) == "lead person joe miller"
+    assert choose_story(new, [earlier], threshold=0.5) is None
+    # A story naming the person, even by surname only, is the article's if it scores.
+    same = member(
+        "s-second", features(spanned("Miller was arrested. Ray Carter and Miller.", "Miller", "Ray Carter"), NOW)
+    )
+    chosen = choose_story(new, [earlier, same], threshold=0.1)
+    assert chosen is not None and chosen.story_id == "s-second"
