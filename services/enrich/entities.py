@@ -92,6 +92,7 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
     found = _with_role_organizations(text, found, roles)
     found, aliases = _apply_acronyms(text, found)
     found = _voted_types(text, found)
+    found += _propagated(text, found, [(ent.start_char, ent.end_char) for ent in doc.ents])
     groups: _Groups = {}
     for f in found:
         key = spelling_key(text[f.start : f.end])
@@ -135,6 +136,39 @@ def _voted_types(text: str, found: list[_Found]) -> list[_Found]:
                 f = f._replace(type=top)
         voted.append(f)
     return voted
+
+
+def _propagated(text: str, found: list[_Found], labelled: list[tuple[int, int]]) -> list[_Found]:
+    """Uses of a name the model tagged elsewhere in the article and missed here (the small model tags a
+    name in one sentence and not in the next): same spelling and case, a whole word, capitalised, not
+    inside anything the model labelled and not part of a longer run of capitalised words."""
+    types: dict[str, Counter[str]] = {}
+    for f in found:
+        if f.type in _NAME_TYPES:
+            types.setdefault(text[f.start : f.end], Counter())[f.type] += 1
+    forms = sorted((form for form in types if form[:1].isupper() and len(form) >= 2), key=len, reverse=True)
+    if not forms:
+        return []
+    taken = bytearray(len(text))
+    for start, end in labelled + [(f.start, f.end) for f in found]:
+        taken[start:end] = b"\x01" * (end - start)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
+    return [
+        _Found(use.start(), use.end(), types[use.group()].most_common(1)[0][0])
+        for use in pattern.finditer(text)
+        if not any(taken[use.start() : use.end()]) and _alone(text, use.start(), use.end())
+    ]
+
+
+# A capitalised word (or initial) right before or after: "U.S. Open", "Colorado Rockies", "Widzew Lodz".
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.'-]*[ \t]+$")
+_CAPITALISED_AFTER = re.compile(r"[ \t]+[A-Z]")
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """Not part of a longer run of capitalised words on its line: that is another name the model missed."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not (_CAPITALISED_BEFORE.search(text, line_start, start) or _CAPITALISED_AFTER.match(text, end))
 
 
 def _place_key(text: str, found: _Found, key: str) -> str:

@@ -199,3 +199,21 @@ def test_scores_labels_and_nationalities_stay_out_of_a_persons_name(nlp):
         ("PERSON", "Domingos Oliveira"): ["Domingos Oliveira"],
         ("PERSON", "Bruno Thiry"): ["Bruno Thiry"],
     }
+
+
+def test_a_name_tagged_once_counts_where_the_model_missed_it(nlp):
+    doc = _doc(
+        nlp,
+        "Talks opened in Lagos on Monday. Delegates left Lagos on Friday, and lagos time is GMT+1.",
+        ("Lagos", "GPE"),
+    )
+    assert _found(doc) == {("GPE", "Lagos"): ["Lagos", "Lagos"]}
+
+
+def test_a_missed_use_inside_a_longer_capitalised_name_is_not_that_name(nlp):
+    doc = _doc(
+        nlp,
+        "Rain fell on Denver. The Denver Broncos won. Fans of Real Denver cheered.",
+        ("Denver", "GPE"),
+    )
+    assert _found(doc) == {("GPE", "Denver"): ["Denver"]}
