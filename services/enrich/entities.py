@@ -227,7 +227,7 @@ def _split_list(text: str, found: _Found) -> list[_Found]:
 
 # A score, rank or count glued to a name ("N. Lenham 145", "Sobotzik 67th", "2 - Michael Chang").
 _TRAILING_NUMBER = re.compile(r"(?:\s+[-–]?\s*\d[\d./,:-]*(?:st|nd|rd|th)?)+$")
-_LEADING_NUMBER = re.compile(r"^\d[\d.,]*\s*(?:[-–.]\s*)?")
+_LEADING_NUMBER = re.compile(r"[-+]?\d[\d.,]*\s*(?:[-–.]\s*)?")
 # "Forwards - Domingos Oliveira", "Gloria Bistrita - Ilie Lazar": a label or team, a spaced dash, the person.
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
 

@@ -217,3 +217,13 @@ def test_a_missed_use_inside_a_longer_capitalised_name_is_not_that_name(nlp):
         ("Denver", "GPE"),
     )
     assert _found(doc) == {("GPE", "Denver"): ["Denver"]}
+
+
+def test_a_rank_or_score_before_a_name_is_no_part_of_it(nlp):
+    doc = _doc(
+        nlp,
+        "Seeds : 1 - Ana Petrova , 2 - Carla Ruiz .\n+6 Tom Bell through 9",
+        ("2 - Carla Ruiz", "PERSON"),
+        ("+6 Tom Bell", "PERSON"),
+    )
+    assert _found(doc) == {("PERSON", "Carla Ruiz"): ["Carla Ruiz"], ("PERSON", "Tom Bell"): ["Tom Bell"]}
