@@ -43,7 +43,7 @@ _NOMINAL_ORG = re.compile(
 _DOMINANCE = 2  # the organisation named at least twice as often as any other
 
 # Trimmed from both ends of a span: quotes, dashes and punctuation spaCy sometimes takes in.
-_EDGE = " \t\"'“”‘’«»‐‑–—-,;:!?*"
+_EDGE = " \t\n\r\"'“”‘’«»‐‑–—-,;:!?*"
 _LEADING_ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _POSSESSIVE = ("'s", "’s")
 _DASHES = re.compile(r"[‐‑‒–—]")

@@ -227,3 +227,8 @@ def test_a_rank_or_score_before_a_name_is_no_part_of_it(nlp):
         ("+6 Tom Bell", "PERSON"),
     )
     assert _found(doc) == {("PERSON", "Carla Ruiz"): ["Carla Ruiz"], ("PERSON", "Tom Bell"): ["Tom Bell"]}
+
+
+def test_a_line_break_the_model_took_into_a_name_is_trimmed(nlp):
+    doc = _doc(nlp, "Talks stall .\nMaria Lopez\nMADRID 1996-08-22\nTalks stalled.", ("Maria Lopez\n", "PERSON"))
+    assert _found(doc) == {("PERSON", "Maria Lopez"): ["Maria Lopez"]}
