@@ -211,6 +211,17 @@ def _split_list(text: str, found: _Found) -> list[_Found]:
         while start < end and text[end - 1] in _EDGE.replace("$", ""):
             end -= 1
         return [_Found(start, end, found.type)] if any(ch.isalnum() for ch in text[start:end]) else []
+    scores = list(_INNER_NUMBER.finditer(text, found.start, found.end)) if found.type in _NAME_TYPES else []
+    if scores:
+        # "Kilmarnock 1 Celtic", "DETROIT 7 Chicago": a results line read as one name is two names and a score;
+        # what follows a number must start as a name does ("Durham 326 ( D. Cox" leaves "Durham" only).
+        bounds = [found.start, *(b for m in scores for b in (m.start(), m.end())), found.end]
+        names = [_trimmed(text, s, e) for s, e in zip(bounds[::2], bounds[1::2], strict=True)]
+        return [
+            _Found(*name, found.type)
+            for index, name in enumerate(names)
+            if name and (index == 0 or text[name[0]].isupper())
+        ]
     if found.type not in ("ORG", "GPE", "LOC", "NORP") or "," not in text[found.start : found.end]:
         span = _trimmed(text, found.start, found.end)
         return [_Found(*span, found.type)] if span else []
@@ -225,6 +236,8 @@ def _split_list(text: str, found: _Found) -> list[_Found]:
     return pieces
 
 
+# A score between two names: a number with a space on either side, inside the span.
+_INNER_NUMBER = re.compile(r"(?<=\w)\s+\d[\d.,:-]*\s+(?=\S)")
 # A score, rank or count glued to a name ("N. Lenham 145", "Sobotzik 67th", "2 - Michael Chang").
 _TRAILING_NUMBER = re.compile(r"(?:\s+[-–]?\s*\d[\d./,:-]*(?:st|nd|rd|th)?)+$")
 _LEADING_NUMBER = re.compile(r"[-+]?\d[\d.,]*\s*(?:[-–.]\s*)?")

@@ -232,3 +232,17 @@ def test_a_rank_or_score_before_a_name_is_no_part_of_it(nlp):
 def test_a_line_break_the_model_took_into_a_name_is_trimmed(nlp):
     doc = _doc(nlp, "Talks stall .\nMaria Lopez\nMADRID 1996-08-22\nTalks stalled.", ("Maria Lopez\n", "PERSON"))
     assert _found(doc) == {("PERSON", "Maria Lopez"): ["Maria Lopez"]}
+
+
+def test_a_results_line_read_as_one_name_is_two_names(nlp):
+    doc = _doc(
+        nlp,
+        "Premier division\nKilmarnock 1 Celtic 3\nDurham 326 ( D. Cox 95 not out )",
+        ("Kilmarnock 1 Celtic", "ORG"),
+        ("Durham 326 ( D. Cox", "ORG"),
+    )
+    assert _found(doc) == {
+        ("ORG", "Kilmarnock"): ["Kilmarnock"],
+        ("ORG", "Celtic"): ["Celtic"],
+        ("ORG", "Durham"): ["Durham"],
+    }
