@@ -20,6 +20,7 @@ from newsflow_schemas.articles import EntityType
 
 from .caps import carry_into_caps
 from .places import country_code, country_name, is_country
+from .results import score_line_names, standings_tables
 from .roles import RoleFound, find_roles
 
 # spaCy labels we keep; counts, percentages and quantities are figures (figures.py), not entities.
@@ -91,6 +92,7 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
     roles = find_roles(text, [(f.start, f.end) for f in found if f.type == "PERSON"])
     found = _with_role_organizations(text, found, roles)
     found, aliases = _apply_acronyms(text, found)
+    found = _as_competitors(text, found, [(ent.start_char, ent.end_char) for ent in doc.ents])
     found = _voted_types(text, found)
     found += _propagated(text, found, [(ent.start_char, ent.end_char) for ent in doc.ents])
     groups: _Groups = {}
@@ -136,6 +138,37 @@ def _voted_types(text: str, found: list[_Found]) -> list[_Found]:
                 f = f._replace(type=top)
         voted.append(f)
     return voted
+
+
+def _as_competitors(text: str, found: list[_Found], labelled: list[tuple[int, int]]) -> list[_Found]:
+    """Names on a results or standings line are competitors, clubs mostly: one the model took for a town or
+    a person is an organisation, one it missed is added; a country stays a country (national sides are named
+    as the country). A standings table is left alone when the model found no name in it (a company's
+    figures: "Net Income 821 512") or took most of its names for people (players' averages, a leaderboard)."""
+    clubs = set(score_line_names(text))
+    by_span = {(f.start, f.end): f.type for f in found}
+    playing = {text[start:end] for start, end in clubs}
+    for table in standings_tables(text):
+        types = Counter(by_span[span] for span in table if span in by_span)
+        known = types or any(text[start:end] in playing for start, end in table)
+        if known and 2 * types["PERSON"] <= sum(types.values()):
+            clubs.update(table)
+    if not clubs:
+        return found
+    competitors = [
+        f._replace(type="ORG")
+        if (f.start, f.end) in clubs and f.type in _COMPETITOR_TYPES and not is_country(text[f.start : f.end])
+        else f
+        for f in found
+    ]
+    taken = labelled + list(by_span)
+    for start, end in sorted(clubs):
+        if not any(s < end and start < e for s, e in taken):
+            competitors.append(_Found(start, end, "GPE" if is_country(text[start:end]) else "ORG"))
+    return sorted(competitors)
+
+
+_COMPETITOR_TYPES = ("PERSON", "GPE", "LOC", "FAC")
 
 
 def _propagated(text: str, found: list[_Found], labelled: list[tuple[int, int]]) -> list[_Found]:

@@ -246,3 +246,34 @@ def test_a_results_line_read_as_one_name_is_two_names(nlp):
         ("ORG", "Celtic"): ["Celtic"],
         ("ORG", "Durham"): ["Durham"],
     }
+
+
+def test_names_on_a_results_line_are_clubs_and_a_missed_one_is_added(nlp):
+    doc = _doc(nlp, "Results :\nBrixton 2 Hamley 1\nGermany 2 Russia 1", ("Brixton", "GPE"), ("Germany", "GPE"))
+    assert _found(doc) == {
+        ("ORG", "Brixton"): ["Brixton"],
+        ("ORG", "Hamley"): ["Hamley"],
+        ("GPE", "Germany"): ["Germany"],
+        ("GPE", "Russia"): ["Russia"],
+    }
+
+
+def test_a_standings_table_is_clubs_unless_the_model_saw_people_or_nothing_in_it(nlp):
+    clubs = "Lakeside 7 5 0 2 12 9 15\nHillcrest 7 4 2 1 13 3 14"
+    players = "Ann Lee 3 5 0 396 170\nBo Park 2 3 0 178 106\nCy Diaz 3 5 0 190 113"
+    figures = "Net Income 821 512 565 301\nOperating Income 906 962 599 515"
+    doc = _doc(
+        nlp,
+        f"{clubs}\n\n{players}\n\n{figures}",
+        ("Lakeside", "GPE"),
+        ("Ann Lee", "PERSON"),
+        ("Bo Park", "PERSON"),
+        ("Cy Diaz", "GPE"),
+    )
+    assert _found(doc) == {
+        ("ORG", "Lakeside"): ["Lakeside"],
+        ("ORG", "Hillcrest"): ["Hillcrest"],
+        ("PERSON", "Ann Lee"): ["Ann Lee"],
+        ("PERSON", "Bo Park"): ["Bo Park"],
+        ("GPE", "Cy Diaz"): ["Cy Diaz"],
+    }

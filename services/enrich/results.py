@@ -1,0 +1,33 @@
+"""Results and standings lines of sports reports: the names on them are competitors (clubs, mostly), which
+the model reads as the places and people they are named after."""
+
+from __future__ import annotations
+
+import re
+
+# A name on a results line: capitalised words, with the small words some club names hold ("Queen of the
+# South"). Words are split by single spaces, so the match is linear.
+_NAME = r"[A-Z][\w.'&/-]*(?: (?:[A-Z][\w.'&/-]*|of|the|de|del|la))*"
+# "Kilmarnock 1 Celtic 3", "DETROIT 7 Chicago 4 ( 10 innings )": two names, each with its score.
+_SCORE_LINE = re.compile(rf"^(?P<home>{_NAME}) \d{{1,3}} (?P<away>{_NAME}) \d{{1,3}}(?![\w.,:/-])", re.MULTILINE)
+# "Lech Poznan 7 5 0 2 12 9 15", "CHICAGO 64 66 .492 6": a name, then a row of at least four figures.
+_STANDINGS_LINE = re.compile(rf"^(?P<team>{_NAME})(?: [-+]?\d*\.?\d+){{4,}}[ \t]*$", re.MULTILINE)
+
+
+def score_line_names(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each name on a line that gives two names with a score each."""
+    return [
+        (match.start(group), match.end(group)) for match in _SCORE_LINE.finditer(text) for group in ("home", "away")
+    ]
+
+
+def standings_tables(text: str) -> list[list[tuple[int, int]]]:
+    """For each table (rows on consecutive lines), the (start, end) of the name opening each row."""
+    tables: list[list[tuple[int, int]]] = []
+    row_end = -1
+    for match in _STANDINGS_LINE.finditer(text):
+        if not tables or match.start() != row_end + 1:
+            tables.append([])
+        tables[-1].append((match.start("team"), match.end("team")))
+        row_end = match.end()
+    return tables

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from services.enrich.results import score_line_names, standings_tables
+
+RESULTS = "Premier division\nQueen of the South 2 Dumbarton 1\nDETROIT 7 Chicago 4 ( 10 innings )\nMhow 2 Yellow 12,700"
+STANDINGS = "Standings :\nLech Poznan 7 5 0 2 12 9 15\nCHICAGO 64 66 .492 6\n\nNet Income 821 512 565 301"
+
+
+def _names(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [text[start:end] for start, end in spans]
+
+
+def test_a_score_line_gives_two_names_each_with_a_score():
+    assert _names(RESULTS, score_line_names(RESULTS)) == ["Queen of the South", "Dumbarton", "DETROIT", "Chicago"]
+
+
+def test_standings_rows_on_consecutive_lines_are_one_table():
+    tables = standings_tables(STANDINGS)
+    assert [_names(STANDINGS, table) for table in tables] == [["Lech Poznan", "CHICAGO"], ["Net Income"]]
+
+
+def test_prose_is_no_results_line():
+    text = "Ajax beat PSV 2 1 in Amsterdam .\nThe Dow rose 12 points to 5,700 ."
+    assert score_line_names(text) == []
+    assert standings_tables(text) == []
