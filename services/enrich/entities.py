@@ -20,7 +20,7 @@ from newsflow_schemas.articles import EntityType
 
 from .caps import carry_into_caps
 from .places import country_code, country_name, is_country
-from .results import score_line_names, standings_tables
+from .results import fixture_names, score_line_names, standings_tables
 from .roles import RoleFound, find_roles
 
 # spaCy labels we keep; counts, percentages and quantities are figures (figures.py), not entities.
@@ -145,7 +145,8 @@ def _as_competitors(text: str, found: list[_Found], labelled: list[tuple[int, in
     a person is an organisation, one it missed is added; a country stays a country (national sides are named
     as the country). A standings table is left alone when the model found no name in it (a company's
     figures: "Net Income 821 512") or took most of its names for people (players' averages, a leaderboard)."""
-    clubs = set(score_line_names(text))
+    sides, grounds = fixture_names(text)
+    clubs = set(score_line_names(text) + sides)
     by_span = {(f.start, f.end): f.type for f in found}
     playing = {text[start:end] for start, end in clubs}
     for table in standings_tables(text):
@@ -165,6 +166,9 @@ def _as_competitors(text: str, found: list[_Found], labelled: list[tuple[int, in
     for start, end in sorted(clubs):
         if not any(s < end and start < e for s, e in taken):
             competitors.append(_Found(start, end, "GPE" if is_country(text[start:end]) else "ORG"))
+    for start, end in grounds:
+        if not any(s < end and start < e for s, e in taken):
+            competitors.append(_Found(start, end, "GPE"))
     return sorted(competitors)
 
 

@@ -12,6 +12,11 @@ _NAME = r"[A-Z][\w.'&/-]*(?: (?:[A-Z][\w.'&/-]*|of|the|de|del|la))*"
 _SCORE_LINE = re.compile(rf"^(?P<home>{_NAME}) \d{{1,3}} (?P<away>{_NAME}) \d{{1,3}}(?![\w.,:/-])", re.MULTILINE)
 # "Lech Poznan 7 5 0 2 12 9 15", "CHICAGO 64 66 .492 6": a name, then a row of at least four figures.
 _STANDINGS_LINE = re.compile(rf"^(?P<team>{_NAME})(?: [-+]?\d*\.?\d+){{4,}}[ \t]*$", re.MULTILINE)
+# "Wrexham v Bristol": a fixture, alone on its line or in a list of them. "PITTSBURGH AT COLORADO" (a
+# schedule in capitals): the first plays at the second's ground, which the text names as a place.
+_FIXTURE = re.compile(
+    rf"(?:^|, |: )(?P<home>{_NAME}) (?P<word>v|vs|AT) (?P<away>{_NAME})(?= ,| \.| \(|$)", re.MULTILINE
+)
 
 
 def score_line_names(text: str) -> list[tuple[int, int]]:
@@ -19,6 +24,16 @@ def score_line_names(text: str) -> list[tuple[int, int]]:
     return [
         (match.start(group), match.end(group)) for match in _SCORE_LINE.finditer(text) for group in ("home", "away")
     ]
+
+
+def fixture_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(start, end) of the sides of each fixture ("Wrexham v Bristol"), and of the grounds ("AT COLORADO")."""
+    sides: list[tuple[int, int]] = []
+    grounds: list[tuple[int, int]] = []
+    for match in _FIXTURE.finditer(text):
+        sides.append((match.start("home"), match.end("home")))
+        (grounds if match.group("word") == "AT" else sides).append((match.start("away"), match.end("away")))
+    return sides, grounds
 
 
 def standings_tables(text: str) -> list[list[tuple[int, int]]]:

@@ -277,3 +277,13 @@ def test_a_standings_table_is_clubs_unless_the_model_saw_people_or_nothing_in_it
         ("PERSON", "Bo Park"): ["Bo Park"],
         ("GPE", "Cy Diaz"): ["Cy Diaz"],
     }
+
+
+def test_the_sides_of_a_fixture_are_clubs_and_a_schedules_ground_a_place(nlp):
+    doc = _doc(nlp, "Postponed : Peterborough v Notts County .\nTEXAS AT MINNESOTA", ("Peterborough", "GPE"))
+    assert _found(doc) == {
+        ("ORG", "Peterborough"): ["Peterborough"],
+        ("ORG", "Notts County"): ["Notts County"],
+        ("ORG", "TEXAS"): ["TEXAS"],
+        ("GPE", "MINNESOTA"): ["MINNESOTA"],
+    }

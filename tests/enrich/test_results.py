@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from services.enrich.results import score_line_names, standings_tables
+from services.enrich.results import fixture_names, score_line_names, standings_tables
 
 RESULTS = "Premier division\nQueen of the South 2 Dumbarton 1\nDETROIT 7 Chicago 4 ( 10 innings )\nMhow 2 Yellow 12,700"
 STANDINGS = "Standings :\nLech Poznan 7 5 0 2 12 9 15\nCHICAGO 64 66 .492 6\n\nNet Income 821 512 565 301"
@@ -23,3 +23,10 @@ def test_prose_is_no_results_line():
     text = "Ajax beat PSV 2 1 in Amsterdam .\nThe Dow rose 12 points to 5,700 ."
     assert score_line_names(text) == []
     assert standings_tables(text) == []
+
+
+def test_fixtures_give_their_sides_and_a_schedule_in_capitals_its_ground():
+    text = "Postponed : Peterborough v Notts County , Wrexham v Bristol .\nTEXAS AT MINNESOTA\nLunch at Home"
+    sides, grounds = fixture_names(text)
+    assert _names(text, sides) == ["Peterborough", "Notts County", "Wrexham", "Bristol", "TEXAS"]
+    assert _names(text, grounds) == ["MINNESOTA"]
