@@ -11,7 +11,9 @@ _NAME = r"[A-Z][\w.'&/-]*(?: (?:[A-Z][\w.'&/-]*|of|the|de|del|la))*"
 # "Kilmarnock 1 Celtic 3", "DETROIT 7 Chicago 4 ( 10 innings )": two names, each with its score.
 _SCORE_LINE = re.compile(rf"^(?P<home>{_NAME}) \d{{1,3}} (?P<away>{_NAME}) \d{{1,3}}(?![\w.,:/-])", re.MULTILINE)
 # "Lech Poznan 7 5 0 2 12 9 15", "CHICAGO 64 66 .492 6": a name, then a row of at least four figures.
-_STANDINGS_LINE = re.compile(rf"^(?P<team>{_NAME})(?: [-+]?\d*\.?\d+){{4,}}[ \t]*$", re.MULTILINE)
+_FIGURE = r"[-+]?\d*\.?\d+"
+# ... and games behind may be "-" or "7 1/2".
+_STANDINGS_LINE = re.compile(rf"^(?P<team>{_NAME}) {_FIGURE}(?: (?:{_FIGURE}(?:/\d+)?|-)){{3,}}[ \t]*$", re.MULTILINE)
 # "Wrexham v Bristol": a fixture, alone on its line or in a list of them. "PITTSBURGH AT COLORADO" (a
 # schedule in capitals): the first plays at the second's ground, which the text names as a place.
 _FIXTURE = re.compile(

@@ -30,3 +30,8 @@ def test_fixtures_give_their_sides_and_a_schedule_in_capitals_its_ground():
     sides, grounds = fixture_names(text)
     assert _names(text, sides) == ["Peterborough", "Notts County", "Wrexham", "Bristol", "TEXAS"]
     assert _names(text, grounds) == ["MINNESOTA"]
+
+
+def test_a_standings_row_may_end_in_games_behind():
+    text = "EASTERN DIVISION\nNEW YORK 74 63 .540 -\nBOSTON 67 70 .489 7 1/2"
+    assert [_names(text, table) for table in standings_tables(text)] == [["NEW YORK", "BOSTON"]]
