@@ -20,7 +20,7 @@ from newsflow_schemas.articles import EntityType
 
 from .caps import carry_into_caps
 from .places import country_code, country_name, is_country
-from .results import fixture_names, score_line_names, standings_tables
+from .results import fixture_names, names_before_brackets, score_line_names, standings_tables
 from .roles import RoleFound, find_roles
 
 # spaCy labels we keep; counts, percentages and quantities are figures (figures.py), not entities.
@@ -93,6 +93,7 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
     found = _with_role_organizations(text, found, roles)
     found, aliases = _apply_acronyms(text, found)
     found = _as_competitors(text, found, [(ent.start_char, ent.end_char) for ent in doc.ents])
+    found = _with_nationality(text, found, [(ent.start_char, ent.end_char) for ent in doc.ents])
     found = _voted_types(text, found)
     found += _propagated(text, found, [(ent.start_char, ent.end_char) for ent in doc.ents])
     groups: _Groups = {}
@@ -170,6 +171,32 @@ def _as_competitors(text: str, found: list[_Found], labelled: list[tuple[int, in
         if not any(s < end and start < e for s, e in taken):
             competitors.append(_Found(start, end, "GPE"))
     return sorted(competitors)
+
+
+def _with_nationality(text: str, found: list[_Found], labelled: list[tuple[int, int]]) -> list[_Found]:
+    """A name followed by a country in brackets ("Steffi Graf ( Germany )", in results and lists) is a person,
+    or a club when the line pits it against another ("Brann ( Norway ) 2 Shelbourne ( Ireland ) 1"): retyped
+    when the model typed it otherwise, widened to the whole name when it took only the last words, added when
+    it missed it."""
+    named = {
+        (b.start, b.end): "ORG" if b.side else "PERSON"
+        for b in names_before_brackets(text)
+        if is_country(b.bracketed) and not is_country(text[b.start : b.end])
+    }
+    if not named:
+        return found
+    by_end = {end: (start, type_) for (start, end), type_ in named.items()}
+    out = []
+    for f in found:
+        whole = by_end.get(f.end)
+        if whole and whole[0] <= f.start and f.type in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
+            f = _Found(whole[0], f.end, whole[1])
+        out.append(f)
+    taken = labelled + [(f.start, f.end) for f in found]
+    for (start, end), type_ in sorted(named.items()):
+        if not any(s < end and start < e for s, e in taken):
+            out.append(_Found(start, end, type_))
+    return sorted(out)
 
 
 _COMPETITOR_TYPES = ("PERSON", "GPE", "LOC", "FAC")

@@ -4,6 +4,7 @@ the model reads as the places and people they are named after."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 # A name on a results line: capitalised words, with the small words some club names hold ("Queen of the
 # South"). Words are split by single spaces, so the match is linear.
@@ -19,6 +20,41 @@ _STANDINGS_LINE = re.compile(rf"^(?P<team>{_NAME}) {_FIGURE}(?: (?:{_FIGURE}(?:/
 _FIXTURE = re.compile(
     rf"(?:^|, |: )(?P<home>{_NAME}) (?P<word>v|vs|AT) (?P<away>{_NAME})(?= ,| \.| \(|$)", re.MULTILINE
 )
+
+
+# A competitor's name, with the particles of people's names ("Aravinda de Silva", "Ruud van Nistelrooy").
+_PERSON_NAME = r"[A-Z][\w.'-]*(?: (?:[A-Z][\w.'-]*|de|da|van|von|der|den|della|di|du|le|la|del|dos))*"
+# "Steffi Graf ( Germany )", "1. Linford Christie ( Britain ) 10.19": a name, then a country in brackets;
+# "Brann ( Norway ) 2 Shelbourne ( Ireland ) 1", "Lyngby ( Denmark ) v Club Brugge ( Belgium )": clubs.
+_BEFORE_BRACKETS = re.compile(rf"(?P<name>{_PERSON_NAME}) \( (?P<country>[A-Z][\w.]*(?: [A-Z][\w.]*){{0,3}}) \)")
+# What joins one side of a match to the other: a score or "v" after the brackets, or before the name.
+_SIDE_AFTER = re.compile(r" \d{1,2} [A-Z]| v ")
+_SIDE_BEFORE = re.compile(r"(?:\) \d{1,2}|\bv) $")
+
+
+class Bracketed(NamedTuple):
+    """A name followed by a capitalised name in brackets, and whether the line makes it one side of a match."""
+
+    start: int
+    end: int
+    bracketed: str
+    side: bool
+
+
+def names_before_brackets(text: str) -> list[Bracketed]:
+    """Each name followed by a capitalised name in brackets; the caller decides whether that is a country."""
+    return [
+        Bracketed(
+            match.start("name"),
+            match.end("name"),
+            match.group("country"),
+            bool(
+                _SIDE_AFTER.match(text, match.end())
+                or _SIDE_BEFORE.search(text, max(0, match.start() - 6), match.start())
+            ),
+        )
+        for match in _BEFORE_BRACKETS.finditer(text)
+    ]
 
 
 def score_line_names(text: str) -> list[tuple[int, int]]:

@@ -287,3 +287,19 @@ def test_the_sides_of_a_fixture_are_clubs_and_a_schedules_ground_a_place(nlp):
         ("ORG", "TEXAS"): ["TEXAS"],
         ("GPE", "MINNESOTA"): ["MINNESOTA"],
     }
+
+
+def test_a_name_before_a_country_in_brackets_is_a_person_or_in_a_match_a_club(nlp):
+    doc = _doc(
+        nlp,
+        "Singles :\nAnna Kovac ( Croatia ) beat 5 - Lena Marsh ( Germany ) 6-4 6-2\n"
+        "In Bergen : Brann ( Norway ) 2 Shelbourne ( Ireland ) 1",
+        ("Kovac", "GPE"),
+        ("Brann", "PERSON"),
+    )
+    assert _found(doc) == {
+        ("PERSON", "Anna Kovac"): ["Anna Kovac"],
+        ("PERSON", "Lena Marsh"): ["Lena Marsh"],
+        ("ORG", "Brann"): ["Brann"],
+        ("ORG", "Shelbourne"): ["Shelbourne"],
+    }

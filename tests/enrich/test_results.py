@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from services.enrich.results import fixture_names, score_line_names, standings_tables
+from services.enrich.results import fixture_names, names_before_brackets, score_line_names, standings_tables
 
 RESULTS = "Premier division\nQueen of the South 2 Dumbarton 1\nDETROIT 7 Chicago 4 ( 10 innings )\nMhow 2 Yellow 12,700"
 STANDINGS = "Standings :\nLech Poznan 7 5 0 2 12 9 15\nCHICAGO 64 66 .492 6\n\nNet Income 821 512 565 301"
@@ -35,3 +35,14 @@ def test_fixtures_give_their_sides_and_a_schedule_in_capitals_its_ground():
 def test_a_standings_row_may_end_in_games_behind():
     text = "EASTERN DIVISION\nNEW YORK 74 63 .540 -\nBOSTON 67 70 .489 7 1/2"
     assert [_names(text, table) for table in standings_tables(text)] == [["NEW YORK", "BOSTON"]]
+
+
+def test_a_name_before_brackets_is_a_side_when_a_score_or_v_joins_it_to_another():
+    text = "Anna Kovac ( Croatia ) beat Lena Marsh ( Germany ) 6-4\nBrann ( Norway ) 2 Shelbourne ( Ireland ) 1"
+    found = [(text[b.start : b.end], b.bracketed, b.side) for b in names_before_brackets(text)]
+    assert found == [
+        ("Anna Kovac", "Croatia", False),
+        ("Lena Marsh", "Germany", False),
+        ("Brann", "Norway", True),
+        ("Shelbourne", "Ireland", True),
+    ]
