@@ -119,7 +119,7 @@ _NAME_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 def _voted_types(text: str, found: list[_Found]) -> list[_Found]:
     """One name, one type per article: each spelling takes the type most of its mentions have; a lone word
     that is the last word of a person's full name here ("Muster" for "Thomas Muster") is that person, not an
-    organisation."""
+    organisation or a place."""
     keys = [spelling_key(text[f.start : f.end]) for f in found]
     votes: dict[str, Counter[str]] = {}
     for f, key in zip(found, keys, strict=True):
@@ -127,9 +127,10 @@ def _voted_types(text: str, found: list[_Found]) -> list[_Found]:
             votes.setdefault(key, Counter())[f.type] += 1
     surnames = Counter(key.split()[-1] for f, key in zip(found, keys, strict=True) if f.type == "PERSON" and " " in key)
     for key, counter in votes.items():
-        if " " not in key and surnames[key] and counter["ORG"]:
-            # The model tags a surname used alone as an organisation far more often than the reverse.
-            counter["PERSON"] += counter["ORG"] + 1
+        if " " not in key and surnames[key]:
+            # The model tags a surname used alone as an organisation or a place ("Washington" for "MaliVai
+            # Washington") far more often than the reverse.
+            counter["PERSON"] += sum(counter.values()) - counter["PERSON"] + 1
     voted = []
     for f, key in zip(found, keys, strict=True):
         tally = votes.get(key)

@@ -303,3 +303,15 @@ def test_a_name_before_a_country_in_brackets_is_a_person_or_in_a_match_a_club(nl
         ("ORG", "Brann"): ["Brann"],
         ("ORG", "Shelbourne"): ["Shelbourne"],
     }
+
+
+def test_a_surname_the_model_took_for_a_place_is_the_person(nlp):
+    doc = _doc(
+        nlp,
+        "Kim Jordan won in Paris. Jordan said the court was slow. Jordan plays again on Friday.",
+        ("Kim Jordan", "PERSON"),
+        ("Paris", "GPE"),
+        ("Jordan", "GPE"),
+        ("Jordan", "GPE"),
+    )
+    assert _found(doc) == {("PERSON", "Kim Jordan"): ["Kim Jordan", "Jordan", "Jordan"], ("GPE", "Paris"): ["Paris"]}
