@@ -217,7 +217,7 @@ def _propagated(text: str, found: list[_Found], labelled: list[tuple[int, int]])
     taken = bytearray(len(text))
     for start, end in labelled + [(f.start, f.end) for f in found]:
         taken[start:end] = b"\x01" * (end - start)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?!\w|-\w)")
     return [
         _Found(use.start(), use.end(), types[use.group()].most_common(1)[0][0])
         for use in pattern.finditer(text)

@@ -315,3 +315,8 @@ def test_a_surname_the_model_took_for_a_place_is_the_person(nlp):
         ("Jordan", "GPE"),
     )
     assert _found(doc) == {("PERSON", "Kim Jordan"): ["Kim Jordan", "Jordan", "Jordan"], ("GPE", "Paris"): ["Paris"]}
+
+
+def test_a_name_inside_a_hyphenated_word_is_not_another_use_of_it(nlp):
+    doc = _doc(nlp, "Talks in Geneva ended. The U.S. envoy left for U.S.-mediated talks.", ("U.S.", "GPE"))
+    assert [s for (_, name), s in _found(doc).items() if name != "Geneva"] == [["U.S."]]
