@@ -8,6 +8,7 @@ one entity named as GeoNames names it, and "the group" joins the organisation it
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -158,19 +159,23 @@ def _as_competitors(text: str, found: list[_Found], labelled: list[tuple[int, in
             clubs.update(table)
     if not clubs:
         return found
-    competitors = [
-        f._replace(type="ORG")
-        if (f.start, f.end) in clubs and f.type in _COMPETITOR_TYPES and not is_country(text[f.start : f.end])
-        else f
-        for f in found
-    ]
+    ordered = sorted(clubs)
+    competitors: dict[_Found, None] = {}  # in order, each once
+    for f in found:
+        # Clubs do not overlap: only the last one starting at or before the span can hold it.
+        index = bisect.bisect_right(ordered, (f.start, len(text))) - 1
+        club = ordered[index] if index >= 0 and f.end <= ordered[index][1] else None
+        if club and f.type in _COMPETITOR_TYPES and not is_country(text[club[0] : club[1]]):
+            # The whole name, when the model took only part of it ("ST" of "ST LOUIS").
+            f = _Found(*club, "ORG")
+        competitors[f] = None
     taken = labelled + list(by_span)
-    for start, end in sorted(clubs):
+    for start, end in ordered:
         if not any(s < end and start < e for s, e in taken):
-            competitors.append(_Found(start, end, "GPE" if is_country(text[start:end]) else "ORG"))
+            competitors[_Found(start, end, "GPE" if is_country(text[start:end]) else "ORG")] = None
     for start, end in grounds:
         if not any(s < end and start < e for s, e in taken):
-            competitors.append(_Found(start, end, "GPE"))
+            competitors[_Found(start, end, "GPE")] = None
     return sorted(competitors)
 
 

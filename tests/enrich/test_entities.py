@@ -320,3 +320,8 @@ def test_a_surname_the_model_took_for_a_place_is_the_person(nlp):
 def test_a_name_inside_a_hyphenated_word_is_not_another_use_of_it(nlp):
     doc = _doc(nlp, "Talks in Geneva ended. The U.S. envoy left for U.S.-mediated talks.", ("U.S.", "GPE"))
     assert [s for (_, name), s in _found(doc).items() if name != "Geneva"] == [["U.S."]]
+
+
+def test_a_club_the_model_took_only_part_of_is_the_whole_name(nlp):
+    doc = _doc(nlp, "Standings :\nHouston 68 59 .535 -\nSt Louis 67 59 .532 1/2", ("Houston", "GPE"), ("St", "GPE"))
+    assert _found(doc) == {("ORG", "Houston"): ["Houston"], ("ORG", "St Louis"): ["St Louis"]}
