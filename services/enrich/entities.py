@@ -9,9 +9,11 @@ one entity named as GeoNames names it, and "the group" joins the organisation it
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from typing import NamedTuple, cast, get_args
 
 from spacy.tokens import Doc
@@ -81,11 +83,13 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
     """The article's entities, each once, in order of first mention; offsets are into `doc.text` (pass it as
     `text` when at hand: doc.text joins every token anew)."""
     text = doc.text if text is None else text
+    model = [_Found(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]  # doc.ents builds anew
+    labelled = [(ent.start, ent.end) for ent in model]
     found = [
         _retyped(text, piece)
-        for ent in doc.ents
-        if ent.label_ in KEPT_LABELS
-        for piece in _split_list(text, _Found(ent.start_char, ent.end_char, ent.label_))
+        for ent in model
+        if ent.type in KEPT_LABELS
+        for piece in _split_list(text, ent)
         if _kept(text, piece)
     ]
     found = [name for name in (_name_only(text, f) for f in found) if name is not None]
@@ -93,10 +97,10 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
     roles = find_roles(text, [(f.start, f.end) for f in found if f.type == "PERSON"])
     found = _with_role_organizations(text, found, roles)
     found, aliases = _apply_acronyms(text, found)
-    found = _as_competitors(text, found, [(ent.start_char, ent.end_char) for ent in doc.ents])
-    found = _with_nationality(text, found, [(ent.start_char, ent.end_char) for ent in doc.ents])
+    found = _as_competitors(text, found, labelled)
+    found = _with_nationality(text, found, labelled)
     found = _voted_types(text, found)
-    found += _propagated(text, found, [(ent.start_char, ent.end_char) for ent in doc.ents])
+    found += _propagated(text, found, labelled)
     groups: _Groups = {}
     for f in found:
         key = spelling_key(text[f.start : f.end])
@@ -105,7 +109,7 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
         ).append(f)
     _join_initialisms(groups)
     # Whatever the model labelled, even as a date or a number, is not a surname's to claim.
-    taken = [(ent.start_char, ent.end_char) for ent in doc.ents] + [(f.start, f.end) for f in found]
+    taken = labelled + [(f.start, f.end) for f in found]
     _join_surnames(text, groups, taken)
     _join_nominal_references(text, groups, taken)
     entities = [_entity(text, type_, key, members, roles) for (type_, key), members in groups.items()]
@@ -169,12 +173,12 @@ def _as_competitors(text: str, found: list[_Found], labelled: list[tuple[int, in
             # The whole name, when the model took only part of it ("ST" of "ST LOUIS").
             f = _Found(*club, "ORG")
         competitors[f] = None
-    taken = labelled + list(by_span)
+    taken = _Spans(labelled + list(by_span))
     for start, end in ordered:
-        if not any(s < end and start < e for s, e in taken):
+        if not taken.overlap(start, end):
             competitors[_Found(start, end, "GPE" if is_country(text[start:end]) else "ORG")] = None
     for start, end in grounds:
-        if not any(s < end and start < e for s, e in taken):
+        if not taken.overlap(start, end):
             competitors[_Found(start, end, "GPE")] = None
     return sorted(competitors)
 
@@ -198,9 +202,9 @@ def _with_nationality(text: str, found: list[_Found], labelled: list[tuple[int, 
         if whole and whole[0] <= f.start and f.type in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
             f = _Found(whole[0], f.end, whole[1])
         out.append(f)
-    taken = labelled + [(f.start, f.end) for f in found]
+    taken = _Spans(labelled + [(f.start, f.end) for f in found])
     for (start, end), type_ in sorted(named.items()):
-        if not any(s < end and start < e for s, e in taken):
+        if not taken.overlap(start, end):
             out.append(_Found(start, end, type_))
     return sorted(out)
 
@@ -456,7 +460,7 @@ def _apply_acronyms(text: str, found: list[_Found]) -> tuple[list[_Found], dict[
         # A use inside another name ("UN" in "UN Human Rights Council") is that name's, and a use
         # the NER already found is counted once.
         type_ = next(f.type for f in found if text[f.start : f.end] == acronym)
-        found += _free_uses(text, acronym, [(f.start, f.end) for f in found], type_)
+        found += _free_uses(text, acronym, _Spans((f.start, f.end) for f in found), type_)
     return found, aliases
 
 
@@ -507,6 +511,7 @@ def _long_form_start(text: str, words: list[re.Match[str]], letters: list[str]) 
 
 def _join_surnames(text: str, groups: _Groups, taken: list[tuple[int, int]]) -> None:
     """Count "Gharibabadi" for "Kazem Gharibabadi" when no other person in the article has that surname."""
+    taken_spans = _Spans(taken)
     full_names: dict[str, list[str]] = {}
     for type_, key in groups:
         if type_ == "PERSON" and " " in key:
@@ -521,16 +526,30 @@ def _join_surnames(text: str, groups: _Groups, taken: list[tuple[int, int]]) -> 
         # The model has shown that the surname alone names this person here: also count the uses of
         # it that the model missed (the small model tags some and not others).
         for form in {text[f.start : f.end] for f in surnames}:
-            person += _free_uses(text, form, taken, "PERSON")
+            person += _free_uses(text, form, taken_spans, "PERSON")
 
 
-def _free_uses(text: str, form: str, taken: list[tuple[int, int]], type_: str) -> list[_Found]:
+def _free_uses(text: str, form: str, taken: _Spans, type_: str) -> list[_Found]:
     """Whole-word occurrences of `form` (same case) that overlap no span in `taken`."""
     return [
         _Found(use.start(), use.end(), type_)
         for use in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text)
-        if not any(start < use.end() and use.start() < end for start, end in taken)
+        if not taken.overlap(use.start(), use.end())
     ]
+
+
+class _Spans:
+    """Spans that others are tested against: whether (start, end) overlaps any of them, in O(log n)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        # The furthest end among the spans starting up to each position.
+        self._reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlap(self, start: int, end: int) -> bool:
+        before = bisect.bisect_left(self._starts, end)  # the spans starting before `end`
+        return before > 0 and self._reach[before - 1] > start
 
 
 def _entity(text: str, type_: str, key: str, members: list[_Found], roles: list[RoleFound]) -> Entity:
