@@ -97,9 +97,14 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
     roles = find_roles(text, [(f.start, f.end) for f in found if f.type == "PERSON"])
     found = _with_role_organizations(text, found, roles)
     found, aliases = _apply_acronyms(text, found)
-    found = _as_competitors(text, found, labelled)
+    sides, grounds = fixture_names(text)
+    found = _as_competitors(text, found, labelled, sides, grounds)
     found = _with_nationality(text, found, labelled)
     found = _voted_types(text, found)
+    if grounds:
+        # "X AT Y": Y is where the match is played, a place, whatever other mentions of the name say.
+        at = set(grounds)
+        found = [f._replace(type="GPE") if (f.start, f.end) in at and f.type in ("ORG", "PERSON") else f for f in found]
     found += _propagated(text, found, labelled)
     groups: _Groups = {}
     for f in found:
@@ -147,12 +152,17 @@ def _voted_types(text: str, found: list[_Found]) -> list[_Found]:
     return voted
 
 
-def _as_competitors(text: str, found: list[_Found], labelled: list[tuple[int, int]]) -> list[_Found]:
+def _as_competitors(
+    text: str,
+    found: list[_Found],
+    labelled: list[tuple[int, int]],
+    sides: list[tuple[int, int]],
+    grounds: list[tuple[int, int]],
+) -> list[_Found]:
     """Names on a results or standings line are competitors, clubs mostly: one the model took for a town or
     a person is an organisation, one it missed is added; a country stays a country (national sides are named
     as the country). A standings table is left alone when the model found no name in it (a company's
     figures: "Net Income 821 512") or took most of its names for people (players' averages, a leaderboard)."""
-    sides, grounds = fixture_names(text)
     clubs = set(score_line_names(text) + sides)
     by_span = {(f.start, f.end): f.type for f in found}
     playing = {text[start:end] for start, end in clubs}

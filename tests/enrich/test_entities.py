@@ -325,3 +325,15 @@ def test_a_name_inside_a_hyphenated_word_is_not_another_use_of_it(nlp):
 def test_a_club_the_model_took_only_part_of_is_the_whole_name(nlp):
     doc = _doc(nlp, "Standings :\nHouston 68 59 .535 -\nSt Louis 67 59 .532 1/2", ("Houston", "GPE"), ("St", "GPE"))
     assert _found(doc) == {("ORG", "Houston"): ["Houston"], ("ORG", "St Louis"): ["St Louis"]}
+
+
+def test_a_schedules_ground_stays_a_place_when_the_club_of_that_name_is_counted_more(nlp):
+    doc = _doc(
+        nlp,
+        "Boston 4 Texas 3\nStandings :\nTexas 75 56 .573 -\nBoston 67 63 .515 8\nSchedule :\nTEXAS AT BOSTON",
+        ("Texas", "GPE"),
+        ("Boston", "GPE"),
+    )
+    found = {(e.type, s.text) for e in entities_from_doc(doc) for s in e.spans}
+    assert ("GPE", "BOSTON") in found
+    assert ("ORG", "Boston") in found
