@@ -197,12 +197,14 @@ def _with_nationality(text: str, found: list[_Found], labelled: list[tuple[int, 
     """A name followed by a country in brackets ("Steffi Graf ( Germany )", in results and lists) is a person,
     or a club when the line pits it against another ("Brann ( Norway ) 2 Shelbourne ( Ireland ) 1"): retyped
     when the model typed it otherwise, widened to the whole name when it took only the last words, added when
-    it missed it."""
-    named = {
-        (b.start, b.end): "ORG" if b.side else "PERSON"
-        for b in names_before_brackets(text)
-        if is_country(b.bracketed) and not is_country(text[b.start : b.end])
-    }
+    it missed it. A name between the brackets and a figure is the person's team ("Gerhard Berger ( Austria )
+    Benetton 1:52.354"), an organisation."""
+    named: dict[tuple[int, int], str] = {}
+    for b in names_before_brackets(text):
+        if is_country(b.bracketed) and not is_country(text[b.start : b.end]):
+            named[(b.start, b.end)] = "ORG" if b.side else "PERSON"
+            if b.team and not b.side and not is_country(text[b.team[0] : b.team[1]]):
+                named[b.team] = "ORG"
     if not named:
         return found
     by_end = {end: (start, type_) for (start, end), type_ in named.items()}

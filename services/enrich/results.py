@@ -32,6 +32,10 @@ _SIDE_AFTER = re.compile(r" \d{1,2} [A-Z]| v ")
 _SIDE_BEFORE = re.compile(r"(?:\) \d{1,2}|\bv) $")
 
 
+# "Gerhard Berger ( Austria ) Benetton 1:52.354": after a competitor and country, the team, then a figure.
+_TEAM_AFTER = re.compile(rf" (?P<team>{_NAME})(?= [-+]?\d|$)", re.MULTILINE)
+
+
 class Bracketed(NamedTuple):
     """A name followed by a capitalised name in brackets, and whether the line makes it one side of a match."""
 
@@ -39,6 +43,7 @@ class Bracketed(NamedTuple):
     end: int
     bracketed: str
     side: bool
+    team: tuple[int, int] | None
 
 
 def names_before_brackets(text: str) -> list[Bracketed]:
@@ -52,9 +57,15 @@ def names_before_brackets(text: str) -> list[Bracketed]:
                 _SIDE_AFTER.match(text, match.end())
                 or _SIDE_BEFORE.search(text, max(0, match.start() - 6), match.start())
             ),
+            _team_after(text, match.end()),
         )
         for match in _BEFORE_BRACKETS.finditer(text)
     ]
+
+
+def _team_after(text: str, end: int) -> tuple[int, int] | None:
+    team = _TEAM_AFTER.match(text, end)
+    return (team.start("team"), team.end("team")) if team else None
 
 
 def score_line_names(text: str) -> list[tuple[int, int]]:

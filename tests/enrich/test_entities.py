@@ -337,3 +337,18 @@ def test_a_schedules_ground_stays_a_place_when_the_club_of_that_name_is_counted_
     found = {(e.type, s.text) for e in entities_from_doc(doc) for s in e.spans}
     assert ("GPE", "BOSTON") in found
     assert ("ORG", "Boston") in found
+
+
+def test_after_a_competitor_and_country_comes_the_team(nlp):
+    doc = _doc(
+        nlp,
+        "Leading results :\n1. Gerd Stein ( Austria ) Benelli 1:52.354\n2. Tom Carr ( Britain ) Moreno 1:52.901",
+        ("Gerd Stein", "PERSON"),
+        ("Benelli", "PERSON"),
+    )
+    assert _found(doc) == {
+        ("PERSON", "Gerd Stein"): ["Gerd Stein"],
+        ("ORG", "Benelli"): ["Benelli"],
+        ("PERSON", "Tom Carr"): ["Tom Carr"],
+        ("ORG", "Moreno"): ["Moreno"],
+    }
