@@ -10,7 +10,11 @@ from typing import NamedTuple
 # South"). Words are split by single spaces, so the match is linear.
 _NAME = r"[A-Z][\w.'&/-]*(?: (?:[A-Z][\w.'&/-]*|of|the|de|del|la))*"
 # "Kilmarnock 1 Celtic 3", "DETROIT 7 Chicago 4 ( 10 innings )": two names, each with its score.
-_SCORE_LINE = re.compile(rf"^(?P<home>{_NAME}) \d{{1,3}} (?P<away>{_NAME}) \d{{1,3}}(?![\w.,:/-])", re.MULTILINE)
+# The scorers may follow each score in brackets: "Nice 1 ( Debbah 39th ) Bastia 1 ( Drobnjak 82nd )".
+_SCORERS = r"(?: \( [^()\n]{1,120} \))?"
+_SCORE_LINE = re.compile(
+    rf"^(?P<home>{_NAME}) \d{{1,3}}{_SCORERS} (?P<away>{_NAME}) \d{{1,3}}(?![\w.,:/-])", re.MULTILINE
+)
 # "Lech Poznan 7 5 0 2 12 9 15", "CHICAGO 64 66 .492 6": a name, then a row of at least four figures.
 _FIGURE = r"[-+]?\d*\.?\d+"
 # ... and games behind may be "-" or "7 1/2".

@@ -46,3 +46,8 @@ def test_a_name_before_brackets_is_a_side_when_a_score_or_v_joins_it_to_another(
         ("Brann", "Norway", True),
         ("Shelbourne", "Ireland", True),
     ]
+
+
+def test_a_score_line_may_name_the_scorers_in_brackets():
+    text = "Nice 1 ( Debbah 39th ) Bastia 1 ( Drobnjak 82nd )"
+    assert _names(text, score_line_names(text)) == ["Nice", "Bastia"]
