@@ -23,7 +23,7 @@ from newsflow_schemas.articles import EntityType
 
 from .caps import carry_into_caps
 from .places import country_code, country_name, is_country
-from .results import fixture_names, names_before_brackets, score_line_names, standings_tables
+from .results import fixture_names, names_before_brackets, score_line_names, scorer_names, standings_tables
 from .roles import RoleFound, find_roles
 
 # spaCy labels we keep; counts, percentages and quantities are figures (figures.py), not entities.
@@ -198,8 +198,12 @@ def _with_nationality(text: str, found: list[_Found], labelled: list[tuple[int, 
     or a club when the line pits it against another ("Brann ( Norway ) 2 Shelbourne ( Ireland ) 1"): retyped
     when the model typed it otherwise, widened to the whole name when it took only the last words, added when
     it missed it. A name between the brackets and a figure is the person's team ("Gerhard Berger ( Austria )
-    Benetton 1:52.354"), an organisation."""
+    Benetton 1:52.354"), an organisation. A scorer before the minute ("( Cruyff 39th , Solskjaer 70th )",
+    "Gilbert Agius ( 24th )") is a person too."""
     named: dict[tuple[int, int], str] = {}
+    for start, end in scorer_names(text):
+        if not _CONCRETE_DATE.fullmatch(text, start, end) and not is_country(text[start:end]):
+            named[(start, end)] = "PERSON"
     for b in names_before_brackets(text):
         if is_country(b.bracketed) and not is_country(text[b.start : b.end]):
             named[(b.start, b.end)] = "ORG" if b.side else "PERSON"

@@ -72,6 +72,19 @@ def _team_after(text: str, end: int) -> tuple[int, int] | None:
     return (team.start("team"), team.end("team")) if team else None
 
 
+# "( Cruyff 39th minute , Solskjaer 70th )", "Gilbert Agius ( 24th )": a scorer and the minute.
+# Inside brackets or a list (not "The 83rd minute", "10th-ranked"), or with the minute in brackets.
+_SCORER = re.compile(
+    rf"(?<=[(,] )(?P<listed>{_PERSON_NAME}) \d{{1,3}}(?:st|nd|rd|th)(?![\w-])"
+    rf"|(?P<named>{_PERSON_NAME}) \( \d{{1,3}}(?:st|nd|rd|th)(?: minute)? \)"
+)
+
+
+def scorer_names(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each name followed by an ordinal, the minute a player scored or was sent off."""
+    return [match.span(match.lastgroup or "named") for match in _SCORER.finditer(text)]
+
+
 def score_line_names(text: str) -> list[tuple[int, int]]:
     """(start, end) of each name on a line that gives two names with a score each."""
     return [

@@ -352,3 +352,9 @@ def test_after_a_competitor_and_country_comes_the_team(nlp):
         ("PERSON", "Tom Carr"): ["Tom Carr"],
         ("ORG", "Moreno"): ["Moreno"],
     }
+
+
+def test_a_scorer_before_the_minute_is_a_person(nlp):
+    doc = _doc(nlp, "Ajax 2 ( Cruyff 39th minute , Solskjaer 70th ) Genk 0", ("Cruyff", "ORG"))
+    found = {(e.type, e.name) for e in entities_from_doc(doc)}
+    assert {("PERSON", "Cruyff"), ("PERSON", "Solskjaer")} <= found

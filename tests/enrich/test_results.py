@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from services.enrich.results import fixture_names, names_before_brackets, score_line_names, standings_tables
+from services.enrich.results import (
+    fixture_names,
+    names_before_brackets,
+    score_line_names,
+    scorer_names,
+    standings_tables,
+)
 
 RESULTS = "Premier division\nQueen of the South 2 Dumbarton 1\nDETROIT 7 Chicago 4 ( 10 innings )\nMhow 2 Yellow 12,700"
 STANDINGS = "Standings :\nLech Poznan 7 5 0 2 12 9 15\nCHICAGO 64 66 .492 6\n\nNet Income 821 512 565 301"
@@ -51,3 +57,11 @@ def test_a_name_before_brackets_is_a_side_when_a_score_or_v_joins_it_to_another(
 def test_a_score_line_may_name_the_scorers_in_brackets():
     text = "Nice 1 ( Debbah 39th ) Bastia 1 ( Drobnjak 82nd )"
     assert _names(text, score_line_names(text)) == ["Nice", "Bastia"]
+
+
+def test_scorers_are_the_names_before_the_minute_in_a_list_or_with_it_in_brackets():
+    text = (
+        "Ajax 2 ( Cruyff 39th minute , Solskjaer 70th ) Genk 0\nValletta - Gilbert Agius ( 24th )\n"
+        "The 83rd minute shot won it . Promising 10th-ranked Chanda Rubin withdrew ."
+    )
+    assert _names(text, scorer_names(text)) == ["Cruyff", "Solskjaer", "Gilbert Agius"]
