@@ -23,7 +23,14 @@ from newsflow_schemas.articles import EntityType
 
 from .caps import carry_into_caps
 from .places import country_code, country_name, is_country
-from .results import fixture_names, names_before_brackets, score_line_names, scorer_names, standings_tables
+from .results import (
+    fixture_names,
+    names_before_brackets,
+    score_line_names,
+    scorecard_names,
+    scorer_names,
+    standings_tables,
+)
 from .roles import RoleFound, find_roles
 
 # spaCy labels we keep; counts, percentages and quantities are figures (figures.py), not entities.
@@ -99,7 +106,7 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
     found, aliases = _apply_acronyms(text, found)
     sides, grounds = fixture_names(text)
     found = _as_competitors(text, found, labelled, sides, grounds)
-    found = _with_nationality(text, found, labelled)
+    found = _with_players(text, found, labelled)
     found = _voted_types(text, found)
     if grounds:
         # "X AT Y": Y is where the match is played, a place, whatever other mentions of the name say.
@@ -193,15 +200,16 @@ def _as_competitors(
     return sorted(competitors)
 
 
-def _with_nationality(text: str, found: list[_Found], labelled: list[tuple[int, int]]) -> list[_Found]:
+def _with_players(text: str, found: list[_Found], labelled: list[tuple[int, int]]) -> list[_Found]:
     """A name followed by a country in brackets ("Steffi Graf ( Germany )", in results and lists) is a person,
     or a club when the line pits it against another ("Brann ( Norway ) 2 Shelbourne ( Ireland ) 1"): retyped
     when the model typed it otherwise, widened to the whole name when it took only the last words, added when
     it missed it. A name between the brackets and a figure is the person's team ("Gerhard Berger ( Austria )
     Benetton 1:52.354"), an organisation. A scorer before the minute ("( Cruyff 39th , Solskjaer 70th )",
-    "Gilbert Agius ( 24th )") is a person too."""
+    "Gilbert Agius ( 24th )") and the players of a scorecard's batting line ("D. Cork c Moin Khan b Waqar
+    Younis 0") are people too."""
     named: dict[tuple[int, int], str] = {}
-    for start, end in scorer_names(text):
+    for start, end in scorer_names(text) + scorecard_names(text):
         if not _CONCRETE_DATE.fullmatch(text, start, end) and not is_country(text[start:end]):
             named[(start, end)] = "PERSON"
     for b in names_before_brackets(text):

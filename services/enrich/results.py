@@ -85,6 +85,24 @@ def scorer_names(text: str) -> list[tuple[int, int]]:
     return [match.span(match.lastgroup or "named") for match in _SCORER.finditer(text)]
 
 
+# A batting line of a cricket scorecard: "D. Cork c Moin Khan b Waqar Younis 0", "A. Flower lbw b Flemming 0".
+_BATTING_LINE = re.compile(
+    rf"^(?P<batsman>{_PERSON_NAME}) (?:(?:c|st) (?P<fielder>{_PERSON_NAME}) |lbw |c & )?b (?P<bowler>{_PERSON_NAME})"
+    r" \d{1,3}\b",
+    re.MULTILINE,
+)
+
+
+def scorecard_names(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the players named on each batting line of a cricket scorecard."""
+    return [
+        match.span(group)
+        for match in _BATTING_LINE.finditer(text)
+        for group in ("batsman", "fielder", "bowler")
+        if match.start(group) >= 0
+    ]
+
+
 def score_line_names(text: str) -> list[tuple[int, int]]:
     """(start, end) of each name on a line that gives two names with a score each."""
     return [

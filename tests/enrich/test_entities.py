@@ -358,3 +358,12 @@ def test_a_scorer_before_the_minute_is_a_person(nlp):
     doc = _doc(nlp, "Ajax 2 ( Cruyff 39th minute , Solskjaer 70th ) Genk 0", ("Cruyff", "ORG"))
     found = {(e.type, e.name) for e in entities_from_doc(doc)}
     assert {("PERSON", "Cruyff"), ("PERSON", "Solskjaer")} <= found
+
+
+def test_the_players_of_a_batting_line_are_people(nlp):
+    doc = _doc(nlp, "Innings :\nD. Cork c Moin Khan b Waqar Younis 0", ("Moin Khan", "ORG"), ("Younis", "GPE"))
+    assert _found(doc) == {
+        ("PERSON", "D. Cork"): ["D. Cork"],
+        ("PERSON", "Moin Khan"): ["Moin Khan"],
+        ("PERSON", "Waqar Younis"): ["Waqar Younis"],
+    }

@@ -4,6 +4,7 @@ from services.enrich.results import (
     fixture_names,
     names_before_brackets,
     score_line_names,
+    scorecard_names,
     scorer_names,
     standings_tables,
 )
@@ -65,3 +66,8 @@ def test_scorers_are_the_names_before_the_minute_in_a_list_or_with_it_in_bracket
         "The 83rd minute shot won it . Promising 10th-ranked Chanda Rubin withdrew ."
     )
     assert _names(text, scorer_names(text)) == ["Cruyff", "Solskjaer", "Gilbert Agius"]
+
+
+def test_a_batting_line_names_the_batsman_the_fielder_and_the_bowler():
+    text = "D. Cork c Moin Khan b Waqar Younis 0\nA. Flower lbw b Flemming 0\nC. Lewis not out 12\nExtras 14"
+    assert _names(text, scorecard_names(text)) == ["D. Cork", "Moin Khan", "Waqar Younis", "A. Flower", "Flemming"]
