@@ -93,14 +93,19 @@ _BATTING_LINE = re.compile(
 )
 
 
+# A bowler's figures, overs-maidens-runs-wickets: "Mullally 9-3-28-0", "Wasim Akram 20.1-4-55-3".
+_BOWLING = re.compile(rf"(?P<bowler>{_PERSON_NAME}) \d{{1,3}}(?:\.\d)?-\d{{1,3}}-\d{{1,3}}-\d{{1,2}}\b")
+
+
 def scorecard_names(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the players named on each batting line of a cricket scorecard."""
+    """(start, end) of the players named on each batting line of a cricket scorecard and before each
+    bowler's figures."""
     return [
         match.span(group)
         for match in _BATTING_LINE.finditer(text)
         for group in ("batsman", "fielder", "bowler")
         if match.start(group) >= 0
-    ]
+    ] + [match.span("bowler") for match in _BOWLING.finditer(text)]
 
 
 def score_line_names(text: str) -> list[tuple[int, int]]:

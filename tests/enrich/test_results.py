@@ -71,3 +71,8 @@ def test_scorers_are_the_names_before_the_minute_in_a_list_or_with_it_in_bracket
 def test_a_batting_line_names_the_batsman_the_fielder_and_the_bowler():
     text = "D. Cork c Moin Khan b Waqar Younis 0\nA. Flower lbw b Flemming 0\nC. Lewis not out 12\nExtras 14"
     assert _names(text, scorecard_names(text)) == ["D. Cork", "Moin Khan", "Waqar Younis", "A. Flower", "Flemming"]
+
+
+def test_a_bowlers_figures_name_the_bowler():
+    text = "Bowling : Lewis 9-1-49-0 , Wasim Akram 20.1-4-55-3 . Score 9-1 ."
+    assert _names(text, scorecard_names(text)) == ["Lewis", "Wasim Akram"]
