@@ -168,15 +168,16 @@ def _as_competitors(
 ) -> list[_Found]:
     """Names on a results or standings line are competitors, clubs mostly: one the model took for a town or
     a person is an organisation, one it missed is added; a country stays a country (national sides are named
-    as the country). A standings table is left alone when the model found no name in it (a company's
-    figures: "Net Income 821 512") or took most of its names for people (players' averages, a leaderboard)."""
+    as the country). A standings table counts when one of its names plays on a score line or in a fixture of
+    the article; else it is left alone when the model found no name in it (a company's figures: "Net Income
+    821 512") or took most of its names for people (players' averages, a leaderboard)."""
     clubs = set(score_line_names(text) + sides)
     by_span = {(f.start, f.end): f.type for f in found}
     playing = {text[start:end] for start, end in clubs}
     for table in standings_tables(text):
         types = Counter(by_span[span] for span in table if span in by_span)
-        known = types or any(text[start:end] in playing for start, end in table)
-        if known and 2 * types["PERSON"] <= sum(types.values()):
+        plays = any(text[start:end] in playing for start, end in table)
+        if plays or (types and 2 * types["PERSON"] <= sum(types.values())):
             clubs.update(table)
     if not clubs:
         return found

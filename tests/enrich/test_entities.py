@@ -367,3 +367,18 @@ def test_the_players_of_a_batting_line_are_people(nlp):
         ("PERSON", "Moin Khan"): ["Moin Khan"],
         ("PERSON", "Waqar Younis"): ["Waqar Younis"],
     }
+
+
+def test_a_table_the_model_read_as_people_is_clubs_when_they_play_on_a_score_line(nlp):
+    doc = _doc(
+        nlp,
+        "Legia Warsaw 2 Lech Poznan 1\nStandings :\nLegia Warsaw 7 5 1 1 13 7 16\nLech Poznan 7 5 0 2 12 9 15",
+        ("Legia Warsaw", "PERSON"),
+        ("Lech Poznan", "PERSON"),
+        ("Legia Warsaw", "PERSON"),
+        ("Lech Poznan", "PERSON"),
+    )
+    assert _found(doc) == {
+        ("ORG", "Legia Warsaw"): ["Legia Warsaw", "Legia Warsaw"],
+        ("ORG", "Lech Poznan"): ["Lech Poznan", "Lech Poznan"],
+    }
