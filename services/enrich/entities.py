@@ -25,6 +25,7 @@ from .caps import carry_into_caps
 from .places import country_code, country_name, is_country
 from .results import (
     fixture_names,
+    innings_names,
     names_before_brackets,
     score_line_names,
     scorecard_names,
@@ -166,12 +167,13 @@ def _as_competitors(
     sides: list[tuple[int, int]],
     grounds: list[tuple[int, int]],
 ) -> list[_Found]:
-    """Names on a results or standings line are competitors, clubs mostly: one the model took for a town or
-    a person is an organisation, one it missed is added; a country stays a country (national sides are named
-    as the country). A standings table counts when one of its names plays on a score line or in a fixture of
-    the article; else it is left alone when the model found no name in it (a company's figures: "Net Income
-    821 512") or took most of its names for people (players' averages, a leaderboard)."""
-    clubs = set(score_line_names(text) + sides)
+    """Names on a results, fixture, innings or standings line are competitors, clubs mostly: one the model
+    took for a town or a person is an organisation, one it missed is added; a country stays a country
+    (national sides are named as the country). A standings table counts when one of its names plays on a
+    score line or in a fixture of the article; else it is left alone when the model found no name in it (a
+    company's figures: "Net Income 821 512") or took most of its names for people (players' averages, a
+    leaderboard)."""
+    clubs = set(score_line_names(text) + sides + innings_names(text))
     by_span = {(f.start, f.end): f.type for f in found}
     playing = {text[start:end] for start, end in clubs}
     for table in standings_tables(text):

@@ -108,6 +108,18 @@ def scorecard_names(text: str) -> list[tuple[int, int]]:
     ] + [match.span("bowler") for match in _BOWLING.finditer(text)]
 
 
+# A cricket side's innings: "Essex 532-8", "Kent 301 all out", "Durham 326 ( D. Cox 95 not out , ...".
+_INNINGS = re.compile(
+    rf"(?:^|: )(?P<side>{_NAME}) (?:\d{{1,3}}-\d{{1,2}}\b|\d{{1,3}} (?:and \d|\( [A-Z]\.|for \d|all out|declared))",
+    re.MULTILINE,
+)
+
+
+def innings_names(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each side named with its innings' runs (and wickets) on a line or after a colon."""
+    return [match.span("side") for match in _INNINGS.finditer(text)]
+
+
 def score_line_names(text: str) -> list[tuple[int, int]]:
     """(start, end) of each name on a line that gives two names with a score each."""
     return [

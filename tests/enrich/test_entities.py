@@ -195,6 +195,7 @@ def test_scores_labels_and_nationalities_stay_out_of_a_persons_name(nlp):
         ("Belgian Bruno Thiry", "PERSON"),
     )
     assert _found(doc) == {
+        ("ORG", "Sussex"): ["Sussex"],  # a side with its innings (results.py)
         ("PERSON", "N. Lenham"): ["N. Lenham"],
         ("PERSON", "Domingos Oliveira"): ["Domingos Oliveira"],
         ("PERSON", "Bruno Thiry"): ["Bruno Thiry"],
@@ -382,3 +383,8 @@ def test_a_table_the_model_read_as_people_is_clubs_when_they_play_on_a_score_lin
         ("ORG", "Legia Warsaw"): ["Legia Warsaw", "Legia Warsaw"],
         ("ORG", "Lech Poznan"): ["Lech Poznan", "Lech Poznan"],
     }
+
+
+def test_a_side_named_with_its_innings_is_a_club(nlp):
+    doc = _doc(nlp, "Third day\nAt Chelmsford : Essex 532-8 and Kent 301 all out", ("Essex", "PERSON"))
+    assert _found(doc) == {("ORG", "Essex"): ["Essex"]}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from services.enrich.results import (
     fixture_names,
+    innings_names,
     names_before_brackets,
     score_line_names,
     scorecard_names,
@@ -76,3 +77,8 @@ def test_a_batting_line_names_the_batsman_the_fielder_and_the_bowler():
 def test_a_bowlers_figures_name_the_bowler():
     text = "Bowling : Lewis 9-1-49-0 , Wasim Akram 20.1-4-55-3 . Score 9-1 ."
     assert _names(text, scorecard_names(text)) == ["Lewis", "Wasim Akram"]
+
+
+def test_an_innings_names_the_side_by_its_runs_and_wickets():
+    text = "At Chelmsford : Essex 532-8\nDurham 326 ( D. Cox 95 not out )\nWindows 95 ( the software ) sold well ."
+    assert _names(text, innings_names(text)) == ["Essex", "Durham"]
