@@ -114,6 +114,7 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
         at = set(grounds)
         found = [f._replace(type="GPE") if (f.start, f.end) in at and f.type in ("ORG", "PERSON") else f for f in found]
     found += _propagated(text, found, labelled)
+    found = [f for f in found if not _is_label(text, f)]
     groups: _Groups = {}
     for f in found:
         key = spelling_key(text[f.start : f.end])
@@ -237,6 +238,21 @@ def _with_players(text: str, found: list[_Found], labelled: list[tuple[int, int]
 
 
 _COMPETITOR_TYPES = ("PERSON", "GPE", "LOC", "FAC")
+
+
+# "Attendance : 5,000", "Scorers :": a word opening a line before a colon.
+_BEFORE_COLON = re.compile(r"[ \t]*:")
+
+
+def _is_label(text: str, found: _Found) -> bool:
+    """A one-word "person" opening a line before a colon labels what follows; the model reads such labels
+    of tables and summaries as people."""
+    return (
+        found.type == "PERSON"
+        and (found.start == 0 or text[found.start - 1] == "\n")
+        and " " not in text[found.start : found.end]
+        and bool(_BEFORE_COLON.match(text, found.end))
+    )
 
 
 def _propagated(text: str, found: list[_Found], labelled: list[tuple[int, int]]) -> list[_Found]:

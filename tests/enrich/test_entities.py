@@ -388,3 +388,10 @@ def test_a_table_the_model_read_as_people_is_clubs_when_they_play_on_a_score_lin
 def test_a_side_named_with_its_innings_is_a_club(nlp):
     doc = _doc(nlp, "Third day\nAt Chelmsford : Essex 532-8 and Kent 301 all out", ("Essex", "PERSON"))
     assert _found(doc) == {("ORG", "Essex"): ["Essex"]}
+
+
+def test_a_one_word_person_opening_a_line_before_a_colon_is_a_label(nlp):
+    doc = _doc(
+        nlp, "Attendance : 8,000\nScorers : Gilbert Agius", ("Attendance", "PERSON"), ("Gilbert Agius", "PERSON")
+    )
+    assert _found(doc) == {("PERSON", "Gilbert Agius"): ["Gilbert Agius"]}
