@@ -11,7 +11,7 @@ from typing import NamedTuple
 _NAME = r"[A-Z][\w.'&/-]*(?: (?:[A-Z][\w.'&/-]*|of|the|de|del|la))*"
 # "Kilmarnock 1 Celtic 3", "DETROIT 7 Chicago 4 ( 10 innings )": two names, each with its score.
 # The scorers may follow each score in brackets: "Nice 1 ( Debbah 39th ) Bastia 1 ( Drobnjak 82nd )".
-_SCORERS = r"(?: \( [^()\n]{1,120} \))?"
+_SCORERS = r"(?: \( ?[^()\n]{1,120} ?\))?"
 _SCORE_LINE = re.compile(
     rf"^(?P<home>{_NAME}) \d{{1,3}}{_SCORERS} (?P<away>{_NAME}) \d{{1,3}}(?![\w.,:/-])", re.MULTILINE
 )
@@ -21,16 +21,14 @@ _FIGURE = r"[-+]?\d*\.?\d+"
 _STANDINGS_LINE = re.compile(rf"^(?P<team>{_NAME}) {_FIGURE}(?: (?:{_FIGURE}(?:/\d+)?|-)){{3,}}[ \t]*$", re.MULTILINE)
 # "Wrexham v Bristol": a fixture, alone on its line or in a list of them. "PITTSBURGH AT COLORADO" (a
 # schedule in capitals): the first plays at the second's ground, which the text names as a place.
-_FIXTURE = re.compile(
-    rf"(?:^|, |: )(?P<home>{_NAME}) (?P<word>v|vs|AT) (?P<away>{_NAME})(?= ,| \.| \(|$)", re.MULTILINE
-)
+_FIXTURE = re.compile(rf"(?:^|, |: )(?P<home>{_NAME}) (?P<word>v|vs|AT) (?P<away>{_NAME})(?= ?[,.(]|$)", re.MULTILINE)
 
 
 # A competitor's name, with the particles of people's names ("Aravinda de Silva", "Ruud van Nistelrooy").
 _PERSON_NAME = r"[A-Z][\w.'-]*(?: (?:[A-Z][\w.'-]*|de|da|van|von|der|den|della|di|du|le|la|del|dos))*"
 # "Steffi Graf ( Germany )", "1. Linford Christie ( Britain ) 10.19": a name, then a country in brackets;
 # "Brann ( Norway ) 2 Shelbourne ( Ireland ) 1", "Lyngby ( Denmark ) v Club Brugge ( Belgium )": clubs.
-_BEFORE_BRACKETS = re.compile(rf"(?P<name>{_PERSON_NAME}) \( (?P<country>[A-Z][\w.]*(?: [A-Z][\w.]*){{0,3}}) \)")
+_BEFORE_BRACKETS = re.compile(rf"(?P<name>{_PERSON_NAME}) \( ?(?P<country>[A-Z][\w.]*(?: [A-Z][\w.]*){{0,3}}) ?\)")
 # What joins one side of a match to the other: a score or "v" after the brackets, or before the name.
 _SIDE_AFTER = re.compile(r" \d{1,2} [A-Z]| v ")
 _SIDE_BEFORE = re.compile(r"(?:\) \d{1,2}|\bv) $")
@@ -75,8 +73,8 @@ def _team_after(text: str, end: int) -> tuple[int, int] | None:
 # "( Cruyff 39th minute , Solskjaer 70th )", "Gilbert Agius ( 24th )": a scorer and the minute.
 # Inside brackets or a list (not "The 83rd minute", "10th-ranked"), or with the minute in brackets.
 _SCORER = re.compile(
-    rf"(?<=[(,] )(?P<listed>{_PERSON_NAME}) \d{{1,3}}(?:st|nd|rd|th)(?![\w-])"
-    rf"|(?P<named>{_PERSON_NAME}) \( \d{{1,3}}(?:st|nd|rd|th)(?: minute)? \)"
+    rf"(?:(?<=[(,] )|(?<=\())(?P<listed>{_PERSON_NAME}) \d{{1,3}}(?:st|nd|rd|th)(?![\w-])"
+    rf"|(?P<named>{_PERSON_NAME}) \( ?\d{{1,3}}(?:st|nd|rd|th)(?: minute)? ?\)"
 )
 
 
@@ -110,7 +108,7 @@ def scorecard_names(text: str) -> list[tuple[int, int]]:
 
 # A cricket side's innings: "Essex 532-8", "Kent 301 all out", "Durham 326 ( D. Cox 95 not out , ...".
 _INNINGS = re.compile(
-    rf"(?:^|: )(?P<side>{_NAME}) (?:\d{{1,3}}-\d{{1,2}}\b|\d{{1,3}} (?:and \d|\( [A-Z]\.|for \d|all out|declared))",
+    rf"(?:^|: )(?P<side>{_NAME}) (?:\d{{1,3}}-\d{{1,2}}\b|\d{{1,3}} (?:and \d|\( ?[A-Z]\.|for \d|all out|declared))",
     re.MULTILINE,
 )
 
@@ -133,7 +131,10 @@ def fixture_names(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int
     grounds: list[tuple[int, int]] = []
     for match in _FIXTURE.finditer(text):
         sides.append((match.start("home"), match.end("home")))
-        (grounds if match.group("word") == "AT" else sides).append((match.start("away"), match.end("away")))
+        away_end = match.end("away")
+        if re.search(r"[^\W\d]{4}\.$", match.group("away")):
+            away_end -= 1  # the sentence's full stop ("Wrexham v Bristol."), not an abbreviation ("Notts Co.")
+        (grounds if match.group("word") == "AT" else sides).append((match.start("away"), away_end))
     return sides, grounds
 
 

@@ -82,3 +82,19 @@ def test_a_bowlers_figures_name_the_bowler():
 def test_an_innings_names_the_side_by_its_runs_and_wickets():
     text = "At Chelmsford : Essex 532-8\nDurham 326 ( D. Cox 95 not out )\nWindows 95 ( the software ) sold well ."
     assert _names(text, innings_names(text)) == ["Essex", "Durham"]
+
+
+def test_the_layouts_are_read_in_plain_punctuation_too():
+    # Reuters' CoNLL text puts spaces around punctuation; pages and wires mostly do not.
+    text = (
+        "Postponed: Peterborough v Notts County, Wrexham v Bristol.\n"
+        "Nice 1 (Debbah 39th) Bastia 1 (Drobnjak 82nd)\n"
+        "Anna Kovac (Croatia) beat Lena Marsh (Germany) 6-4\n"
+        "Durham 326 (D. Cox 95 not out)"
+    )
+    sides, _ = fixture_names(text)
+    assert _names(text, sides) == ["Peterborough", "Notts County", "Wrexham", "Bristol"]
+    assert _names(text, score_line_names(text)) == ["Nice", "Bastia"]
+    assert _names(text, scorer_names(text)) == ["Debbah", "Drobnjak"]
+    assert [text[b.start : b.end] for b in names_before_brackets(text)] == ["Anna Kovac", "Lena Marsh"]
+    assert _names(text, innings_names(text)) == ["Durham"]
