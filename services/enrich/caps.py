@@ -41,6 +41,11 @@ def carry_into_caps(text: str, found: list[Span]) -> list[Span]:
     types: dict[str, str] = {}
     for start, end, label in body:
         types.setdefault(text[start:end].casefold(), label)
+    # A headline names a person by the surname alone ("FOWLER AND MCMANAMAN OUT").
+    for start, end, label in body:
+        words = text[start:end].casefold().split()
+        if label == "PERSON" and len(words) > 1:
+            types.setdefault(words[-1], label)
     carried: list[Span] = []
     for line_start, line_end in lines:
         taken: list[tuple[int, int]] = []

@@ -18,7 +18,7 @@ from .entities import entities_from_doc
 from .figures import figures
 from .fingerprint import simhash
 from .keywords import keywords
-from .language import detect_language, prose
+from .language import MIN_PROSE_LETTERS, connecting_words, detect_language, prose
 from .model import Parser, sentence_parser
 from .places import country_code, main_country
 from .quotes import quotes
@@ -90,10 +90,17 @@ def _docs(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc]:
 def _plan(article: ParsedArticle, model_language: str, max_chars: int) -> _Plan:
     warnings = list(article.warnings)
     whole = "\n".join(filter(None, [article.title, article.body]))
-    # The language of the prose: a results table's names read as Pidgin or Dutch. Without enough prose,
-    # the declared language; without one, the whole text.
-    language, confidence = detect_language(prose(whole))
+    # The language of the prose: a results table's names read as Pidgin or Dutch.
+    sentences = prose(whole)
+    language, confidence = detect_language(sentences)
+    if sum(ch.isalpha() for ch in sentences) < MIN_PROSE_LETTERS:
+        # Little prose (a results table, a list of prices): the few sentences and the table's connecting
+        # words ("of", "first division", "not out") each give a guess, and the surer one counts.
+        language, confidence = max(
+            (language, confidence), detect_language(connecting_words(whole)), key=lambda reading: reading[1]
+        )
     if language is None and not article.language:
+        # Without any, the declared language; without one, the whole text.
         language, confidence = detect_language(whole)
     # The page's own claim counts only when the text is too short to judge.
     judged = language or _primary_subtag(article.language)

@@ -8,9 +8,12 @@ one entity named as GeoNames names it, and "the group" joins the organisation it
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from typing import NamedTuple, cast, get_args
 
 from spacy.tokens import Doc
@@ -20,6 +23,15 @@ from newsflow_schemas.articles import EntityType
 
 from .caps import carry_into_caps
 from .places import country_code, country_name, is_country
+from .results import (
+    fixture_names,
+    innings_names,
+    names_before_brackets,
+    score_line_names,
+    scorecard_names,
+    scorer_names,
+    standings_tables,
+)
 from .roles import RoleFound, find_roles
 
 # spaCy labels we keep; counts, percentages and quantities are figures (figures.py), not entities.
@@ -43,7 +55,7 @@ _NOMINAL_ORG = re.compile(
 _DOMINANCE = 2  # the organisation named at least twice as often as any other
 
 # Trimmed from both ends of a span: quotes, dashes and punctuation spaCy sometimes takes in.
-_EDGE = " \t\"'“”‘’«»‐‑–—-,;:!?*"
+_EDGE = " \t\n\r\"'“”‘’«»‐‑–—-,;:!?*"
 _LEADING_ARTICLE = re.compile(r"(?:the|The|THE)\s+")
 _POSSESSIVE = ("'s", "’s")
 _DASHES = re.compile(r"[‐‑‒–—]")
@@ -79,11 +91,13 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
     """The article's entities, each once, in order of first mention; offsets are into `doc.text` (pass it as
     `text` when at hand: doc.text joins every token anew)."""
     text = doc.text if text is None else text
+    model = [_Found(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]  # doc.ents builds anew
+    labelled = [(ent.start, ent.end) for ent in model]
     found = [
         _retyped(text, piece)
-        for ent in doc.ents
-        if ent.label_ in KEPT_LABELS
-        for piece in _split_list(text, _Found(ent.start_char, ent.end_char, ent.label_))
+        for ent in model
+        if ent.type in KEPT_LABELS
+        for piece in _split_list(text, ent)
         if _kept(text, piece)
     ]
     found = [name for name in (_name_only(text, f) for f in found) if name is not None]
@@ -91,7 +105,16 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
     roles = find_roles(text, [(f.start, f.end) for f in found if f.type == "PERSON"])
     found = _with_role_organizations(text, found, roles)
     found, aliases = _apply_acronyms(text, found)
+    sides, grounds = fixture_names(text)
+    found = _as_competitors(text, found, labelled, sides, grounds)
+    found = _with_players(text, found, labelled)
     found = _voted_types(text, found)
+    if grounds:
+        # "X AT Y": Y is where the match is played, a place, whatever other mentions of the name say.
+        at = set(grounds)
+        found = [f._replace(type="GPE") if (f.start, f.end) in at and f.type in ("ORG", "PERSON") else f for f in found]
+    found += _propagated(text, found, labelled)
+    found = [f for f in found if not _is_label(text, f)]
     groups: _Groups = {}
     for f in found:
         key = spelling_key(text[f.start : f.end])
@@ -100,7 +123,7 @@ def entities_from_doc(doc: Doc, text: str | None = None) -> list[Entity]:
         ).append(f)
     _join_initialisms(groups)
     # Whatever the model labelled, even as a date or a number, is not a surname's to claim.
-    taken = [(ent.start_char, ent.end_char) for ent in doc.ents] + [(f.start, f.end) for f in found]
+    taken = labelled + [(f.start, f.end) for f in found]
     _join_surnames(text, groups, taken)
     _join_nominal_references(text, groups, taken)
     entities = [_entity(text, type_, key, members, roles) for (type_, key), members in groups.items()]
@@ -115,7 +138,7 @@ _NAME_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 def _voted_types(text: str, found: list[_Found]) -> list[_Found]:
     """One name, one type per article: each spelling takes the type most of its mentions have; a lone word
     that is the last word of a person's full name here ("Muster" for "Thomas Muster") is that person, not an
-    organisation."""
+    organisation or a place."""
     keys = [spelling_key(text[f.start : f.end]) for f in found]
     votes: dict[str, Counter[str]] = {}
     for f, key in zip(found, keys, strict=True):
@@ -123,9 +146,10 @@ def _voted_types(text: str, found: list[_Found]) -> list[_Found]:
             votes.setdefault(key, Counter())[f.type] += 1
     surnames = Counter(key.split()[-1] for f, key in zip(found, keys, strict=True) if f.type == "PERSON" and " " in key)
     for key, counter in votes.items():
-        if " " not in key and surnames[key] and counter["ORG"]:
-            # The model tags a surname used alone as an organisation far more often than the reverse.
-            counter["PERSON"] += counter["ORG"] + 1
+        if " " not in key and surnames[key]:
+            # The model tags a surname used alone as an organisation or a place ("Washington" for "MaliVai
+            # Washington") far more often than the reverse.
+            counter["PERSON"] += sum(counter.values()) - counter["PERSON"] + 1
     voted = []
     for f, key in zip(found, keys, strict=True):
         tally = votes.get(key)
@@ -135,6 +159,133 @@ def _voted_types(text: str, found: list[_Found]) -> list[_Found]:
                 f = f._replace(type=top)
         voted.append(f)
     return voted
+
+
+def _as_competitors(
+    text: str,
+    found: list[_Found],
+    labelled: list[tuple[int, int]],
+    sides: list[tuple[int, int]],
+    grounds: list[tuple[int, int]],
+) -> list[_Found]:
+    """Names on a results, fixture, innings or standings line are competitors, clubs mostly: one the model
+    took for a town or a person is an organisation, one it missed is added; a country stays a country
+    (national sides are named as the country). A standings table counts when one of its names plays on a
+    score line or in a fixture of the article; else it is left alone when the model found no name in it (a
+    company's figures: "Net Income 821 512") or took most of its names for people (players' averages, a
+    leaderboard)."""
+    clubs = set(score_line_names(text) + sides + innings_names(text))
+    by_span = {(f.start, f.end): f.type for f in found}
+    playing = {text[start:end] for start, end in clubs}
+    for table in standings_tables(text):
+        types = Counter(by_span[span] for span in table if span in by_span)
+        plays = any(text[start:end] in playing for start, end in table)
+        if plays or (types and 2 * types["PERSON"] <= sum(types.values())):
+            clubs.update(table)
+    if not clubs:
+        return found
+    ordered = sorted(clubs)
+    competitors: dict[_Found, None] = {}  # in order, each once
+    for f in found:
+        # Clubs do not overlap: only the last one starting at or before the span can hold it.
+        index = bisect.bisect_right(ordered, (f.start, len(text))) - 1
+        club = ordered[index] if index >= 0 and f.end <= ordered[index][1] else None
+        if club and f.type in _COMPETITOR_TYPES and not is_country(text[club[0] : club[1]]):
+            # The whole name, when the model took only part of it ("ST" of "ST LOUIS").
+            f = _Found(*club, "ORG")
+        competitors[f] = None
+    taken = _Spans(labelled + list(by_span))
+    for start, end in ordered:
+        if not taken.overlap(start, end):
+            competitors[_Found(start, end, "GPE" if is_country(text[start:end]) else "ORG")] = None
+    for start, end in grounds:
+        if not taken.overlap(start, end):
+            competitors[_Found(start, end, "GPE")] = None
+    return sorted(competitors)
+
+
+def _with_players(text: str, found: list[_Found], labelled: list[tuple[int, int]]) -> list[_Found]:
+    """A name followed by a country in brackets ("Steffi Graf ( Germany )", in results and lists) is a person,
+    or a club when the line pits it against another ("Brann ( Norway ) 2 Shelbourne ( Ireland ) 1"): retyped
+    when the model typed it otherwise, widened to the whole name when it took only the last words, added when
+    it missed it. A name between the brackets and a figure is the person's team ("Gerhard Berger ( Austria )
+    Benetton 1:52.354"), an organisation. A scorer before the minute ("( Cruyff 39th , Solskjaer 70th )",
+    "Gilbert Agius ( 24th )") and the players of a scorecard's batting line ("D. Cork c Moin Khan b Waqar
+    Younis 0") are people too."""
+    named: dict[tuple[int, int], str] = {}
+    for start, end in scorer_names(text) + scorecard_names(text):
+        if not _CONCRETE_DATE.fullmatch(text, start, end) and not is_country(text[start:end]):
+            named[(start, end)] = "PERSON"
+    for b in names_before_brackets(text):
+        if is_country(b.bracketed) and not is_country(text[b.start : b.end]):
+            named[(b.start, b.end)] = "ORG" if b.side else "PERSON"
+            if b.team and not b.side and not is_country(text[b.team[0] : b.team[1]]):
+                named[b.team] = "ORG"
+    if not named:
+        return found
+    by_end = {end: (start, type_) for (start, end), type_ in named.items()}
+    out = []
+    for f in found:
+        whole = by_end.get(f.end)
+        if whole and whole[0] <= f.start and f.type in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
+            f = _Found(whole[0], f.end, whole[1])
+        out.append(f)
+    taken = _Spans(labelled + [(f.start, f.end) for f in found])
+    for (start, end), type_ in sorted(named.items()):
+        if not taken.overlap(start, end):
+            out.append(_Found(start, end, type_))
+    return sorted(out)
+
+
+_COMPETITOR_TYPES = ("PERSON", "GPE", "LOC", "FAC")
+
+
+# "Attendance : 5,000", "Scorers :": a word opening a line before a colon.
+_BEFORE_COLON = re.compile(r"[ \t]*:")
+
+
+def _is_label(text: str, found: _Found) -> bool:
+    """A one-word "person" opening a line before a colon labels what follows; the model reads such labels
+    of tables and summaries as people."""
+    return (
+        found.type == "PERSON"
+        and (found.start == 0 or text[found.start - 1] == "\n")
+        and " " not in text[found.start : found.end]
+        and bool(_BEFORE_COLON.match(text, found.end))
+    )
+
+
+def _propagated(text: str, found: list[_Found], labelled: list[tuple[int, int]]) -> list[_Found]:
+    """Uses of a name the model tagged elsewhere in the article and missed here (the small model tags a
+    name in one sentence and not in the next): same spelling and case, a whole word, capitalised, not
+    inside anything the model labelled and not part of a longer run of capitalised words."""
+    types: dict[str, Counter[str]] = {}
+    for f in found:
+        if f.type in _NAME_TYPES:
+            types.setdefault(text[f.start : f.end], Counter())[f.type] += 1
+    forms = sorted((form for form in types if form[:1].isupper() and len(form) >= 2), key=len, reverse=True)
+    if not forms:
+        return []
+    taken = bytearray(len(text))
+    for start, end in labelled + [(f.start, f.end) for f in found]:
+        taken[start:end] = b"\x01" * (end - start)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?!\w|-\w)")
+    return [
+        _Found(use.start(), use.end(), types[use.group()].most_common(1)[0][0])
+        for use in pattern.finditer(text)
+        if not any(taken[use.start() : use.end()]) and _alone(text, use.start(), use.end())
+    ]
+
+
+# A capitalised word (or initial) right before or after: "U.S. Open", "Colorado Rockies", "Widzew Lodz".
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.'-]*[ \t]+$")
+_CAPITALISED_AFTER = re.compile(r"[ \t]+[A-Z]")
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """Not part of a longer run of capitalised words on its line: that is another name the model missed."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not (_CAPITALISED_BEFORE.search(text, line_start, start) or _CAPITALISED_AFTER.match(text, end))
 
 
 def _place_key(text: str, found: _Found, key: str) -> str:
@@ -177,6 +328,17 @@ def _split_list(text: str, found: _Found) -> list[_Found]:
         while start < end and text[end - 1] in _EDGE.replace("$", ""):
             end -= 1
         return [_Found(start, end, found.type)] if any(ch.isalnum() for ch in text[start:end]) else []
+    scores = list(_INNER_NUMBER.finditer(text, found.start, found.end)) if found.type in _NAME_TYPES else []
+    if scores:
+        # "Kilmarnock 1 Celtic", "DETROIT 7 Chicago": a results line read as one name is two names and a score;
+        # what follows a number must start as a name does ("Durham 326 ( D. Cox" leaves "Durham" only).
+        bounds = [found.start, *(b for m in scores for b in (m.start(), m.end())), found.end]
+        names = [_trimmed(text, s, e) for s, e in zip(bounds[::2], bounds[1::2], strict=True)]
+        return [
+            _Found(*name, found.type)
+            for index, name in enumerate(names)
+            if name and (index == 0 or text[name[0]].isupper())
+        ]
     if found.type not in ("ORG", "GPE", "LOC", "NORP") or "," not in text[found.start : found.end]:
         span = _trimmed(text, found.start, found.end)
         return [_Found(*span, found.type)] if span else []
@@ -191,9 +353,11 @@ def _split_list(text: str, found: _Found) -> list[_Found]:
     return pieces
 
 
+# A score between two names: a number with a space on either side, inside the span.
+_INNER_NUMBER = re.compile(r"(?<=\w)\s+\d[\d.,:-]*\s+(?=\S)")
 # A score, rank or count glued to a name ("N. Lenham 145", "Sobotzik 67th", "2 - Michael Chang").
 _TRAILING_NUMBER = re.compile(r"(?:\s+[-–]?\s*\d[\d./,:-]*(?:st|nd|rd|th)?)+$")
-_LEADING_NUMBER = re.compile(r"^\d[\d.,]*\s*(?:[-–.]\s*)?")
+_LEADING_NUMBER = re.compile(r"[-+]?\d[\d.,]*\s*(?:[-–.]\s*)?")
 # "Forwards - Domingos Oliveira", "Gloria Bistrita - Ilie Lazar": a label or team, a spaced dash, the person.
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
 
@@ -339,7 +503,7 @@ def _apply_acronyms(text: str, found: list[_Found]) -> tuple[list[_Found], dict[
         # A use inside another name ("UN" in "UN Human Rights Council") is that name's, and a use
         # the NER already found is counted once.
         type_ = next(f.type for f in found if text[f.start : f.end] == acronym)
-        found += _free_uses(text, acronym, [(f.start, f.end) for f in found], type_)
+        found += _free_uses(text, acronym, _Spans((f.start, f.end) for f in found), type_)
     return found, aliases
 
 
@@ -390,6 +554,7 @@ def _long_form_start(text: str, words: list[re.Match[str]], letters: list[str]) 
 
 def _join_surnames(text: str, groups: _Groups, taken: list[tuple[int, int]]) -> None:
     """Count "Gharibabadi" for "Kazem Gharibabadi" when no other person in the article has that surname."""
+    taken_spans = _Spans(taken)
     full_names: dict[str, list[str]] = {}
     for type_, key in groups:
         if type_ == "PERSON" and " " in key:
@@ -404,16 +569,30 @@ def _join_surnames(text: str, groups: _Groups, taken: list[tuple[int, int]]) -> 
         # The model has shown that the surname alone names this person here: also count the uses of
         # it that the model missed (the small model tags some and not others).
         for form in {text[f.start : f.end] for f in surnames}:
-            person += _free_uses(text, form, taken, "PERSON")
+            person += _free_uses(text, form, taken_spans, "PERSON")
 
 
-def _free_uses(text: str, form: str, taken: list[tuple[int, int]], type_: str) -> list[_Found]:
+def _free_uses(text: str, form: str, taken: _Spans, type_: str) -> list[_Found]:
     """Whole-word occurrences of `form` (same case) that overlap no span in `taken`."""
     return [
         _Found(use.start(), use.end(), type_)
         for use in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text)
-        if not any(start < use.end() and use.start() < end for start, end in taken)
+        if not taken.overlap(use.start(), use.end())
     ]
+
+
+class _Spans:
+    """Spans that others are tested against: whether (start, end) overlaps any of them, in O(log n)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        # The furthest end among the spans starting up to each position.
+        self._reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlap(self, start: int, end: int) -> bool:
+        before = bisect.bisect_left(self._starts, end)  # the spans starting before `end`
+        return before > 0 and self._reach[before - 1] > start
 
 
 def _entity(text: str, type_: str, key: str, members: list[_Found], roles: list[RoleFound]) -> Entity:

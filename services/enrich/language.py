@@ -16,6 +16,8 @@ _NO_LANGUAGE = "zxx"
 # lists of names and all-caps headlines do not, and their names read as another language.
 MIN_PROSE_WORDS = 6
 MIN_LOWER_SHARE = 0.3
+# Below this many letters of prose its guess is unsure (a table's few sentences are mostly names).
+MIN_PROSE_LETTERS = 400
 
 
 @cache
@@ -43,3 +45,9 @@ def prose(text: str) -> str:
         if len(words) >= MIN_PROSE_WORDS and sum(w[0].islower() for w in words) >= MIN_LOWER_SHARE * len(words):
             lines.append(line)
     return "\n".join(lines)
+
+
+def connecting_words(text: str) -> str:
+    """The words of `text` that start in lower case: in a results table or a list, the words between the
+    names and numbers ("of", "first division", "not out"), which are in the text's language."""
+    return " ".join(word for word in text.split() if word[:1].islower())

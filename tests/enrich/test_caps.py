@@ -32,3 +32,14 @@ def test_a_headline_keeps_only_the_names_the_body_uses_typed_as_in_the_body() ->
 def test_text_without_caps_lines_is_left_as_it_is() -> None:
     text = "Germany beat Russia."
     assert carry_into_caps(text, [(0, 7, "GPE")]) == [(0, 7, "GPE")]
+
+
+def test_a_headline_names_a_person_of_the_body_by_the_surname_alone():
+    text = "FOWLER AND MCMANAMAN OUT OF SQUAD\nRobbie Fowler and Steve McManaman were left out."
+    body = [(34, 47, "PERSON"), (52, 67, "PERSON")]
+    assert _named(text, carry_into_caps(text, body)) == [
+        ("FOWLER", "PERSON"),
+        ("MCMANAMAN", "PERSON"),
+        ("Robbie Fowler", "PERSON"),
+        ("Steve McManaman", "PERSON"),
+    ]

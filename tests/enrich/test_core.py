@@ -96,6 +96,39 @@ def test_short_text_falls_back_to_the_declared_language(nlp):
     assert undeclared.warnings == ["ner, quotes, figures, keywords, topics and tone skipped: language unknown"]
 
 
+# A results table: hardly any prose, and its club names read as Polish.
+RESULTS_TABLE = """SOCCER - POLISH FIRST DIVISION RESULTS .
+Results of Polish first division
+soccer matches on Saturday :
+Amica Wronki 3 Hutnik Krakow 0
+Sokol Tychy 5 Lech Poznan 3
+Rakow Czestochowa 1 Stomil Olsztyn 4
+Wisla Krakow 1 Gornik Zabrze 0
+Slask Wroclaw 1 Odra Wodzislaw 1
+GKS Katowice 1 Polonia Warszawa 1"""
+GERMAN_TABLE = """FUSSBALL - ERGEBNISSE DER BUNDESLIGA
+Ergebnisse der Spiele vom Samstag :
+Borussia Dortmund gegen Werder Bremen 3:1
+Hansa Rostock gegen Hertha Berlin 0:0
+Bayer Leverkusen gegen Eintracht Frankfurt 2:2 nach Verlaengerung
+Karlsruher SC gegen Hamburger SV 1:0 wegen Regen abgebrochen"""
+
+
+def test_a_results_table_reads_as_english_by_its_connecting_words(nlp):
+    enriched = enrich(article(RESULTS_TABLE), nlp, MODEL)
+
+    assert enriched.detected_language == "en"
+    assert enriched.ner_model == MODEL
+    assert enriched.warnings == []
+
+
+def test_a_german_results_table_is_still_german(nlp):
+    enriched = enrich(article(GERMAN_TABLE), nlp, MODEL)
+
+    assert enriched.detected_language == "de"
+    assert enriched.ner_model is None
+
+
 def test_parsed_fields_are_carried_over(nlp, seed_003):
     parsed = seed_003.model_copy(update={"title": "Iran urges expulsion of MKO", "agency": "MNA"})
     enriched = enrich(parsed, nlp, MODEL)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from services.enrich.language import detect_language, prose
+from services.enrich.language import connecting_words, detect_language, prose
 
 from .conftest import FRENCH, GERMAN, seed_text
 
@@ -33,3 +33,8 @@ def test_a_results_table_is_not_prose_and_the_language_comes_from_the_sentences(
     text = "Results of English first division soccer matches played on Saturday:\n" + table
     assert prose(text) == "Results of English first division soccer matches played on Saturday:"
     assert prose("ARSENAL BEAT CHELSEA IN LONDON DERBY AT HIGHBURY") == ""
+
+
+def test_connecting_words_are_the_words_in_lower_case():
+    table = "Results of Polish first division\nAmica Wronki 3 Hutnik Krakow 0\nSaeed Anwar not out 116"
+    assert connecting_words(table) == "of first division not out"
