@@ -7,8 +7,9 @@ import re
 from typing import NamedTuple
 
 # A name on a results line: capitalised words, with the small words some club names hold ("Queen of the
-# South"). Words are split by single spaces, so the match is linear.
-_NAME = r"[A-Z][\w.'&/-]*(?: (?:[A-Z][\w.'&/-]*|of|the|de|del|la))*"
+# South"). At most six words: an unanchored search tries a name at every word, and an unbounded one
+# would then read to the end of a long run of capitalised words each time (quadratic).
+_NAME = r"[A-Z][\w.'&/-]*(?: (?:[A-Z][\w.'&/-]*|of|the|de|del|la)){0,5}"
 # "Kilmarnock 1 Celtic 3", "DETROIT 7 Chicago 4 ( 10 innings )": two names, each with its score.
 # The scorers may follow each score in brackets: "Nice 1 ( Debbah 39th ) Bastia 1 ( Drobnjak 82nd )".
 _SCORERS = r"(?: \( ?[^()\n]{1,120} ?\))?"
@@ -16,7 +17,9 @@ _SCORE_LINE = re.compile(
     rf"^(?P<home>{_NAME}) \d{{1,3}}{_SCORERS} (?P<away>{_NAME}) \d{{1,3}}(?![\w.,:/-])", re.MULTILINE
 )
 # "Lech Poznan 7 5 0 2 12 9 15", "CHICAGO 64 66 .492 6": a name, then a row of at least four figures.
-_FIGURE = r"[-+]?\d*\.?\d+"
+# One way only to read a run of digits: "\d*\.?\d+" splits one in n ways, and a hostile line of
+# digits then takes minutes.
+_FIGURE = r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)"
 # ... and games behind may be "-" or "7 1/2".
 _STANDINGS_LINE = re.compile(rf"^(?P<team>{_NAME}) {_FIGURE}(?: (?:{_FIGURE}(?:/\d+)?|-)){{3,}}[ \t]*$", re.MULTILINE)
 # "Wrexham v Bristol": a fixture, alone on its line or in a list of them. "PITTSBURGH AT COLORADO" (a
@@ -25,7 +28,7 @@ _FIXTURE = re.compile(rf"(?:^|, |: )(?P<home>{_NAME}) (?P<word>v|vs|AT) (?P<away
 
 
 # A competitor's name, with the particles of people's names ("Aravinda de Silva", "Ruud van Nistelrooy").
-_PERSON_NAME = r"[A-Z][\w.'-]*(?: (?:[A-Z][\w.'-]*|de|da|van|von|der|den|della|di|du|le|la|del|dos))*"
+_PERSON_NAME = r"[A-Z][\w.'-]*(?: (?:[A-Z][\w.'-]*|de|da|van|von|der|den|della|di|du|le|la|del|dos)){0,5}"
 # "Steffi Graf ( Germany )", "1. Linford Christie ( Britain ) 10.19": a name, then a country in brackets;
 # "Brann ( Norway ) 2 Shelbourne ( Ireland ) 1", "Lyngby ( Denmark ) v Club Brugge ( Belgium )": clubs.
 _BEFORE_BRACKETS = re.compile(rf"(?P<name>{_PERSON_NAME}) \( ?(?P<country>[A-Z][\w.]*(?: [A-Z][\w.]*){{0,3}}) ?\)")

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import time
+
+import pytest
+
+from services.enrich import results
 from services.enrich.results import (
     fixture_names,
     innings_names,
@@ -98,3 +103,27 @@ def test_the_layouts_are_read_in_plain_punctuation_too():
     assert _names(text, scorer_names(text)) == ["Debbah", "Drobnjak"]
     assert [text[b.start : b.end] for b in names_before_brackets(text)] == ["Anna Kovac", "Lena Marsh"]
     assert _names(text, innings_names(text)) == ["Durham"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Abc " + "1" * 200_000,  # a run of digits: took minutes when a figure could be split n ways
+        "A" + " Bb" * 100_000 + " 1",  # capitalised words: each search read to the end of the run
+        "Ann ( " + "B " * 100_000 + ")",
+        " ".join(["Ann de"] * 100_000),
+        "Abc" + " 1.1" * 50_000 + " -x",
+        ("Kilmarnock 1 ( " + "x" * 119 + " ) ") * 2_000,
+    ],
+    ids=["digits", "capitalised-words", "brackets", "particles", "figures", "scorers"],
+)
+def test_hostile_lines_are_read_quickly(text: str) -> None:
+    started = time.perf_counter()
+    results.score_line_names(text)
+    results.standings_tables(text)
+    results.fixture_names(text)
+    results.names_before_brackets(text)
+    results.scorer_names(text)
+    results.scorecard_names(text)
+    results.innings_names(text)
+    assert time.perf_counter() - started < 10  # a blow-up guard (minutes), not a speed goal
