@@ -147,9 +147,13 @@ def _voted_types(text: str, found: list[_Found]) -> list[_Found]:
     surnames = Counter(key.split()[-1] for f, key in zip(found, keys, strict=True) if f.type == "PERSON" and " " in key)
     for key, counter in votes.items():
         if " " not in key and surnames[key]:
-            # The model tags a surname used alone as an organisation or a place ("Washington" for "MaliVai
-            # Washington") far more often than the reverse.
-            counter["PERSON"] += sum(counter.values()) - counter["PERSON"] + 1
+            # The model tags a surname used alone as an organisation or a place ("Muster" for "Thomas
+            # Muster") far more often than the reverse; but a place the gazetteer knows ("Israel" beside
+            # "Steve Israel", "Washington" beside "Kerry Washington") is most often that place in news.
+            if country_code(key, "GPE") is None:
+                counter["PERSON"] += sum(counter.values()) - counter["PERSON"] + 1
+            elif counter["ORG"]:
+                counter["PERSON"] += counter["ORG"] + 1
     voted = []
     for f, key in zip(found, keys, strict=True):
         tally = votes.get(key)
@@ -263,7 +267,13 @@ def _propagated(text: str, found: list[_Found], labelled: list[tuple[int, int]])
     for f in found:
         if f.type in _NAME_TYPES:
             types.setdefault(text[f.start : f.end], Counter())[f.type] += 1
-    forms = sorted((form for form in types if form[:1].isupper() and len(form) >= 2), key=len, reverse=True)
+    # A one-word form the text also writes in lower case is a common word capitalised ("The", "At", "Plus").
+    common = {word for word in _LOWER_WORD.findall(text)}
+    forms = sorted(
+        (form for form in types if form[:1].isupper() and len(form) >= 2 and form.casefold() not in common),
+        key=len,
+        reverse=True,
+    )
     if not forms:
         return []
     taken = bytearray(len(text))
@@ -329,7 +339,7 @@ def _split_list(text: str, found: _Found) -> list[_Found]:
             end -= 1
         return [_Found(start, end, found.type)] if any(ch.isalnum() for ch in text[start:end]) else []
     scores = list(_INNER_NUMBER.finditer(text, found.start, found.end)) if found.type in _NAME_TYPES else []
-    if scores:
+    if scores and _figures_line(text, found.start):
         # "Kilmarnock 1 Celtic", "DETROIT 7 Chicago": a results line read as one name is two names and a score;
         # what follows a number must start as a name does ("Durham 326 ( D. Cox" leaves "Durham" only).
         bounds = [found.start, *(b for m in scores for b in (m.start(), m.end())), found.end]
@@ -353,11 +363,23 @@ def _split_list(text: str, found: _Found) -> list[_Found]:
     return pieces
 
 
+def _figures_line(text: str, start: int) -> bool:
+    """Whether the line holding `start` is a line of names and figures (a results line), not prose:
+    "the Note 10 Plus is well designed" keeps its product name whole."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return len(_LOWER_WORD.findall(line)) <= _RESULTS_LINE_LOWER_WORDS
+
+
+_LOWER_WORD = re.compile(r"(?<![\w'-])[a-z][a-z'-]+")
+_RESULTS_LINE_LOWER_WORDS = 3  # "( 10 innings )", "v", "not out"
 # A score between two names: a number with a space on either side, inside the span.
 _INNER_NUMBER = re.compile(r"(?<=\w)\s+\d[\d.,:-]*\s+(?=\S)")
 # A score, rank or count glued to a name ("N. Lenham 145", "Sobotzik 67th", "2 - Michael Chang").
 _TRAILING_NUMBER = re.compile(r"(?:\s+[-–]?\s*\d[\d./,:-]*(?:st|nd|rd|th)?)+$")
-_LEADING_NUMBER = re.compile(r"[-+]?\d[\d.,]*\s*(?:[-–.]\s*)?")
+# Set apart from the name by a space, a dash or a dot: "3D", "4K" are names of their own.
+_LEADING_NUMBER = re.compile(r"[-+]?\d[\d.,]*(?:\s+(?:[-–.]\s*)?|\s*[-–.]\s*)")
 # "Forwards - Domingos Oliveira", "Gloria Bistrita - Ilie Lazar": a label or team, a spaced dash, the person.
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
 

@@ -205,10 +205,25 @@ def test_scores_labels_and_nationalities_stay_out_of_a_persons_name(nlp):
 def test_a_name_tagged_once_counts_where_the_model_missed_it(nlp):
     doc = _doc(
         nlp,
-        "Talks opened in Lagos on Monday. Delegates left Lagos on Friday, and lagos time is GMT+1.",
+        "Talks opened in Lagos on Monday. Delegates left Lagos on Friday, and LAGOS time is GMT+1.",
         ("Lagos", "GPE"),
     )
     assert _found(doc) == {("GPE", "Lagos"): ["Lagos", "Lagos"]}
+
+
+def test_a_common_word_the_model_took_for_a_name_is_not_counted_elsewhere(nlp):
+    doc = _doc(
+        nlp,
+        "Samsung sells the Note 10 Plus. Plus, it is cheap. It costs $800 plus tax. Plus it ships today.",
+        ("Note 10 Plus", "ORG"),
+    )
+    # One name in prose (no results line to split), and "Plus" is a word the text also writes in lower case.
+    assert _found(doc) == {("ORG", "Note 10 Plus"): ["Note 10 Plus"]}
+
+
+def test_a_number_glued_to_a_name_stays_in_it(nlp):
+    doc = _doc(nlp, "Disney postponed further 3D releases.", ("3D", "ORG"))
+    assert _found(doc) == {("ORG", "3D"): ["3D"]}  # not "D"
 
 
 def test_a_missed_use_inside_a_longer_capitalised_name_is_not_that_name(nlp):
@@ -309,13 +324,26 @@ def test_a_name_before_a_country_in_brackets_is_a_person_or_in_a_match_a_club(nl
 def test_a_surname_the_model_took_for_a_place_is_the_person(nlp):
     doc = _doc(
         nlp,
-        "Kim Jordan won in Paris. Jordan said the court was slow. Jordan plays again on Friday.",
-        ("Kim Jordan", "PERSON"),
+        "Kim Muster won in Paris. Muster said the court was slow. Muster plays again on Friday.",
+        ("Kim Muster", "PERSON"),
         ("Paris", "GPE"),
-        ("Jordan", "GPE"),
-        ("Jordan", "GPE"),
+        ("Muster", "GPE"),
+        ("Muster", "GPE"),
     )
-    assert _found(doc) == {("PERSON", "Kim Jordan"): ["Kim Jordan", "Jordan", "Jordan"], ("GPE", "Paris"): ["Paris"]}
+    assert _found(doc) == {("PERSON", "Kim Muster"): ["Kim Muster", "Muster", "Muster"], ("GPE", "Paris"): ["Paris"]}
+
+
+def test_a_place_the_gazetteer_knows_stays_a_place_beside_a_person_of_that_surname(nlp):
+    doc = _doc(
+        nlp,
+        "Rep. Steve Israel spoke in Washington. Israel rejected the plan. Israel will vote next week.",
+        ("Steve Israel", "PERSON"),
+        ("Washington", "GPE"),
+        ("Israel", "GPE"),
+        ("Israel", "GPE"),
+    )
+    found = _found(doc)
+    assert found[("GPE", "Israel")] == ["Israel", "Israel"] and found[("PERSON", "Steve Israel")] == ["Steve Israel"]
 
 
 def test_a_name_inside_a_hyphenated_word_is_not_another_use_of_it(nlp):
