@@ -231,7 +231,11 @@ def _with_players(text: str, found: list[_Found], labelled: list[tuple[int, int]
     out = []
     for f in found:
         whole = by_end.get(f.end)
-        if whole and whole[0] <= f.start and f.type in ("PERSON", "ORG", "GPE", "LOC", "FAC"):
+        # In prose an organisation stays one: "OGE Group (Netherlands) won the contract" is a company.
+        organisation = (
+            f.type == "ORG" and whole is not None and whole[1] == "PERSON" and not _figures_line(text, f.start)
+        )
+        if whole and whole[0] <= f.start and f.type in ("PERSON", "ORG", "GPE", "LOC", "FAC") and not organisation:
             f = _Found(whole[0], f.end, whole[1])
         out.append(f)
     taken = _Spans(labelled + [(f.start, f.end) for f in found])

@@ -423,3 +423,8 @@ def test_a_one_word_person_opening_a_line_before_a_colon_is_a_label(nlp):
         nlp, "Attendance : 8,000\nScorers : Gilbert Agius", ("Attendance", "PERSON"), ("Gilbert Agius", "PERSON")
     )
     assert _found(doc) == {("PERSON", "Gilbert Agius"): ["Gilbert Agius"]}
+
+
+def test_an_organisation_before_a_country_in_brackets_stays_an_organisation(nlp):
+    doc = _doc(nlp, "The contract went to OGE Group (Netherlands) last year.", ("OGE Group", "ORG"))
+    assert _found(doc) == {("ORG", "OGE Group"): ["OGE Group"]}
