@@ -8,6 +8,7 @@ stream. A batch holds events of one stream: ArticleStored, or StoryMerged."""
 
 import asyncio
 import time
+from typing import Any
 
 import structlog
 from sqlalchemy import Connection, select
@@ -99,12 +100,7 @@ def plan(
     by the event's place in the batch, why an event could not be matched (dead-lettered alone)."""
     if not events:
         return [], {}
-    ids = [e.article_id for e in events]
-    documents = dict(
-        conn.execute(select(articles.c.article_id, articles.c.document).where(articles.c.article_id.in_(ids))).all()
-    )
-    queries = {s.filters.query for s in subscriptions if s.filters.query}
-    found = {query: matches(conn, query, ids) for query in queries}
+    documents, found = _documents_and_hits(conn, [e.article_id for e in events], subscriptions)
     now = utcnow()
     rows: list[dict] = []
     refused: dict[int, str] = {}
@@ -126,6 +122,18 @@ def plan(
     return rows, refused
 
 
+def _documents_and_hits(
+    conn: Connection, ids: list[str], subscriptions: list[Subscription]
+) -> tuple[dict[str, Any], dict[str, set[str]]]:
+    """The stored documents of the articles `ids`, and for each subscription's full-text query which of
+    them it finds."""
+    documents = dict(
+        conn.execute(select(articles.c.article_id, articles.c.document).where(articles.c.article_id.in_(ids))).all()
+    )
+    queries = {s.filters.query for s in subscriptions if s.filters.query}
+    return documents, {query: matches(conn, query, ids) for query in queries}
+
+
 def plan_merges(
     conn: Connection, merges: list[StoryMerged], subscriptions: list[Subscription]
 ) -> tuple[list[dict], dict[int, str]]:
@@ -135,12 +143,7 @@ def plan_merges(
     wanting = [s for s in subscriptions if "StoryMerged" in s.filters.events]
     if not merges or not wanting:
         return [], {}
-    ids = sorted({a for merge in merges for a in merge.article_ids})
-    documents = dict(
-        conn.execute(select(articles.c.article_id, articles.c.document).where(articles.c.article_id.in_(ids))).all()
-    )
-    queries = {s.filters.query for s in wanting if s.filters.query}
-    found = {query: matches(conn, query, ids) for query in queries}
+    documents, found = _documents_and_hits(conn, sorted({a for m in merges for a in m.article_ids}), wanting)
     now = utcnow()
     rows: list[dict] = []
     refused: dict[int, str] = {}

@@ -5,9 +5,9 @@ missed (GET /v1/events and /v1/story-merges, newsflow_subscriber)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, Row, Select, and_, or_, select
 
 from newsflow_schemas import ArticleStored, EnrichedArticle, StoryMerged
 
@@ -32,7 +32,6 @@ def changed_between(
     A change is a new revision, or a move to another story by the merge pass (merge_pass.apply): a moved
     article is listed again at the merge's time with the same revision and its new story_id (the
     StoryMerged event on stories.merged is the push form of that move)."""
-    key = articles.c.updated_at
     query = select(
         articles.c.article_id,
         articles.c.revision,
@@ -41,19 +40,9 @@ def changed_between(
         articles.c.updated_at,
         articles.c.document,
     )
-    if after is not None:
-        query = query.where(key >= bindable(conn, after))
-    if before is not None:
-        query = query.where(key < bindable(conn, before))
-    if cursor is not None:
-        at = bindable(conn, cursor.at)
-        query = query.where(or_(key > at, and_(key == at, articles.c.article_id > cursor.article_id)))
-    rows = list(conn.execute(query.order_by(key, articles.c.article_id).limit(limit + 1)))
-    events = [_event(row, api_url) for row in rows[:limit]]
-    if len(rows) <= limit:
-        return events, None
-    last = rows[limit - 1]
-    return events, Cursor(as_utc(last.updated_at), last.article_id)
+    key, row_id = articles.c.updated_at, articles.c.article_id
+    rows, next_page = _oldest_first(conn, query, key, row_id, after, before, limit, cursor)
+    return [_event(row, api_url) for row in rows], next_page
 
 
 def _event(row: object, api_url: str) -> ArticleStored:
@@ -71,24 +60,39 @@ def merges_between(
 ) -> tuple[list[StoryMerged], Cursor | None]:
     """The story merges made in [after, before), oldest first, as their events (announced or about to
     be: a subscriber handles each merge_id once); and the cursor of the next page (its id: merge_id)."""
-    key = story_merges.c.merged_at
     query = select(story_merges)
-    if after is not None:
-        query = query.where(key >= bindable(conn, after))
-    if before is not None:
-        query = query.where(key < bindable(conn, before))
-    if cursor is not None:
-        at = bindable(conn, cursor.at)
-        query = query.where(or_(key > at, and_(key == at, story_merges.c.merge_id > cursor.article_id)))
-    rows = list(conn.execute(query.order_by(key, story_merges.c.merge_id).limit(limit + 1)))
-    events = [merge_event(row) for row in rows[:limit]]
-    if len(rows) <= limit:
-        return events, None
-    last = rows[limit - 1]
-    return events, Cursor(as_utc(last.merged_at), last.merge_id)
+    key, row_id = story_merges.c.merged_at, story_merges.c.merge_id
+    rows, next_page = _oldest_first(conn, query, key, row_id, after, before, limit, cursor)
+    return [merge_event(row) for row in rows], next_page
 
 
 def merge_event(row: object) -> StoryMerged:
     """A story_merges row as the event announced for it."""
     data = row._mapping  # type: ignore[attr-defined]
     return StoryMerged.model_validate({**data, "merged_at": as_utc(data["merged_at"]), "shared": data["shared"] or []})
+
+
+def _oldest_first(
+    conn: Connection,
+    query: Select[Any],
+    key: ColumnElement[datetime],
+    id_column: ColumnElement[str],
+    after: datetime | None,
+    before: datetime | None,
+    limit: int,
+    cursor: Cursor | None,
+) -> tuple[list[Row[Any]], Cursor | None]:
+    """One page of `query`'s rows with `key` in [after, before), by (key, id) after the cursor; and the
+    cursor of the next page (its id is the row's id column, whatever the name Cursor gives it)."""
+    if after is not None:
+        query = query.where(key >= bindable(conn, after))
+    if before is not None:
+        query = query.where(key < bindable(conn, before))
+    if cursor is not None:
+        at = bindable(conn, cursor.at)
+        query = query.where(or_(key > at, and_(key == at, id_column > cursor.article_id)))
+    rows = list(conn.execute(query.order_by(key, id_column).limit(limit + 1)))
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], Cursor(as_utc(last._mapping[key]), last._mapping[id_column])
