@@ -23,7 +23,13 @@ So similar but different events stay apart by what distinguishes them, not by a 
 same rule can take main places (DISTINGUISHING); on the development stream it split more events than
 it kept apart (the small NER model types many surnames as places), so it is off.
 
-Pairs are joined strongest first (union-find). Two groups join only when nothing tells them apart
+A one-article story that scores below the threshold with every story still joins its best match when
+that is a story of several articles, scores at least LONE_SHARE of the threshold and LONE_MARGIN times
+the next best, names an actor in common with it (a person, organisation or thing, not only a place
+or nationality), and nothing tells them apart: an article of an event told in other words has one
+clear match; an article of another event of the same kind has two close ones, or none.
+
+Pairs are joined strongest first (union-find), lone articles last. Two groups join only when nothing tells them apart
 taken as wholes (their summed profiles): a group's main person is surer than a one-article story's.
 Each group's biggest story (then the oldest, then the smallest id) survives; the others merge into it.
 
@@ -51,6 +57,8 @@ BODY_WEIGHT = 0.6
 MAX_GAP = timedelta(days=3)
 MAIN_SHARE = 0.5  # a main person or place is named in at least this share of the story's articles
 SURE_ARTICLES = 3  # a story of this many articles or more: its main person is sure (see apart)
+LONE_SHARE = 0.5  # a lone article's best match must score this share of THRESHOLD (see _lone_links)
+LONE_MARGIN = 1.5  # and this many times its next best
 MAX_SHARED = 8  # names and words kept in a merge's `shared`
 # A name or word in more than this share of the pass's stories links too many pairs to say anything.
 COMMON_SHARE = 0.2
@@ -58,6 +66,7 @@ COMMON_SHARE = 0.2
 # would otherwise count less than one only one names.
 RARITY_FLOOR = 100
 KINDS: Mapping[str, str] = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place"}
+_SETTING = frozenset({"GPE", "LOC", "NORP"})  # where and which nationality: the setting, not the actors
 DISTINGUISHING = ("person",)  # the kinds whose main names tell events apart (see below for places)
 
 
@@ -112,11 +121,17 @@ def plan(profiles: Sequence[StoryProfile], threshold: float = THRESHOLD) -> list
     rarity = _rarity(by_id.values())
     prepared = {story_id: _Prepared.of(p, rarity) for story_id, p in by_id.items()}
     pairs: dict[tuple[str, str], Pair] = {}
+    lone: dict[str, list[tuple[float, str, tuple[str, ...]]]] = defaultdict(list)  # lone story -> scored others
     for a, b in candidate_pairs(by_id.values(), rarity):
         score, shared = _score(prepared[a], prepared[b])
         if score >= threshold:
             pairs[(a, b)] = Pair(score, shared, apart(by_id[a], by_id[b]))
-    groups = _group(by_id, pairs)
+        for one, other in ((a, b), (b, a)):
+            if by_id[one].article_count == 1 and not _dates_apart(by_id[one], by_id[other]):
+                lone[one].append((score, other, shared))
+    lone_links = _lone_links(by_id, lone, threshold)
+    groups = _group(by_id, pairs, lone_links)
+    pairs = {**lone_links, **pairs}
     merges: list[Merge] = []
     for members in groups:
         survivor = min(members, key=lambda s: _seniority(by_id[s]))
@@ -288,7 +303,44 @@ def candidate_pairs(profiles: Iterable[StoryProfile], rarity: Mapping[str, float
     return sorted(pairs)
 
 
-def _group(by_id: Mapping[str, StoryProfile], pairs: Mapping[tuple[str, str], Pair]) -> list[list[str]]:
+def _lone_links(
+    by_id: Mapping[str, StoryProfile], scored: Mapping[str, list[tuple[float, str, tuple[str, ...]]]], threshold: float
+) -> dict[tuple[str, str], Pair]:
+    """A one-article story left below the threshold joins the story it scores best with when that is a
+    story of several articles, scores LONE_SHARE of the threshold or more, and LONE_MARGIN times the
+    next best: an article of an event told in other words has one clear match, an article of another
+    event of the same kind two close ones, or none."""
+    links = {}
+    for story_id, others in scored.items():
+        ranked = sorted(others, reverse=True)
+        score, best, shared = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if (
+            LONE_SHARE * threshold <= score < threshold
+            and score >= LONE_MARGIN * runner_up
+            and by_id[best].article_count > 1
+            and _share_an_actor(by_id[story_id], by_id[best])
+        ):
+            links[(min(story_id, best), max(story_id, best))] = Pair(score, shared, apart(by_id[story_id], by_id[best]))
+    return links
+
+
+def _share_an_actor(a: StoryProfile, b: StoryProfile) -> bool:
+    """Whether both name someone or something that acts, not only where (Hong Kong) or who in general
+    (Chinese): a listing in Hong Kong is not the city's protests."""
+    shared = a.names.keys() & b.names.keys()
+    return any(a.names[key].type not in _SETTING and b.names[key].type not in _SETTING for key in shared)
+
+
+def _dates_apart(a: StoryProfile, b: StoryProfile) -> bool:
+    return a.dated and b.dated and max(a.first_seen, b.first_seen) - min(a.last_seen, b.last_seen) > MAX_GAP
+
+
+def _group(
+    by_id: Mapping[str, StoryProfile],
+    pairs: Mapping[tuple[str, str], Pair],
+    lone: Mapping[tuple[str, str], Pair] | None = None,
+) -> list[list[str]]:
     """Union-find over the pairs, strongest first; a join is refused when something tells the two groups
     apart, each group taken as one story (summed): a group's main person is surer than a one-article
     story's, so a stray name in one fragment does not keep an event split."""
@@ -302,11 +354,13 @@ def _group(by_id: Mapping[str, StoryProfile], pairs: Mapping[tuple[str, str], Pa
             s = root[s]
         return s
 
-    for (a, b), pair in sorted(pairs.items(), key=lambda item: (-item[1].score, item[0])):
+    def strongest_first(links: Mapping[tuple[str, str], Pair]) -> list[tuple[tuple[str, str], Pair]]:
+        return sorted(links.items(), key=lambda item: (-item[1].score, item[0]))
+
+    # Lone articles last, each to the group its best match is in by now.
+    for (a, b), pair in [*strongest_first(pairs), *strongest_first(lone or {})]:
         ra, rb = find(a), find(b)
-        if ra == rb or pair.apart:
-            continue
-        if apart(summed[ra], summed[rb]):
+        if ra == rb or pair.apart or apart(summed[ra], summed[rb]):
             continue
         root[rb] = ra
         members[ra].extend(members.pop(rb))
@@ -345,4 +399,6 @@ def _best_link(story_id: str, members: list[str], pairs: Mapping[tuple[str, str]
 
 
 def _reason(pair: Pair, threshold: float) -> str:
+    if pair.score < threshold:
+        return f"a lone article's clear best match: score {pair.score:.2f}, {LONE_MARGIN:g}x the next or more"
     return f"same event: score {pair.score:.2f} >= {threshold:.2f}; nothing tells them apart"

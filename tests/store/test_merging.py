@@ -154,3 +154,50 @@ def test_a_fragment_told_in_other_names_rejoins_by_its_body_words() -> None:
     assert [(m.story_id, m.into_story_id) for m in plan([big, replace(fragment, words=words)])] == [
         ("s-fragment", "s-trial")
     ]
+
+
+# A lone article of the trial, told mostly in other words: below the threshold, but its one clear match.
+TRIAL_WORDS = {"trial": 0.5, "testimony": 0.5, "jury": 0.5, "shooting": 0.5}
+TRIAL = replace(
+    story("s-trial", {"albany": ("GPE", 1), "kathina thomas": ("PERSON", 3), "wood": ("PERSON", 2)}, articles=4),
+    words=TRIAL_WORDS,
+)
+LONE = replace(
+    story(
+        "s-lone",
+        {"albany": ("GPE", 1), "wood": ("PERSON", 1), "lee": ("PERSON", 1), "park": ("PERSON", 1), "nyc": ("ORG", 2)},
+        articles=1,
+    ),
+    words={"jury": 0.3, "verdict": 0.6, "court": 0.5, "judge": 0.5},
+)
+
+
+def test_a_lone_article_joins_its_one_clear_match_below_the_threshold() -> None:
+    assert compare(TRIAL, LONE).score < THRESHOLD
+    [merge] = plan([TRIAL, LONE])
+    assert (merge.story_id, merge.into_story_id) == ("s-lone", "s-trial")
+    assert 0.5 * THRESHOLD <= merge.score < THRESHOLD
+    assert merge.reason.startswith("a lone article's clear best match")
+
+
+def test_a_lone_article_with_two_close_matches_or_only_a_place_in_common_stays_alone() -> None:
+    # Another trial in the same city with the same witness, as close to the lone article: which one is it?
+    other = replace(
+        story("s-other-trial", {"albany": ("GPE", 1), "john doe": ("PERSON", 3), "wood": ("PERSON", 2)}, articles=4),
+        words=TRIAL_WORDS,
+    )
+    assert plan([TRIAL, other, LONE]) == []
+    assert [m.story_id for m in plan([TRIAL, LONE])] == ["s-lone"]
+    # Only the city in common with the names: the setting, not the event.
+    setting = replace(
+        story("s-setting", {"albany": ("GPE", 2), "nyc": ("ORG", 2)}, articles=1),
+        words={"jury": 0.5, "verdict": 0.6, "court": 0.5, "trial": 0.5},
+    )
+    assert plan([TRIAL, setting]) == []
+    # The same two with an actor in common (the city's police): one event.
+    police = {"albany police": Name("ORG", 1, 1)}
+    with_police = [replace(TRIAL, names={**TRIAL.names, **police}), replace(setting, names={**setting.names, **police})]
+    assert [m.story_id for m in plan(with_police)] == ["s-setting"]
+    # Another lone article is no story to join, and a story a week away is another event.
+    assert plan([replace(TRIAL, article_count=1), LONE]) == []
+    assert plan([TRIAL, replace(LONE, first_seen=DAY + timedelta(days=7), last_seen=DAY + timedelta(days=7))]) == []
