@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select, update
 
-from newsflow_schemas import ArticleStored, EnrichedArticle, Entity, StoryMerged
+from newsflow_harness.rehab import lohan_reports, winehouse_report
+from newsflow_schemas import ArticleStored, StoryMerged
 from services.deliver import outbox
 from services.deliver.app import plan, plan_merges
 from services.deliver.core import Subscription
@@ -24,26 +25,7 @@ from services.store.tables import articles, subscriptions, webhook_deliveries
 NOW = datetime(2026, 3, 3, 12, tzinfo=UTC)
 
 
-def report(article_id: str, person: str, hours: int, title: str) -> EnrichedArticle:
-    names = [(person, "PERSON", 4), ("Betty Ford Center", "FAC", 2), ("Rancho Mirage", "GPE", 1)]
-    return EnrichedArticle(
-        article_id=article_id,
-        trace_id=f"t-{article_id}",
-        title=title,
-        body=f"{title}. {' '.join(f'{article_id}-{n}' for n in range(40))}",
-        fingerprint="0123456789abcdef",
-        detected_language="en",
-        published_at=NOW - timedelta(days=1) + timedelta(hours=hours),
-        entities=[Entity(name=n, type=t, mentions=m, surface_forms=[n]) for n, t, m in names],  # type: ignore[arg-type]
-    )
-
-
-ARTICLES = [
-    report("lohan-1", "Lindsay Lohan", 0, "Lindsay Lohan enters rehab clinic"),
-    report("lohan-2", "Lindsay Lohan", 2, "Lohan checks into Betty Ford rehab"),
-    report("lohan-3", "Lindsay Lohan", 5, "Actress Lohan begins rehab stay"),
-    report("winehouse-1", "Amy Winehouse", 1, "Amy Winehouse enters rehab clinic"),
-]
+ARTICLES = [*lohan_reports(NOW), winehouse_report(NOW)]
 
 
 def subscription(name: str, **filters: object) -> Subscription:

@@ -9,14 +9,15 @@ import asyncio
 import json
 import threading
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from newsflow_schemas import ArticleStored, EnrichedArticle, Entity, StoryMerged
+from newsflow_harness.rehab import lohan_reports, winehouse_report
+from newsflow_schemas import ArticleStored, StoryMerged
 from services.common.envelope import DATA_FIELD, envelope
 from services.deliver import outbox
 from services.deliver.filters import Filters
@@ -33,26 +34,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 FAILING_FIRST = 1  # /merges answers 503 to its first POST: the retry delivers it
 
 
-def report(article_id: str, person: str, hours: int, title: str) -> EnrichedArticle:
-    names = [(person, "PERSON", 4), ("Betty Ford Center", "FAC", 2), ("Rancho Mirage", "GPE", 1)]
-    return EnrichedArticle(
-        article_id=article_id,
-        trace_id=f"t-{article_id}",
-        title=title,
-        body=f"{title}. {' '.join(f'{article_id}-{n}' for n in range(40))}",
-        fingerprint="0123456789abcdef",
-        detected_language="en",
-        published_at=NOW - timedelta(days=1) + timedelta(hours=hours),
-        entities=[Entity(name=n, type=t, mentions=m, surface_forms=[n]) for n, t, m in names],  # type: ignore[arg-type]
-    )
-
-
-ARTICLES = [
-    report("lohan-1", "Lindsay Lohan", 0, "Lindsay Lohan enters rehab clinic"),
-    report("lohan-2", "Lindsay Lohan", 2, "Lohan checks into Betty Ford rehab"),
-    report("lohan-3", "Lindsay Lohan", 5, "Actress Lohan begins rehab stay"),
-    report("winehouse-1", "Amy Winehouse", 1, "Amy Winehouse enters rehab clinic"),
-]
+ARTICLES = [*lohan_reports(NOW), winehouse_report(NOW)]
 SUBSCRIPTIONS = {
     "/articles": Filters(),  # ArticleStored only, as before merges could be asked for
     "/merges": Filters(events=["StoryMerged"]),

@@ -14,7 +14,8 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from newsflow_schemas import ArticleStored, EnrichedArticle, Entity, StoryMerged
+from newsflow_harness.rehab import lohan_reports, report, winehouse_report
+from newsflow_schemas import ArticleStored, StoryMerged
 from services.api.app import create_app
 from services.cli import app as cli
 from services.common.settings import Settings, stream_names
@@ -30,29 +31,8 @@ from services.store.repository import Store
 from services.store.tables import articles, stories, story_merges
 
 NOW = datetime(2026, 3, 3, 12, tzinfo=UTC)
-REHAB = [("Betty Ford Center", "FAC", 2), ("Rancho Mirage", "GPE", 1)]
-
-
-def report(article_id: str, person: str, hours: int, title: str) -> EnrichedArticle:
-    names = [(person, "PERSON", 4), *REHAB]
-    # Bodies of their own: a near-duplicate would join its original's story whatever the threshold.
-    return EnrichedArticle(
-        article_id=article_id,
-        trace_id=f"t-{article_id}",
-        title=title,
-        body=f"{title}. {' '.join(f'{article_id}-{n}' for n in range(40))}",
-        fingerprint="0123456789abcdef",
-        published_at=NOW - timedelta(days=1) + timedelta(hours=hours),
-        entities=[Entity(name=n, type=t, mentions=m, surface_forms=[n]) for n, t, m in names],  # type: ignore[arg-type]
-    )
-
-
-LOHAN = [
-    report("lohan-1", "Lindsay Lohan", 0, "Lindsay Lohan enters rehab clinic"),
-    report("lohan-2", "Lindsay Lohan", 2, "Lohan checks into Betty Ford rehab"),
-    report("lohan-3", "Lindsay Lohan", 5, "Actress Lohan begins rehab stay"),
-]
-WINEHOUSE = report("winehouse-1", "Amy Winehouse", 1, "Amy Winehouse enters rehab clinic")
+LOHAN = lohan_reports(NOW)
+WINEHOUSE = winehouse_report(NOW)
 
 
 def fragmented(store: Store) -> dict[str, str]:
@@ -233,7 +213,7 @@ def test_a_later_article_joins_the_survivor_and_a_chain_of_merges_points_at_the_
     before = fragmented(store)
     survivor = before["lohan-1"]
     merge_stories(store.engine, NOW)
-    later = report("lohan-4", "Lindsay Lohan", 20, "Lohan leaves the Betty Ford clinic")
+    later = report("lohan-4", "Lindsay Lohan", 20, "Lohan leaves the Betty Ford clinic", NOW)
     assert store.save_revision(to_rows(later, NOW)).story_id == survivor  # never the emptied stories
 
     # The survivor merged into another story later: every story merged into it follows, in one hop.
@@ -257,7 +237,7 @@ def test_an_article_joining_a_story_merged_meanwhile_joins_the_survivor(store: S
     before = fragmented(store)
     merge_stories(store.engine, NOW)
     survivor, gone = before["lohan-1"], before["lohan-2"]
-    late = report("lohan-5", "Lindsay Lohan", 21, "Lohan's rehab stay goes on")
+    late = report("lohan-5", "Lindsay Lohan", 21, "Lohan's rehab stay goes on", NOW)
     features = to_rows(late, NOW).story
     assert features is not None
     with store.engine.begin() as conn:
