@@ -16,6 +16,9 @@ from newsflow_harness.corpus import CORPUS
 from .shingles import f1_score
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
     from .duplicates import Counts
 
 eval_app = typer.Typer(help="Measure extraction, near-duplicate and story quality on the corpus.", no_args_is_help=True)
@@ -252,6 +255,14 @@ def stories(
         Path, typer.Option(help="stories-dev's ecbplus-dev.jsonl (id, topic, event, text).", dir_okay=False)
     ] = DEFAULT_EVENTS,
     as_json: Annotated[bool, typer.Option("--json", help="Print the sweep as JSON.")] = False,
+    layout_seeds: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Run stories-dev's layouts with this many seeds (up to 5) at the chosen thresholds and report "
+            "the spread of B-cubed F1; 1: the first seed only (faster).",
+        ),
+    ] = 5,
 ) -> None:
     """Story clustering through the real store: the seeds and dev pages against hand-labelled stories, and
     stories-dev's events (B-cubed, pairwise) next to a TF-IDF single-pass peer."""
@@ -267,7 +278,7 @@ def stories(
     nlp = load_nlp(model)
     with console.status(f"Parsing and enriching {seeds} and {corpus}..."):
         articles = corpus_articles(corpus, seeds, nlp, model)
-    report = _story_events(console, events, nlp, model) if events.exists() else None
+    report, spreads = _story_events(console, events, nlp, model, layout_seeds) if events.exists() else (None, [])
     runs = {"dated": articles, "1 window": at_one_moment(articles)}
     outcomes = {}
     for mode, inputs in runs.items():
@@ -293,7 +304,18 @@ def stories(
             if report
             else None
         )
-        typer.echo(json.dumps({"threshold": THRESHOLD, "articles": len(articles), "runs": out, "events": events_out}))
+        seeds_out = [asdict(s) | {"mean": s.mean} for s in spreads]
+        typer.echo(
+            json.dumps(
+                {
+                    "threshold": THRESHOLD,
+                    "articles": len(articles),
+                    "runs": out,
+                    "events": events_out,
+                    "events_over_seeds": seeds_out,
+                }
+            )
+        )
         return
     labelled = len(labels.pairs(labels.same_story))
     sweep = Table(
@@ -336,6 +358,7 @@ def stories(
     console.print(multi)
     if report is not None:
         _print_story_events(console, report)
+        _print_spreads(console, spreads)
     else:
         console.print(f"[yellow]no {events}: stories-dev not measured[/yellow]")
 
@@ -343,21 +366,26 @@ def stories(
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from .story_events import Report, Result
+    from .story_events import Report, Result, Spread
 
 
-def _story_events(console: Console, path: Path, nlp: Language, model: str) -> Report:
-    """stories-dev through parse, enrich (once) and the store, both layouts, newsflow and the peer."""
+def _story_events(
+    console: Console, path: Path, nlp: Language, model: str, layout_seeds: int
+) -> tuple[Report, list[Spread]]:
+    """stories-dev through parse, enrich (once) and the store, both layouts, newsflow and the peer; with
+    more than one layout seed, the product and the peer again on every seed at their chosen thresholds."""
     from services.store.merging import THRESHOLD as MERGE_THRESHOLD
     from services.store.stories import THRESHOLD
 
     from .story_events import (
+        LAYOUT_SEEDS,
         MERGE_SWEEP,
         PEER_SWEEP,
         STORE_SWEEP,
         enriched,
         evaluate,
         load_events,
+        over_seeds,
         peer_clusters,
         store_clusters,
     )
@@ -366,23 +394,35 @@ def _story_events(console: Console, path: Path, nlp: Language, model: str) -> Re
     with console.status(f"Parsing and enriching {len(texts)} articles of {path.name}..."):
         articles = enriched(texts, nlp, model)
     bodies = {article_id: article.body for article_id, article in articles.items()}
+
+    def product(timeline: Sequence[tuple[str, datetime]], threshold: float) -> dict[str, str]:
+        return store_clusters(articles, timeline, THRESHOLD, merge_threshold=threshold)
+
+    def peer(timeline: Sequence[tuple[str, datetime]], threshold: float) -> dict[str, str]:
+        return peer_clusters(bodies, timeline, threshold)
+
     with console.status(
         f"Clustering {len(articles)} articles: "
         f"{len(STORE_SWEEP) + len(MERGE_SWEEP) + len(PEER_SWEEP)} thresholds x 2 layouts..."
     ):
         # "+ merge pass": placement at its THRESHOLD, the sweep and the threshold are the merge pass's.
-        return evaluate(
+        report = evaluate(
             labelled,
             {
                 "newsflow": (lambda timeline, t: store_clusters(articles, timeline, t), STORE_SWEEP),
-                "newsflow + merge pass": (
-                    lambda timeline, t: store_clusters(articles, timeline, THRESHOLD, merge_threshold=t),
-                    MERGE_SWEEP,
-                ),
-                "tf-idf single pass": (lambda timeline, t: peer_clusters(bodies, timeline, t), PEER_SWEEP),
+                "newsflow + merge pass": (product, MERGE_SWEEP),
+                "tf-idf single pass": (peer, PEER_SWEEP),
             },
             fixed={"newsflow": THRESHOLD, "newsflow + merge pass": MERGE_THRESHOLD},
         )
+    seeds = LAYOUT_SEEDS[:layout_seeds]
+    if len(seeds) < 2:
+        return report, []
+    with console.status(f"Clustering both halves and layouts again with {len(seeds)} layout seeds..."):
+        chosen = {system: report.chosen[system] for system in ("newsflow + merge pass", "tf-idf single pass")}
+        runs = {"newsflow + merge pass": (product, chosen["newsflow + merge pass"])}
+        runs["tf-idf single pass"] = (peer, chosen["tf-idf single pass"])
+        return report, over_seeds(labelled, runs, seeds)
 
 
 def _score_cells(r: Result) -> list[str]:
@@ -429,6 +469,31 @@ def _print_story_events(console: Console, report: Report) -> None:
     for r in sorted(report.table, key=lambda r: (r.layout, r.half != "dev", not r.system.startswith("newsflow"))):
         table.add_row(
             r.layout, r.half, r.system, f"{r.threshold:.2f}", *_score_cells(r), f"{r.singletons:.0%}", str(r.clusters)
+        )
+    console.print(table)
+
+
+def _print_spreads(console: Console, spreads: list[Spread]) -> None:
+    if not spreads:
+        return
+    seeds = len(spreads[0].f1s)
+    table = Table(
+        title=f"stories-dev events: B-cubed F1 over {seeds} layout seeds, each system at its chosen threshold",
+        caption="The first seed is the run above. One date: another order of arrival per seed; stream: other "
+        "event days and arrival times.",
+    )
+    for column in ("layout", "half", "system", "threshold", "mean", "min", "max", "per seed"):
+        table.add_column(column, justify="left" if column in ("layout", "half", "system", "per seed") else "right")
+    for s in sorted(spreads, key=lambda s: (s.layout, s.half != "dev", not s.system.startswith("newsflow"))):
+        table.add_row(
+            s.layout,
+            s.half,
+            s.system,
+            f"{s.threshold:.2f}",
+            f"{s.mean:.3f}",
+            f"{min(s.f1s):.3f}",
+            f"{max(s.f1s):.3f}",
+            " ".join(f"{f:.3f}" for f in s.f1s),
         )
     console.print(table)
 

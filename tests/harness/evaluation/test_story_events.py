@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from newsflow_harness.evaluation.story_events import (
+    LAYOUTS,
     SPREAD,
     EventArticle,
     bcubed,
     one_date,
+    over_seeds,
     pairwise,
     peer_clusters,
     singleton_share,
@@ -93,3 +95,20 @@ def test_peer_keeps_two_events_apart_and_joins_each() -> None:
     timeline = one_date([EventArticle(k, 1, k[0]) for k in bodies])
     found = peer_clusters(bodies, timeline, 0.2)
     assert found["q1"] == found["q2"] != found["r1"] == found["r2"]
+
+
+def test_over_seeds_scores_each_half_and_layout_once_per_seed() -> None:
+    articles = [EventArticle(f"{topic}_{i}", topic, f"{topic}/{i % 2}") for topic in (1, 2) for i in range(6)]
+    seen: list[tuple[str, ...]] = []
+
+    def first_two_together(timeline, threshold):  # the first two to arrive share a cluster, the rest are alone
+        order = [article_id for article_id, _ in timeline]
+        seen.append(tuple(order))
+        return {article_id: "first" if n < 2 else article_id for n, article_id in enumerate(order)}
+
+    spreads = over_seeds(articles, {"toy": (first_two_together, 0.5)}, seeds=(17, 1, 2))
+    assert [(s.half, s.layout) for s in spreads] == [(h, name) for h in ("dev", "check") for name in LAYOUTS]
+    assert all(len(s.f1s) == 3 and min(s.f1s) - 1e-9 <= s.mean <= max(s.f1s) + 1e-9 for s in spreads)
+    assert len(seen) == 12 and len(set(seen)) > 4  # other seeds, other orders
+    # Whether the first two are of one event depends on the order: the seeds do not all score alike.
+    assert any(len(set(s.f1s)) > 1 for s in spreads)
