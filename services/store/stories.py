@@ -17,7 +17,8 @@ A member's vectors are weighted with the frequencies of when it was placed and k
 (table article_vectors). The article joins the best story scoring THRESHOLD or more among stories
 active within WINDOW of its date that share a name with it, unless none of the story's members names
 the person the article leads with (lead_person: two events of one kind, the second's articles
-recalling the first); else it starts one.
+recalling the first), or the article leads with another person than the one the story's members lead
+with (protagonist) and never names that one; else it starts one.
 
 An article with no date of its own (no publication date, no dated dateline) is only known to predate
 its fetching: it looks for a story around its fetch time first, then up to UNDATED_LOOKBACK before.
@@ -121,7 +122,7 @@ class MemberVector:
     words: Mapping[str, float]
     title_words: frozenset[str] = frozenset()
     keywords: frozenset[str] = frozenset()
-    lead: str | None = None  # the article's lead person; not kept for members
+    lead: str | None = None  # the person the article leads with (lead_person)
 
     def stored(self) -> dict[str, object]:
         """The JSON the store keeps of it (table article_vectors)."""
@@ -130,6 +131,7 @@ class MemberVector:
             **{part: {k: round(w, 4) for k, w in values.items()} for part, values in rounded.items()},
             "title": sorted(self.title_words),
             "keywords": sorted(self.keywords),
+            "lead": self.lead,
         }
 
     @classmethod
@@ -137,8 +139,9 @@ class MemberVector:
         entities, words = data.get("entities") or {}, data.get("words") or {}
         title, keywords = data.get("title") or [], data.get("keywords") or []
         assert isinstance(entities, dict) and isinstance(words, dict)
-        assert isinstance(title, list) and isinstance(keywords, list)
-        return cls(story_id, entities, words, frozenset(title), frozenset(keywords))
+        lead = data.get("lead")  # None for members stored before leads were kept
+        assert isinstance(title, list) and isinstance(keywords, list) and (lead is None or isinstance(lead, str))
+        return cls(story_id, entities, words, frozenset(title), frozenset(keywords), lead)
 
 
 @dataclass(frozen=True)
@@ -357,7 +360,25 @@ def told_apart(article: MemberVector, story: list[MemberVector]) -> str:
     person the article leads with (StoryFeatures.lead) is named by none of them."""
     if article.lead and not any(names_person(member.entities, article.lead) for member in story):
         return f"lead person {article.lead}"
+    lead = protagonist([member.lead for member in story])
+    if article.lead and lead and not names_person([article.lead], lead) and not names_person(article.entities, lead):
+        return f"lead person {article.lead}, not the story's {lead}"
     return ""
+
+
+def protagonist(leads: Iterable[str | None]) -> str | None:
+    """The person a story's members lead with: the commonest lead (by surname) of at least two members
+    and half of those that lead with someone. The second of two events of one kind recalls the first's
+    protagonist in passing, so an article leading with that person finds him named in the second
+    story; it is not of that story if it never names the person the story leads with."""
+    named = [lead for lead in leads if lead]
+    by_surname = Counter(lead.rsplit(" ", 1)[-1] for lead in named)
+    if not by_surname:
+        return None
+    surname, count = by_surname.most_common(1)[0]
+    if count < 2 or count < len(named) / 2:
+        return None
+    return max((lead for lead in named if lead.rsplit(" ", 1)[-1] == surname), key=lambda lead: (len(lead), lead))
 
 
 def names_person(names: Iterable[str], person: str) -> bool:

@@ -27,6 +27,7 @@ from services.store.stories import (
     headline,
     joined_span,
     merged_terms,
+    protagonist,
     searches,
     similarity,
     started_span,
@@ -201,6 +202,10 @@ def test_a_member_vector_survives_the_store():
     assert back.title_words == vector.title_words
     assert back.entities == pytest.approx(vector.entities, abs=1e-4)
     assert back.words == pytest.approx(vector.words, abs=1e-4)
+    led = member("s1", features(spanned(SECOND_ARREST, "Joe Miller"), NOW))
+    assert led.lead == "joe miller" and MemberVector.from_stored("s1", led.stored()).lead == "joe miller"
+    # Members stored before leads were kept have none.
+    assert MemberVector.from_stored("s1", {"entities": {}, "words": {}}).lead is None
 
 
 def test_story_ids_are_named_after_the_first_article_and_terms_keep_the_first_words():
@@ -253,3 +258,31 @@ def test_an_article_does_not_join_a_story_that_never_names_its_lead_person():
     )
     chosen = choose_story(new, [earlier, same], threshold=0.1)
     assert chosen is not None and chosen.story_id == "s-second"
+
+
+FIRST_ARREST = (
+    "Chargers receiver Ray Carter was arrested on suspicion of drunken driving. Ray Carter was released. " + "x " * 120
+)
+
+
+def test_an_article_leading_with_someone_else_and_never_naming_the_storys_protagonist_is_apart():
+    # The second arrest's story: every article leads with Joe Miller and recalls Ray Carter in passing.
+    second = [member("s-second", features(spanned(SECOND_ARREST, "Joe Miller", "Ray Carter"), NOW)) for _ in range(3)]
+    assert protagonist([m.lead for m in second]) == "joe miller"
+    # A report of the first arrest leads with Ray Carter, whom the story names: apart all the same.
+    first = article_vector(features(spanned(FIRST_ARREST, "Ray Carter"), NOW), NO_RARITY)
+    assert told_apart(first, second) == "lead person ray carter, not the story's joe miller"
+    # Naming the protagonist, or leading with him by surname, keeps it in the running.
+    naming = article_vector(
+        features(spanned(FIRST_ARREST + "Joe Miller too.", "Ray Carter", "Joe Miller"), NOW), NO_RARITY
+    )
+    assert told_apart(naming, second) == ""
+    by_surname = "Miller was arrested again. Miller, the tackle, was released. " + "x " * 120
+    assert told_apart(article_vector(features(spanned(by_surname, "Miller"), NOW), NO_RARITY), second) == ""
+
+
+def test_a_protagonist_leads_two_members_and_half_of_those_that_lead():
+    assert protagonist(["joe miller", "miller", None, "ray carter"]) == "joe miller"
+    assert protagonist(["joe miller", None, None]) is None  # one member is not a story's habit
+    assert protagonist(["joe miller", "joe miller", "ray carter", "ann lee", "bo diaz"]) is None
+    assert protagonist([]) is None
