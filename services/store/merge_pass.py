@@ -101,12 +101,15 @@ def recent_profiles(
         else:
             names[story_id][key] = Name(before.type, before.articles, before.mentions + int(count))
     words: dict[str, dict[str, float]] = defaultdict(dict)
+    leads: dict[str, list[str]] = defaultdict(list)
     for story_id, vector in conn.execute(
         select(article_vectors.c.story_id, article_vectors.c.vector).where(article_vectors.c.story_id.in_(ids))
     ):
         summed = words[story_id]
         for word, weight in (vector.get("words") or {}).items():
             summed[word] = summed.get(word, 0.0) + weight
+        if vector.get("lead"):
+            leads[story_id].append(vector["lead"])
     return [
         StoryProfile(
             story_id=r.story_id,
@@ -117,6 +120,7 @@ def recent_profiles(
             names=names[r.story_id],
             terms=frozenset((r.terms or {}).get("title", [])) | frozenset((r.terms or {}).get("keywords", [])),
             words=words[r.story_id],
+            leads=tuple(sorted(leads[r.story_id])),
         )
         for r in rows
     ]

@@ -19,6 +19,10 @@ A pair scoring THRESHOLD or more is the same event unless something tells the tw
   stories have SURE_ARTICLES (3) articles or more, one main person named by none of the other's articles
   is enough: a later event's articles recall the earlier one's protagonist, never the reverse.
 
+- their protagonists: the person each story's articles lead with (stories.protagonist), when no article
+  of either leads with the other's and one story never names the other's. The main-person rule needs
+  three articles a side; two articles leading with one person are already sure of him.
+
 So similar but different events stay apart by what distinguishes them, not by a high threshold. The
 same rule can take main places (DISTINGUISHING); on the development stream it split more events than
 it kept apart (the small NER model types many surnames as places), so it is off.
@@ -49,7 +53,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import combinations
 
-from .stories import DEFAULT_TYPE_WEIGHT, TYPE_WEIGHTS
+from .stories import DEFAULT_TYPE_WEIGHT, TYPE_WEIGHTS, names_person, protagonist
 
 THRESHOLD = 0.4
 TEXT_WEIGHT = 0.3
@@ -95,6 +99,7 @@ class StoryProfile:
     names: Mapping[str, Name]  # folded name -> Name
     terms: frozenset[str] = frozenset()  # title words and keywords
     words: Mapping[str, float] = field(default_factory=dict)  # its members' body words, summed unit vectors
+    leads: tuple[str, ...] = ()  # the persons its articles lead with (stories.lead_person), where they do
 
 
 @dataclass(frozen=True)
@@ -207,6 +212,16 @@ def apart(a: StoryProfile, b: StoryProfile, kinds: Sequence[str] | None = None) 
         gap = max(a.first_seen, b.first_seen) - min(a.last_seen, b.last_seen)
         if gap > MAX_GAP:
             return f"dates {gap.days} days apart"
+    lead_a, lead_b = protagonist(a.leads), protagonist(b.leads)
+    if (
+        lead_a
+        and lead_b
+        and not names_person(b.leads, lead_a)
+        and not names_person(a.leads, lead_b)
+        and (not names(b, lead_a, "person") or not names(a, lead_b, "person"))
+    ):
+        # Led by two people no article of the other leads with, and one of them never named there.
+        return f"different protagonists: {lead_a} / {lead_b}"
     for kind in DISTINGUISHING if kinds is None else kinds:
         main_a, main_b = main_name(a, kind), main_name(b, kind)
         if not (main_a and main_b):
@@ -386,6 +401,7 @@ def combined(a: StoryProfile, b: StoryProfile) -> StoryProfile:
         names=names,
         terms=a.terms | b.terms,
         words={k: a.words.get(k, 0.0) + b.words.get(k, 0.0) for k in a.words.keys() | b.words.keys()},
+        leads=tuple(sorted(a.leads + b.leads)),
     )
 
 

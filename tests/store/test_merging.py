@@ -201,3 +201,30 @@ def test_a_lone_article_with_two_close_matches_or_only_a_place_in_common_stays_a
     # Another lone article is no story to join, and a story a week away is another event.
     assert plan([replace(TRIAL, article_count=1), LONE]) == []
     assert plan([TRIAL, replace(LONE, first_seen=DAY + timedelta(days=7), last_seen=DAY + timedelta(days=7))]) == []
+
+
+def test_stories_led_by_two_people_are_two_events_when_one_never_names_the_other() -> None:
+    team = {"chargers": ("ORG", 2), "san diego": ("GPE", 1), "dui": ("EVENT", 1)}
+    first = replace(
+        story("s-first", {"ray carter": ("PERSON", 4), **team}, "receiver arrested dui", articles=4),
+        leads=("ray carter",) * 4,
+    )
+    # Two articles of the second arrest, each recalling the first: too few for the main-person rule.
+    second = replace(
+        story("s-second", {"joe miller": ("PERSON", 4), "ray carter": ("PERSON", 1), **team}, "tackle arrested dui"),
+        leads=("joe miller", "joe miller"),
+    )
+    assert compare(first, replace(second, leads=())).apart == ""
+    assert compare(first, second).apart == "different protagonists: ray carter / joe miller"
+    assert plan([first, second]) == []
+    # A fight: each story names the other's protagonist. One event.
+    fight = {"ray carter": ("PERSON", 3), "joe miller": ("PERSON", 3), **team}
+    one = replace(story("s-one", fight, "title fight"), leads=("ray carter", "ray carter"))
+    other = replace(story("s-other", fight, "title fight"), leads=("joe miller", "joe miller"))
+    assert compare(one, other).apart == ""
+    # A suspect's story with an article leading with the victim: a fragment leading with her is its own.
+    suspect = replace(
+        first, leads=("ray carter",) * 3 + ("ann lee",), names={**first.names, "ann lee": Name("PERSON", 1, 2)}
+    )
+    victim = replace(story("s-victim", {"ann lee": ("PERSON", 4), **team}), leads=("ann lee", "ann lee"))
+    assert compare(suspect, victim).apart == ""
