@@ -108,8 +108,8 @@ def recent_profiles(
         summed = words[story_id]
         for word, weight in (vector.get("words") or {}).items():
             summed[word] = summed.get(word, 0.0) + weight
-        if vector.get("lead"):
-            leads[story_id].append(vector["lead"])
+        if isinstance(lead := vector.get("lead"), str) and lead:
+            leads[story_id].append(lead)
     return [
         StoryProfile(
             story_id=r.story_id,
