@@ -9,6 +9,9 @@ kept as a member of the story it is in, with the features rebuilt from its store
 
 It only adds rows placement adds anyway (one vector per article, one count per term), so it can run
 beside the store workers and be run again: an article that has its vector is skipped.
+
+Members kept before their lead person was (the protagonist rules of stories.py and merging.py) get it
+the same way, from their stored document; a member that has one, even none (null), is skipped.
 """
 
 from __future__ import annotations
@@ -19,13 +22,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, func, select, tuple_
+from sqlalchemy import Engine, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsflow_schemas import EnrichedArticle
 
 from .placement import add_member
-from .stories import as_utc, features
+from .stories import as_utc, features, lead_person
 from .tables import article_vectors, articles, stories
 
 DAYS = 14  # placement reads the document frequency of the article's week and the one before
@@ -35,6 +38,7 @@ BATCH = 200  # articles per transaction
 @dataclass
 class BackfillResult:
     added: int = 0  # articles given a vector (and counted)
+    leads: int = 0  # members given the lead person their vector lacked
     unreadable: list[str] = field(default_factory=list)  # stored documents that no longer validate
     since: datetime | None = None  # stories active from then on were looked at (None: nothing stored)
 
@@ -77,7 +81,50 @@ def backfill(
                 add_member(conn, row.article_id, row.story_id, features(article, as_utc(row.stored_at)), insert)
                 result.added += 1
         if not rows:
-            return result
+            break
         after = (rows[-1].stored_at, rows[-1].article_id)
         if progress is not None:
             progress(len(rows))
+    _add_leads(engine, result, batch)
+    return result
+
+
+def _add_leads(engine: Engine, result: BackfillResult, batch: int) -> None:
+    """Give the recent members whose vector has no "lead" key the lead person of their stored document
+    (documents are read only for those)."""
+    members = (
+        select(articles.c.article_id, articles.c.stored_at, article_vectors.c.vector)
+        .join(article_vectors, article_vectors.c.article_id == articles.c.article_id)
+        .join(stories, stories.c.story_id == articles.c.story_id)
+        .where(stories.c.last_seen >= result.since)
+        .order_by(articles.c.stored_at, articles.c.article_id)
+        .limit(batch)
+    )
+    after: tuple[datetime, str] | None = None
+    while True:
+        with engine.begin() as conn:
+            key = tuple_(articles.c.stored_at, articles.c.article_id)
+            rows = conn.execute(members if after is None else members.where(key > after)).all()
+            lacking = {row.article_id: row.vector for row in rows if "lead" not in row.vector}
+            documents = (
+                conn.execute(
+                    select(articles.c.article_id, articles.c.document).where(articles.c.article_id.in_(lacking))
+                ).all()
+                if lacking
+                else []
+            )
+            for article_id, document in documents:
+                try:
+                    article = EnrichedArticle.model_validate(document)
+                except ValidationError:
+                    if article_id not in result.unreadable:
+                        result.unreadable.append(article_id)
+                    continue
+                vector = {**lacking[article_id], "lead": lead_person(article)}
+                conn.execute(
+                    update(article_vectors).where(article_vectors.c.article_id == article_id).values(vector=vector)
+                )
+                result.leads += 1
+        if not rows:
+            return
+        after = (rows[-1].stored_at, rows[-1].article_id)

@@ -214,7 +214,8 @@ def backfill_command(
 ) -> None:
     """Once, after `newsflow db upgrade` from a release before revision 0003: give the articles already in
     recent stories the member vectors and word counts placement keeps, so new articles can join those
-    stories. Safe beside running store workers, and to run again (it skips what it has done)."""
+    stories; and to members kept before their lead person was, that person. Safe beside running store
+    workers, and to run again (it skips what it has done)."""
     engine = database_engine(StoreSettings().database_url)
     try:
         with err.status("backfilling member vectors...") as status:
@@ -232,6 +233,8 @@ def backfill_command(
         err.print("the store holds no stories: nothing to do")
         return
     err.print(f"{_articles(done.added)} of stories active since {done.since:%Y-%m-%d %H:%M} given member vectors")
+    if done.leads:
+        err.print(f"{_articles(done.leads)} kept as members before leads were kept given their lead person")
     for article_id in done.unreadable:
         err.print(f"skipped {article_id}: its stored document does not validate against this release's contract")
 

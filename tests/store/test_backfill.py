@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from typer.testing import CliRunner
 
 from services.cli import app as cli
@@ -18,7 +18,7 @@ from services.store.core import to_rows
 from services.store.repository import Store, database_engine
 from services.store.tables import article_vectors, articles, stories, term_counts
 
-from .test_merge_pass import LOHAN, NOW
+from .test_merge_pass import LOHAN, NOW, led_by_lohan
 
 
 def placed_before_0003(store: Store) -> str:
@@ -104,3 +104,18 @@ def test_upgrading_from_before_member_vectors_says_to_backfill(tmp_path: Path) -
 
     assert "newsflow stories backfill" in upgrade("old", stored=True)
     assert "backfill" not in upgrade("empty", stored=False)  # no story to backfill
+
+
+def test_members_kept_before_leads_were_get_their_lead_once(store: Store) -> None:
+    for item in (led_by_lohan(), LOHAN[1]):
+        store.save(to_rows(item, NOW))
+    with store.engine.begin() as conn:
+        for article_id, vector in conn.execute(select(article_vectors.c.article_id, article_vectors.c.vector)).all():
+            old = {k: v for k, v in vector.items() if k != "lead"}
+            conn.execute(update(article_vectors).where(article_vectors.c.article_id == article_id).values(vector=old))
+    done = backfill(store.engine)
+    assert (done.added, done.leads) == (0, 2)
+    with store.engine.connect() as conn:
+        leads = dict(conn.execute(select(article_vectors.c.article_id, article_vectors.c.vector)).all())
+    assert {k: v["lead"] for k, v in leads.items()} == {"lohan-1": "lindsay lohan", "lohan-2": None}
+    assert backfill(store.engine).leads == 0  # a null lead is a lead: not done again

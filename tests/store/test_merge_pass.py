@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from newsflow_harness.rehab import lohan_reports, report, winehouse_report
-from newsflow_schemas import ArticleStored, Entity, Mention, StoryMerged
+from newsflow_schemas import ArticleStored, EnrichedArticle, Entity, Mention, StoryMerged
 from services.api.app import create_app
 from services.cli import app as cli
 from services.common.settings import Settings, stream_names
@@ -96,12 +96,16 @@ def test_a_story_profile_sums_its_members_body_words(store: Store) -> None:
     assert all(p.leads == () for p in profiles)  # the reports name the person once in their opening
 
 
-def test_a_story_profile_lists_the_persons_its_articles_lead_with(store: Store) -> None:
+def led_by_lohan() -> EnrichedArticle:
+    """The first Lohan report with an opening that names her twice: she is the person it leads with."""
     opening = "Lindsay Lohan checked into rehab. Lindsay Lohan, 21, is at the Betty Ford clinic. "
     spans = [Mention(start=s, end=s + 13, text="Lindsay Lohan") for s in (0, opening.index("Lindsay Lohan, 21"))]
     person = Entity(name="Lindsay Lohan", type="PERSON", mentions=2, surface_forms=["Lindsay Lohan"], spans=spans)
-    led = LOHAN[0].model_copy(update={"body": opening + LOHAN[0].body, "entities": [person, *LOHAN[0].entities[1:]]})
-    store.save(to_rows(led, NOW))
+    return LOHAN[0].model_copy(update={"body": opening + LOHAN[0].body, "entities": [person, *LOHAN[0].entities[1:]]})
+
+
+def test_a_story_profile_lists_the_persons_its_articles_lead_with(store: Store) -> None:
+    store.save(to_rows(led_by_lohan(), NOW))
     store.save(to_rows(LOHAN[1], NOW))  # joins the first's story, with no lead of its own
     with store.engine.connect() as conn:
         [profile] = merge_pass.recent_profiles(conn, NOW)
