@@ -33,8 +33,9 @@ the next best, names an actor in common with it (a person, organisation or thing
 or nationality), and nothing tells them apart: an article of an event told in other words has one
 clear match; an article of another event of the same kind has two close ones, or none.
 
-Pairs are joined strongest first (union-find), lone articles last. Two groups join only when nothing tells them apart
-taken as wholes (their summed profiles): a group's main person is surer than a one-article story's.
+Pairs are joined strongest first (union-find), lone articles last. Two groups join only when nothing
+tells them apart taken as wholes (their summed profiles): a group's main person is surer than a
+one-article story's.
 Each group's biggest story (then the oldest, then the smallest id) survives; the others merge into it.
 
 THRESHOLD 0.4 with BODY_WEIGHT 0.6 and the rules were chosen on the odd topics of

@@ -357,7 +357,8 @@ def choose_story(article: MemberVector, members: Iterable[MemberVector], thresho
 
 def told_apart(article: MemberVector, story: list[MemberVector]) -> str:
     """What says the article is another event than the story's members, or "" when nothing does: the
-    person the article leads with (StoryFeatures.lead) is named by none of them."""
+    person the article leads with (StoryFeatures.lead) is named by none of them, or it leads with
+    another person than the story's protagonist and never names the protagonist."""
     if article.lead and not any(names_person(member.entities, article.lead) for member in story):
         return f"lead person {article.lead}"
     lead = protagonist([member.lead for member in story])
