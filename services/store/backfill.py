@@ -16,13 +16,13 @@ the same way, from their stored document; a member that has one, even none (null
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, func, select, tuple_, update
+from sqlalchemy import Connection, Engine, Row, Select, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsflow_schemas import EnrichedArticle
@@ -63,68 +63,70 @@ def backfill(
         .join(stories, stories.c.story_id == articles.c.story_id)
         .outerjoin(article_vectors, article_vectors.c.article_id == articles.c.article_id)
         .where(stories.c.last_seen >= result.since, article_vectors.c.article_id.is_(None))
-        .order_by(articles.c.stored_at, articles.c.article_id)
-        .limit(batch)
     )
-    after: tuple[datetime, str] | None = None
-    while True:
-        with engine.begin() as conn:
-            key = tuple_(articles.c.stored_at, articles.c.article_id)
-            page = missing if after is None else missing.where(key > after)
-            rows = conn.execute(page).all()
-            for row in rows:
-                try:
-                    article = EnrichedArticle.model_validate(row.document)
-                except ValidationError:
-                    result.unreadable.append(row.article_id)
-                    continue
-                add_member(conn, row.article_id, row.story_id, features(article, as_utc(row.stored_at)), insert)
-                result.added += 1
-        if not rows:
-            break
-        after = (rows[-1].stored_at, rows[-1].article_id)
-        if progress is not None:
-            progress(len(rows))
-    _add_leads(engine, result, batch)
+
+    def add_members(conn: Connection, rows: Sequence[Row[Any]]) -> None:
+        for row in rows:
+            try:
+                article = EnrichedArticle.model_validate(row.document)
+            except ValidationError:
+                result.unreadable.append(row.article_id)
+                continue
+            add_member(conn, row.article_id, row.story_id, features(article, as_utc(row.stored_at)), insert)
+            result.added += 1
+
+    _by_pages(engine, missing, batch, add_members, progress)
+    _by_pages(engine, _members_since(result.since), batch, lambda conn, rows: _add_leads(conn, rows, result))
     return result
 
 
-def _add_leads(engine: Engine, result: BackfillResult, batch: int) -> None:
-    """Give the recent members whose vector has no "lead" key the lead person of their stored document
-    (documents are read only for those)."""
-    members = (
-        select(articles.c.article_id, articles.c.stored_at, article_vectors.c.vector)
-        .join(article_vectors, article_vectors.c.article_id == articles.c.article_id)
-        .join(stories, stories.c.story_id == articles.c.story_id)
-        .where(stories.c.last_seen >= result.since)
-        .order_by(articles.c.stored_at, articles.c.article_id)
-        .limit(batch)
-    )
+def _by_pages(
+    engine: Engine,
+    query: Select[Any],
+    batch: int,
+    handle: Callable[[Connection, Sequence[Row[Any]]], None],
+    progress: Progress | None = None,
+) -> None:
+    """`handle` each page of `query`'s articles in the order they were stored, a transaction per page:
+    a long backfill never holds one open."""
+    key = tuple_(articles.c.stored_at, articles.c.article_id)
+    page = query.order_by(articles.c.stored_at, articles.c.article_id).limit(batch)
     after: tuple[datetime, str] | None = None
     while True:
         with engine.begin() as conn:
-            key = tuple_(articles.c.stored_at, articles.c.article_id)
-            rows = conn.execute(members if after is None else members.where(key > after)).all()
-            lacking = {row.article_id: row.vector for row in rows if "lead" not in row.vector}
-            documents = (
-                conn.execute(
-                    select(articles.c.article_id, articles.c.document).where(articles.c.article_id.in_(lacking))
-                ).all()
-                if lacking
-                else []
-            )
-            for article_id, document in documents:
-                try:
-                    article = EnrichedArticle.model_validate(document)
-                except ValidationError:
-                    if article_id not in result.unreadable:
-                        result.unreadable.append(article_id)
-                    continue
-                vector = {**lacking[article_id], "lead": lead_person(article)}
-                conn.execute(
-                    update(article_vectors).where(article_vectors.c.article_id == article_id).values(vector=vector)
-                )
-                result.leads += 1
+            rows = conn.execute(page if after is None else page.where(key > after)).all()
+            handle(conn, rows)
         if not rows:
             return
         after = (rows[-1].stored_at, rows[-1].article_id)
+        if progress is not None:
+            progress(len(rows))
+
+
+def _members_since(since: datetime) -> Select[Any]:
+    """The members of the stories active since `since`, with their stored vectors."""
+    return (
+        select(articles.c.article_id, articles.c.stored_at, article_vectors.c.vector)
+        .join(article_vectors, article_vectors.c.article_id == articles.c.article_id)
+        .join(stories, stories.c.story_id == articles.c.story_id)
+        .where(stories.c.last_seen >= since)
+    )
+
+
+def _add_leads(conn: Connection, rows: Sequence[Row[Any]], result: BackfillResult) -> None:
+    """Give the members whose vector has no "lead" key the lead person of their stored document
+    (documents are read only for those)."""
+    lacking = {row.article_id: row.vector for row in rows if "lead" not in row.vector}
+    if not lacking:
+        return
+    documents = select(articles.c.article_id, articles.c.document).where(articles.c.article_id.in_(lacking))
+    for article_id, document in conn.execute(documents).all():
+        try:
+            article = EnrichedArticle.model_validate(document)
+        except ValidationError:
+            if article_id not in result.unreadable:
+                result.unreadable.append(article_id)
+            continue
+        vector = {**lacking[article_id], "lead": lead_person(article)}
+        conn.execute(update(article_vectors).where(article_vectors.c.article_id == article_id).values(vector=vector))
+        result.leads += 1
