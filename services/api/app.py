@@ -22,13 +22,26 @@ from services.common.logging import configure_logging
 from services.common.settings import ApiSettings
 from services.status.core import pipeline_status
 from services.store import queries
-from services.store.paging import DEFAULT_LIMIT, MAX_OFFSET, BadParameter, Cursor, NameCursor, as_utc
+from services.store.paging import DEFAULT_LIMIT, MAX_OFFSET, BadParameter, Cursor, NameCursor
 from services.store.repository import Store, database_engine
 from services.store.schema import require_current
 from services.store.search import SearchUnavailable, search
 
 from . import models
-from .deps import _ERRORS, Api, CursorParam, Db, Limit, Since, Until, _api, _link, refuse_nul, require_key
+from .deps import (
+    _ERRORS,
+    Api,
+    CursorParam,
+    Db,
+    Limit,
+    Since,
+    Until,
+    _api,
+    _link,
+    check_interval,
+    refuse_nul,
+    require_key,
+)
 from .downstream import downstream
 
 STATIC = Path(__file__).parent / "static"
@@ -63,12 +76,8 @@ def list_articles(
         raise BadParameter("entity_id, entity: give one of them, not both")
     if entity_type and not entity:
         raise BadParameter("entity_type: only with entity (a name)")
-    for name, after, before in (
-        ("published", published_after, published_before),
-        ("stored", stored_after, stored_before),
-    ):
-        if after and before and as_utc(after) >= as_utc(before):
-            raise BadParameter(f"{name}_after must be earlier than {name}_before")
+    check_interval("published", published_after, published_before)
+    check_interval("stored", stored_after, stored_before)
     ids = (entity_id,) if entity_id else queries.entity_ids_named(entity, entity_type) if entity else None
     where = queries.ArticleFilter(ids, story_id, published_after, published_before, stored_after, stored_before)
     return _article_page(request, db, where, order, limit, cursor)

@@ -4,6 +4,7 @@ request, the paging parameters and the next-page link."""
 # No `from __future__ import annotations`: FastAPI reads these annotations when routes are registered.
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request, Security
@@ -14,7 +15,7 @@ from newsflow_schemas.base import UtcDatetime
 from services.common.apikeys import API_KEY_HEADER, KeyRing, presented_key
 from services.common.connection import SyncRedis
 from services.common.settings import ApiSettings
-from services.store.paging import MAX_LIMIT, BadParameter
+from services.store.paging import MAX_LIMIT, BadParameter, as_utc
 
 from . import models
 
@@ -23,6 +24,12 @@ CursorParam = Annotated[str | None, Query(description="From the previous page's 
 # UtcDatetime: a time with no instant in UTC (0001-01-01T00:00+05:00) is a 422, not a failed query.
 Since = Annotated[UtcDatetime | None, Query(description="ISO 8601; inclusive. Without an offset: UTC.")]
 Until = Annotated[UtcDatetime | None, Query(description="ISO 8601; exclusive. Without an offset: UTC.")]
+
+
+def check_interval(name: str, after: datetime | None, before: datetime | None) -> None:
+    """A `{name}_after` / `{name}_before` pair (Since, Until) must leave some time between them."""
+    if after and before and as_utc(after) >= as_utc(before):
+        raise BadParameter(f"{name}_after must be earlier than {name}_before")
 
 
 @dataclass

@@ -17,7 +17,19 @@ from services.store.paging import DEFAULT_LIMIT, BadParameter, Cursor, as_utc
 from services.store.search import fts5_query
 
 from . import models
-from .deps import _ERRORS, CursorParam, Db, Limit, Since, Until, _api, _link, refuse_nul, require_key
+from .deps import (
+    _ERRORS,
+    CursorParam,
+    Db,
+    Limit,
+    Since,
+    Until,
+    _api,
+    _link,
+    check_interval,
+    refuse_nul,
+    require_key,
+)
 
 downstream = APIRouter(prefix="/v1", dependencies=[Depends(require_key), Depends(refuse_nul)], responses=_ERRORS)
 
@@ -40,8 +52,7 @@ def list_events(
     article last changed in [updated_after, updated_before). For subscribers that missed events the
     stream no longer holds (it keeps them NEWSFLOW_STREAM_RETENTION_S). An article the story merge pass
     moved is changed at the merge's time: it comes again, same revision, with its new story_id."""
-    if updated_after and updated_before and as_utc(updated_after) >= as_utc(updated_before):
-        raise BadParameter("updated_after must be earlier than updated_before")
+    check_interval("updated", updated_after, updated_before)
     items, after = store_events.changed_between(
         db,
         updated_after,
@@ -69,8 +80,7 @@ def list_story_merges(
 ) -> dict[str, Any]:
     """StoryMerged events of the merges made in [merged_after, merged_before), oldest first: for
     subscribers of stories.merged that missed events the stream no longer holds. Each merge_id once."""
-    if merged_after and merged_before and as_utc(merged_after) >= as_utc(merged_before):
-        raise BadParameter("merged_after must be earlier than merged_before")
+    check_interval("merged", merged_after, merged_before)
     items, after = store_events.merges_between(
         db, merged_after, merged_before, limit, Cursor.decode(cursor) if cursor else None
     )
