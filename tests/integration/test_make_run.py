@@ -13,13 +13,11 @@ import json
 import re
 import shlex
 import subprocess
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +41,7 @@ from services.ingest.files import find_files
 from services.store.repository import Store, database_engine
 
 from .conftest import API_KEY, pipeline_settings
+from .receiver import Receiver
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -57,40 +56,6 @@ SUBSCRIPTIONS = {
     "/everything": Filters(),
     "/down": Filters(entity=["Kazem Gharibabadi"]),
 }
-
-
-@dataclass
-class Receiver:
-    """Local HTTP endpoints that record every POST (the flaky one fails its first ones)."""
-
-    port: int = 0
-    received: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def serve(self) -> ThreadingHTTPServer:
-        receiver = self
-        calls: Counter[str] = Counter()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                with receiver.lock:
-                    calls[self.path] += 1
-                    failing = self.path == "/down" or (
-                        self.path.startswith("/flaky") and calls[self.path] <= FLAKY_FAILURES
-                    )
-                    if not failing:
-                        receiver.received.append((self.path, dict(self.headers), body))
-                self.send_response(503 if failing else 204)
-                self.end_headers()
-
-            def log_message(self, *_args: Any) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = server.server_address[1]
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server
 
 
 @dataclass
@@ -118,8 +83,7 @@ def make_run(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             "read_batch": 32,
         }
     )
-    receiver = Receiver()
-    server = receiver.serve()
+    receiver = Receiver(failing=_failing)
     store = Store(database_engine(settings.database_url))
     store.create_schema()
     now = datetime.now(UTC)
@@ -148,11 +112,16 @@ def make_run(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
                           {p: r["subscription_id"] for p, r in created.items()}, receiver, api_url)  # fmt: skip
     finally:
         workers.stop_all()
-        server.shutdown()
+        receiver.close()
         prefix = settings.stream_raw.rsplit(".", 1)[0]
         if keys := list(client.scan_iter(match=f"{prefix}.*")):
             client.delete(*keys)
         client.close()
+
+
+def _failing(path: str, calls: int) -> bool:
+    """The dead endpoint always fails; a flaky one its first FLAKY_FAILURES POSTs."""
+    return path == "/down" or (path.startswith("/flaky") and calls <= FLAKY_FAILURES)
 
 
 def _pending_deliveries(settings: Settings) -> int:

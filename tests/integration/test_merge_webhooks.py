@@ -6,11 +6,7 @@ go on beside them, and a subscription that did not ask gets none."""
 from __future__ import annotations
 
 import asyncio
-import json
-import threading
-from collections import Counter
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +24,7 @@ from services.store.merge_pass import run_pass
 from services.store.repository import Store, database_engine
 
 from .conftest import Pipeline, pipeline_settings, run_pipeline
+from .receiver import Receiver
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -41,36 +38,6 @@ SUBSCRIPTIONS = {
     "/lohan": Filters(events=["ArticleStored", "StoryMerged"], entity=["Lindsay Lohan"]),
     "/winehouse-merges": Filters(events=["StoryMerged"], entity=["Amy Winehouse"]),  # her story never merges
 }
-
-
-class Receiver:
-    def __init__(self) -> None:
-        self.received: list[tuple[str, dict[str, str], bytes]] = []
-        self.lock = threading.Lock()
-        receiver, calls = self, Counter[str]()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                with receiver.lock:
-                    calls[self.path] += 1
-                    failing = self.path == "/merges" and calls[self.path] <= FAILING_FIRST
-                    if not failing:
-                        receiver.received.append((self.path, dict(self.headers), body))
-                self.send_response(503 if failing else 204)
-                self.end_headers()
-
-            def log_message(self, *_args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def by_path(self, path: str) -> list[tuple[str, dict[str, Any]]]:
-        """(X-Newsflow-Event, body) of each POST to `path`."""
-        with self.lock:
-            return [(h["X-Newsflow-Event"], json.loads(b)) for p, h, b in self.received if p == path]
 
 
 async def announce(pipeline: Pipeline, store: Store) -> list[StoryMerged]:
@@ -96,7 +63,7 @@ def test_a_webhook_that_asked_for_merges_gets_each_once_signed_and_told_apart(
         update={"webhook_retry_s": 0.3, "webhook_max_attempts": 3, "webhook_poll_s": 0.2,
                 "subscriptions_refresh_s": 0.2}
     )  # fmt: skip
-    receiver = Receiver()
+    receiver = Receiver(failing=lambda path, calls: path == "/merges" and calls <= FAILING_FIRST)
     store = Store(database_engine(settings.database_url), story_threshold=99.0)  # a story per article
     store.create_schema()
     for article in ARTICLES:
@@ -120,7 +87,7 @@ def test_a_webhook_that_asked_for_merges_gets_each_once_signed_and_told_apart(
         )
     finally:
         next(pipelines, None)
-        receiver.server.shutdown()
+        receiver.close()
 
     merge_bodies = sorted((m.model_dump(mode="json") for m in merged), key=lambda b: b["merge_id"])
     article_ids = [a.article_id for a in ARTICLES]
